@@ -1,0 +1,213 @@
+package dev.mstream.jobs;
+
+import static org.apache.flink.configuration.ConfigOptions.key;
+
+import dev.mstream.schemas.codec.Encoding;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * Every setting of the job, as Flink configuration keys under {@code mstream.}: settable from
+ * {@code flink run} arguments ({@code --mstream.kafka.bootstrap-servers host:9092}), the cluster's
+ * configuration, or a Kubernetes FlinkDeployment's {@code flinkConfiguration}.
+ */
+public final class MStreamOptions {
+
+  private MStreamOptions() {}
+
+  // ------------------------------------------------------------------------
+  //  Kafka
+  // ------------------------------------------------------------------------
+
+  public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+      key("mstream.kafka.bootstrap-servers")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("Kafka bootstrap servers, e.g. broker-1:9092,broker-2:9092. Required.");
+
+  public static final ConfigOption<String> GROUP_ID =
+      key("mstream.kafka.group-id")
+          .stringType()
+          .defaultValue("mstream")
+          .withDescription(
+              "Consumer group id of the sources. Offsets are committed on checkpoints, for"
+                  + " monitoring only: recovery uses the offsets in Flink's checkpoint.");
+
+  public static final String KAFKA_PROPERTIES_PREFIX = "mstream.kafka.properties.";
+
+  public static final ConfigOption<String> DOCUMENTS_TOPIC =
+      key("mstream.topics.documents")
+          .stringType()
+          .defaultValue("mstream.documents")
+          .withDescription("Topic of Document records (keyed by document id).");
+
+  public static final ConfigOption<String> QUERIES_TOPIC =
+      key("mstream.topics.queries")
+          .stringType()
+          .defaultValue("mstream.queries")
+          .withDescription("Topic of Query records.");
+
+  public static final ConfigOption<String> RESULTS_TOPIC =
+      key("mstream.topics.results")
+          .stringType()
+          .defaultValue("mstream.results")
+          .withDescription("Topic the QueryResult records are written to (keyed by query_id).");
+
+  public static final ConfigOption<String> DEAD_LETTERS_TOPIC =
+      key("mstream.topics.dead-letters")
+          .stringType()
+          .defaultValue("mstream.dead-letters")
+          .withDescription("Topic of DeadLetter records: input that could not be processed.");
+
+  public static final ConfigOption<Encoding> ENCODING =
+      key("mstream.encoding")
+          .enumType(Encoding.class)
+          .defaultValue(Encoding.JSON)
+          .withDescription(
+              "Encoding of record values on all four topics: AVRO (Avro single-object encoding of"
+                  + " the schemas in schemas/) or JSON (objects with the same field names).");
+
+  public static final ConfigOption<Boolean> FROM_EARLIEST =
+      key("mstream.kafka.documents-from-earliest")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Without a checkpoint to restore, read the documents topic from the earliest offset"
+                  + " (rebuild the index from the whole topic) rather than from the latest."
+                  + " Queries always start from the latest offset.");
+
+  // ------------------------------------------------------------------------
+  //  Model and embedding
+  // ------------------------------------------------------------------------
+
+  public static final ConfigOption<String> MODEL =
+      key("mstream.model")
+          .stringType()
+          .defaultValue("all-minilm-l6-v2-q")
+          .withDescription("Model profile name: all-minilm-l6-v2-q (int8, default), all-minilm-l6-v2.");
+
+  public static final ConfigOption<String> DEVICE =
+      key("mstream.embed.device")
+          .stringType()
+          .defaultValue("cpu")
+          .withDescription(
+              "Where the model runs: cpu, cuda, cuda:N, or auto (CUDA when it loads, CPU otherwise).");
+
+  public static final ConfigOption<Integer> THREADS =
+      key("mstream.embed.threads")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "ONNX Runtime intra-op threads per embed subtask; 0 = the machine's cores divided by"
+                  + " the embed parallelism (at least 1).");
+
+  public static final ConfigOption<Integer> BATCH_SIZE =
+      key("mstream.embed.batch-size")
+          .intType()
+          .defaultValue(32)
+          .withDescription("Documents per embedding batch: a batch is flushed when it is full...");
+
+  public static final ConfigOption<Duration> MAX_DELAY =
+      key("mstream.embed.max-delay")
+          .durationType()
+          .defaultValue(Duration.ofMillis(100))
+          .withDescription("... or when its oldest document has waited this long.");
+
+  public static final ConfigOption<Duration> QUERY_MAX_DELAY =
+      key("mstream.embed.query-max-delay")
+          .durationType()
+          .defaultValue(Duration.ofMillis(5))
+          .withDescription("Longest a query waits for others to share its embedding batch.");
+
+  // ------------------------------------------------------------------------
+  //  Queries and limits
+  // ------------------------------------------------------------------------
+
+  public static final ConfigOption<Integer> MAX_K =
+      key("mstream.query.max-k")
+          .intType()
+          .defaultValue(1000)
+          .withDescription("Largest k a query may ask for; larger gets an ERROR result.");
+
+  public static final ConfigOption<Integer> MAX_CANDIDATES =
+      key("mstream.query.max-candidates")
+          .intType()
+          .defaultValue(10_000)
+          .withDescription("Largest shortlist a query may ask for; larger gets an ERROR result.");
+
+  public static final ConfigOption<Duration> QUERY_DEADLINE =
+      key("mstream.query.deadline")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "After the first index subtask answers, how long to wait for the others before"
+                  + " answering with status PARTIAL.");
+
+  public static final ConfigOption<Integer> MAX_TEXT_BYTES =
+      key("mstream.limits.max-text-bytes")
+          .intType()
+          .defaultValue(1 << 20)
+          .withDescription("Largest document or query text in UTF-8 bytes; larger is dead-lettered.");
+
+  // ------------------------------------------------------------------------
+  //  Runtime
+  // ------------------------------------------------------------------------
+
+  public static final ConfigOption<Integer> PARALLELISM =
+      key("mstream.parallelism")
+          .intType()
+          .defaultValue(0)
+          .withDescription("Parallelism of the index and embed operators; 0 = the job's default.");
+
+  public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+      key("mstream.checkpoint.interval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withDescription(
+              "Exactly-once checkpoint interval. Index state, source offsets and committed"
+                  + " exactly-once results advance together at this pace.");
+
+  public static final ConfigOption<String> CHECKPOINT_DIR =
+      key("mstream.checkpoint.dir")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Durable checkpoint storage URI (file:///..., s3://...). When unset, the cluster's"
+                  + " execution.checkpointing.dir applies.");
+
+  public static final ConfigOption<String> STATE_DIR =
+      key("mstream.state.dir")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "Local working directory of the RocksDB state backend; the cluster's"
+                  + " state.backend.rocksdb.localdir (or the temp dir) when unset.");
+
+  public static final ConfigOption<DeliveryGuarantee> RESULTS_DELIVERY =
+      key("mstream.results.delivery")
+          .enumType(DeliveryGuarantee.class)
+          .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
+          .withDescription(
+              "AT_LEAST_ONCE: results appear at once, a query may be answered twice after a"
+                  + " failure (same query_id). EXACTLY_ONCE: results are committed with each"
+                  + " checkpoint, read them with isolation.level=read_committed.");
+
+  /** The sink guarantee for results and dead letters. */
+  public enum DeliveryGuarantee {
+    AT_LEAST_ONCE,
+    EXACTLY_ONCE
+  }
+
+  /** Kafka client properties passed through unchanged (security settings, timeouts...). */
+  public static java.util.Properties kafkaProperties(Configuration conf) {
+    java.util.Properties props = new java.util.Properties();
+    for (Map.Entry<String, String> e : conf.toMap().entrySet()) {
+      if (e.getKey().startsWith(KAFKA_PROPERTIES_PREFIX)) {
+        props.setProperty(e.getKey().substring(KAFKA_PROPERTIES_PREFIX.length()), e.getValue());
+      }
+    }
+    return props;
+  }
+}

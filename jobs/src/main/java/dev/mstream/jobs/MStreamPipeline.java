@@ -1,0 +1,247 @@
+package dev.mstream.jobs;
+
+import dev.mstream.batch.MicroBatchEmbedOperator;
+import dev.mstream.decode.DocumentDecoder;
+import dev.mstream.decode.InputLimits;
+import dev.mstream.decode.QueryDecoder;
+import dev.mstream.embed.EmbedderOptions;
+import dev.mstream.embed.ModelProfile;
+import dev.mstream.embed.ModelProfiles;
+import dev.mstream.embed.OnnxEmbeddingModelFactory;
+import dev.mstream.embed.TextRole;
+import dev.mstream.index.VectorIndexOperator;
+import dev.mstream.jobs.kafka.AvroConversions;
+import dev.mstream.jobs.kafka.EncodingSerializer;
+import dev.mstream.jobs.kafka.RawRecordDeserializer;
+import dev.mstream.merge.ResultMerger;
+import dev.mstream.records.DeadLetterRecord;
+import dev.mstream.records.DocumentChange;
+import dev.mstream.records.PartialResult;
+import dev.mstream.records.RawRecord;
+import dev.mstream.records.SearchRequest;
+import dev.mstream.records.SearchResult;
+import dev.mstream.schemas.DeadLetter;
+import dev.mstream.schemas.QueryResult;
+import dev.mstream.schemas.codec.Encoding;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The dataflow, shared by the deployable job and the local runner:
+ *
+ * <pre>
+ * docs ─► decode ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
+ *                                                    ├─► index ─► keyBy(query id) ─► merge ─► results
+ * queries ─► decode ─► embed ─► broadcast ───────────┘
+ * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
+ * </pre>
+ */
+public final class MStreamPipeline {
+
+  // Operator uids: stable, so savepoints map state back to the right operator across versions.
+  public static final String UID_DOCS_SOURCE = "docs-source";
+  public static final String UID_QUERIES_SOURCE = "queries-source";
+  public static final String UID_DECODE_DOCS = "decode-documents";
+  public static final String UID_DECODE_QUERIES = "decode-queries";
+  public static final String UID_EMBED_DOCS = "embed-documents";
+  public static final String UID_EMBED_QUERIES = "embed-queries";
+  public static final String UID_INDEX = "vector-index";
+  public static final String UID_MERGE = "merge-results";
+  public static final String UID_RESULTS_SINK = "results-sink";
+  public static final String UID_DEAD_LETTERS_SINK = "dead-letters-sink";
+
+  private MStreamPipeline() {}
+
+  /** Adds the whole dataflow to {@code env}. Call {@link MStreamJob#configure} first. */
+  public static void build(StreamExecutionEnvironment env, Configuration conf) {
+    String bootstrap = required(conf);
+    Encoding encoding = conf.get(MStreamOptions.ENCODING);
+    ModelProfile profile = ModelProfiles.builtIn(conf.get(MStreamOptions.MODEL));
+    int parallelism =
+        conf.get(MStreamOptions.PARALLELISM) > 0
+            ? conf.get(MStreamOptions.PARALLELISM)
+            : env.getParallelism();
+    InputLimits limits =
+        new InputLimits(
+            conf.get(MStreamOptions.MAX_TEXT_BYTES),
+            conf.get(MStreamOptions.MAX_K),
+            conf.get(MStreamOptions.MAX_CANDIDATES),
+            profile.dimension(),
+            profile.matryoshkaDims());
+    OnnxEmbeddingModelFactory models =
+        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism));
+
+    // Documents: decode, embed in micro-batches, keyed by id all the way so updates stay ordered.
+    SingleOutputStreamOperator<DocumentChange> changes =
+        env.fromSource(
+                source(conf, bootstrap, conf.get(MStreamOptions.DOCUMENTS_TOPIC), true),
+                WatermarkStrategy.noWatermarks(),
+                "documents")
+            .uid(UID_DOCS_SOURCE)
+            .process(new DocumentDecoder(encoding, limits))
+            .uid(UID_DECODE_DOCS)
+            .name("decode-documents");
+    DataStream<DocumentChange> embedded =
+        changes
+            .keyBy(c -> c.id)
+            .transform(
+                "embed-documents",
+                TypeInformation.of(DocumentChange.class),
+                new MicroBatchEmbedOperator<>(
+                    models,
+                    TextRole.DOCUMENT,
+                    conf.get(MStreamOptions.BATCH_SIZE),
+                    conf.get(MStreamOptions.MAX_DELAY).toMillis()))
+            .uid(UID_EMBED_DOCS)
+            .setParallelism(parallelism);
+
+    // Queries: decode and validate, embed, then broadcast to every index subtask.
+    SingleOutputStreamOperator<SearchRequest> requests =
+        env.fromSource(
+                source(conf, bootstrap, conf.get(MStreamOptions.QUERIES_TOPIC), false),
+                WatermarkStrategy.noWatermarks(),
+                "queries")
+            .uid(UID_QUERIES_SOURCE)
+            .process(new QueryDecoder(encoding, limits))
+            .uid(UID_DECODE_QUERIES)
+            .name("decode-queries");
+    DataStream<SearchRequest> embeddedQueries =
+        requests
+            .transform(
+                "embed-queries",
+                TypeInformation.of(SearchRequest.class),
+                new MicroBatchEmbedOperator<>(
+                    models,
+                    TextRole.QUERY,
+                    conf.get(MStreamOptions.BATCH_SIZE),
+                    conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis()))
+            .uid(UID_EMBED_QUERIES);
+
+    DataStream<PartialResult> partials =
+        embedded
+            .keyBy(c -> c.id)
+            .connect(embeddedQueries.broadcast())
+            .transform(
+                "vector-index",
+                TypeInformation.of(PartialResult.class),
+                new VectorIndexOperator(profile.name(), profile.dimension()))
+            .uid(UID_INDEX)
+            .setParallelism(parallelism);
+
+    DataStream<SearchResult> results =
+        partials
+            .keyBy(p -> p.queryId)
+            .process(new ResultMerger(conf.get(MStreamOptions.QUERY_DEADLINE).toMillis()))
+            .uid(UID_MERGE)
+            .name("merge-results")
+            .union(requests.getSideOutput(QueryDecoder.ERROR_RESULTS));
+
+    results
+        .sinkTo(
+            sink(
+                conf,
+                bootstrap,
+                "results",
+                new EncodingSerializer<>(
+                    conf.get(MStreamOptions.RESULTS_TOPIC),
+                    QueryResult.class,
+                    encoding,
+                    AvroConversions::toAvro,
+                    r -> r.queryId.getBytes(StandardCharsets.UTF_8))))
+        .uid(UID_RESULTS_SINK)
+        .name("results");
+
+    changes
+        .getSideOutput(DocumentDecoder.DEAD_LETTERS)
+        .union(requests.getSideOutput(QueryDecoder.DEAD_LETTERS))
+        .sinkTo(
+            sink(
+                conf,
+                bootstrap,
+                "dead-letters",
+                new EncodingSerializer<DeadLetterRecord, DeadLetter>(
+                    conf.get(MStreamOptions.DEAD_LETTERS_TOPIC),
+                    DeadLetter.class,
+                    encoding,
+                    AvroConversions::toAvro,
+                    d -> d.source.key)))
+        .uid(UID_DEAD_LETTERS_SINK)
+        .name("dead-letters");
+  }
+
+  private static String required(Configuration conf) {
+    String bootstrap = conf.get(MStreamOptions.BOOTSTRAP_SERVERS);
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new IllegalArgumentException(
+          "missing setting " + MStreamOptions.BOOTSTRAP_SERVERS.key() + " (Kafka bootstrap servers)");
+    }
+    return bootstrap;
+  }
+
+  static EmbedderOptions embedderOptions(Configuration conf, int parallelism) {
+    int threads = conf.get(MStreamOptions.THREADS);
+    if (threads <= 0) {
+      // Each embed subtask gets its share of the cores instead of all of them, so that
+      // parallel subtasks in one TaskManager do not oversubscribe the CPU.
+      threads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, parallelism));
+    }
+    return EmbedderOptions.defaults()
+        .withIntraOpThreads(threads)
+        .withMaxBatchSize(conf.get(MStreamOptions.BATCH_SIZE))
+        .withDevice(conf.get(MStreamOptions.DEVICE));
+  }
+
+  private static KafkaSource<RawRecord> source(
+      Configuration conf, String bootstrap, String topic, boolean documents) {
+    // Without a checkpoint, an empty index must read the whole documents topic to be complete;
+    // queries older than the job are not worth answering.
+    OffsetsInitializer start =
+        documents && conf.get(MStreamOptions.FROM_EARLIEST)
+            ? OffsetsInitializer.earliest()
+            : OffsetsInitializer.latest();
+    return KafkaSource.<RawRecord>builder()
+        .setBootstrapServers(bootstrap)
+        .setTopics(topic)
+        .setGroupId(conf.get(MStreamOptions.GROUP_ID))
+        .setStartingOffsets(start)
+        .setDeserializer(new RawRecordDeserializer())
+        .setProperties(MStreamOptions.kafkaProperties(conf))
+        // read_committed: never index a document from a producer transaction that aborted.
+        .setProperty("isolation.level", "read_committed")
+        .setProperty("commit.offsets.on.checkpoint", "true")
+        .build();
+  }
+
+  private static <T> KafkaSink<T> sink(
+      Configuration conf,
+      String bootstrap,
+      String name,
+      org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
+    Properties props = MStreamOptions.kafkaProperties(conf);
+    boolean exactlyOnce =
+        conf.get(MStreamOptions.RESULTS_DELIVERY)
+            == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
+    if (exactlyOnce) {
+      // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
+      props.putIfAbsent("transaction.timeout.ms", "600000");
+    }
+    return KafkaSink.<T>builder()
+        .setBootstrapServers(bootstrap)
+        .setKafkaProducerConfig(props)
+        .setRecordSerializer(serializer)
+        .setDeliveryGuarantee(
+            exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setTransactionalIdPrefix(conf.get(MStreamOptions.GROUP_ID) + "-" + name)
+        .build();
+  }
+}

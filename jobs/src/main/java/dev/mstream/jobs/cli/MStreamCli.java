@@ -1,0 +1,30 @@
+package dev.mstream.jobs.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar mstream.jar <command>}: the one entry point of the shaded jar. */
+@Command(
+    name = "mstream",
+    mixinStandardHelpOptions = true,
+    version = "mstream 0.1.0",
+    description = "Matryoshka Stream: a streaming semantic index on Flink and Kafka.",
+    subcommands = {LocalCommand.class, LoadCommand.class, QueryCommand.class, JobCommand.class})
+public final class MStreamCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    return new CommandLine(new MStreamCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

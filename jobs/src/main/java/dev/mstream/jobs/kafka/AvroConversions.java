@@ -1,0 +1,63 @@
+package dev.mstream.jobs.kafka;
+
+import dev.mstream.records.DeadLetterRecord;
+import dev.mstream.records.ScoredHit;
+import dev.mstream.records.SearchResult;
+import dev.mstream.schemas.DeadLetter;
+import dev.mstream.schemas.Hit;
+import dev.mstream.schemas.QueryResult;
+import dev.mstream.schemas.ResultStatus;
+import dev.mstream.schemas.Timings;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+
+/** Internal records → the Avro records that leave the job. */
+public final class AvroConversions {
+
+  private AvroConversions() {}
+
+  public static QueryResult toAvro(SearchResult r) {
+    List<Hit> hits = new ArrayList<>(r.hits.size());
+    for (ScoredHit h : r.hits) {
+      hits.add(
+          Hit.newBuilder()
+              .setDocId(h.docId)
+              .setScore(h.score)
+              .setAttributes(h.attributes == null ? new HashMap<>() : new HashMap<>(h.attributes))
+              .build());
+    }
+    return QueryResult.newBuilder()
+        .setQueryId(r.queryId)
+        .setStatus(ResultStatus.valueOf(r.status.name()))
+        .setError(r.error)
+        .setHits(hits)
+        .setDimsUsed(r.dimsUsed)
+        .setCandidatesScanned(r.candidatesScanned)
+        .setIndexSize(r.indexSize)
+        .setSubtasksAnswered(r.subtasksAnswered)
+        .setSubtasksExpected(r.subtasksExpected)
+        .setTimings(
+            Timings.newBuilder()
+                .setEmbedMs(r.embedMillis)
+                .setSearchMs(r.searchMillis)
+                .setTotalMs(r.totalMillis)
+                .build())
+        .build();
+  }
+
+  public static DeadLetter toAvro(DeadLetterRecord d) {
+    return DeadLetter.newBuilder()
+        .setReason(d.reason)
+        .setMessage(d.message)
+        .setSourceTopic(d.source.topic)
+        .setSourcePartition(d.source.partition)
+        .setSourceOffset(d.source.offset)
+        .setKey(d.source.key == null ? null : ByteBuffer.wrap(d.source.key))
+        .setValue(d.source.value == null ? null : ByteBuffer.wrap(d.source.value))
+        .setTimestamp(Instant.ofEpochMilli(d.timestamp))
+        .build();
+  }
+}

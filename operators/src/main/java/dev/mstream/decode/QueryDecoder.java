@@ -1,0 +1,125 @@
+package dev.mstream.decode;
+
+import dev.mstream.records.DeadLetterRecord;
+import dev.mstream.records.RawRecord;
+import dev.mstream.records.SearchRequest;
+import dev.mstream.records.SearchResult;
+import dev.mstream.schemas.Query;
+import dev.mstream.schemas.codec.CodecException;
+import dev.mstream.schemas.codec.Codecs;
+import dev.mstream.schemas.codec.Encoding;
+import dev.mstream.schemas.codec.RecordCodec;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * Kafka record → validated {@link SearchRequest}. A query that cannot run goes to {@link
+ * #DEAD_LETTERS}, and — when it has a query id to answer to — also gets an ERROR result on {@link
+ * #ERROR_RESULTS}, so its sender is not left waiting.
+ */
+public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
+      new OutputTag<>("query-dead-letters") {};
+  public static final OutputTag<SearchResult> ERROR_RESULTS =
+      new OutputTag<>("query-error-results") {};
+
+  private final Encoding encoding;
+  private final InputLimits limits;
+
+  private transient RecordCodec<Query> codec;
+  private transient DeadLetters deadLetters;
+
+  public QueryDecoder(Encoding encoding, InputLimits limits) {
+    this.encoding = encoding;
+    this.limits = limits;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    codec = Codecs.of(Query.class, encoding);
+    deadLetters = new DeadLetters(getRuntimeContext());
+  }
+
+  @Override
+  public void processElement(RawRecord raw, Context ctx, Collector<SearchRequest> out) {
+    Query query;
+    try {
+      if (raw.value == null) {
+        throw new CodecException(CodecException.EMPTY_VALUE, "query record has no value");
+      }
+      query = codec.decode(raw.value);
+    } catch (CodecException e) {
+      deadLetters.reject(DEAD_LETTERS, ctx, raw, e.reason(), e.getMessage());
+      return;
+    }
+    try {
+      out.collect(validate(query, raw.timestamp));
+    } catch (Rejection e) {
+      deadLetters.reject(DEAD_LETTERS, ctx, raw, e.reason(), e.getMessage());
+      if (!Rejection.EMPTY_QUERY_ID.equals(e.reason())) {
+        long now = System.currentTimeMillis();
+        long sent = query.getEventTime() != null ? query.getEventTime().toEpochMilli() : raw.timestamp;
+        ctx.output(
+            ERROR_RESULTS,
+            SearchResult.error(
+                query.getQueryId(), e.reason() + ": " + e.getMessage(), Math.max(0, now - sent)));
+      }
+    }
+  }
+
+  SearchRequest validate(Query q, long recordTimestamp) throws Rejection {
+    if (q.getQueryId() == null || q.getQueryId().isBlank()) {
+      throw new Rejection(Rejection.EMPTY_QUERY_ID, "query_id is empty: no one to answer to");
+    }
+    if (q.getText() == null || q.getText().isBlank()) {
+      throw new Rejection(Rejection.EMPTY_TEXT, "query text is empty");
+    }
+    int bytes = q.getText().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > limits.maxTextBytes()) {
+      throw new Rejection(
+          Rejection.TEXT_TOO_LONG,
+          "query text is "
+              + bytes
+              + " bytes, above mstream.limits.max-text-bytes="
+              + limits.maxTextBytes());
+    }
+    if (q.getK() <= 0 || q.getK() > limits.maxK()) {
+      throw new Rejection(
+          Rejection.INVALID_K,
+          "k=" + q.getK() + " is outside 1.." + limits.maxK() + " (mstream.query.max-k)");
+    }
+    int dims = q.getDims() == null ? 0 : q.getDims();
+    if (q.getDims() != null && !limits.servableDims().contains(dims)) {
+      throw new Rejection(
+          Rejection.INVALID_DIMS,
+          "dims=" + dims + " cannot be served; this index serves " + limits.servableDims());
+    }
+    int candidates = q.getCandidates() == null ? 0 : q.getCandidates();
+    if (q.getCandidates() != null && (candidates <= 0 || candidates > limits.maxCandidates())) {
+      throw new Rejection(
+          Rejection.INVALID_CANDIDATES,
+          "candidates="
+              + candidates
+              + " is outside 1.."
+              + limits.maxCandidates()
+              + " (mstream.query.max-candidates)");
+    }
+    SearchRequest r = new SearchRequest();
+    r.queryId = q.getQueryId();
+    r.namespace = q.getNamespace();
+    r.text = q.getText();
+    r.k = q.getK();
+    r.dims = dims;
+    r.candidates = candidates;
+    r.filter = new HashMap<>(q.getFilter());
+    r.eventTime = q.getEventTime() != null ? q.getEventTime().toEpochMilli() : recordTimestamp;
+    return r;
+  }
+}

@@ -1,0 +1,15 @@
+package dev.mstream.index;
+
+import java.util.Map;
+
+/**
+ * A local top-k, best first, with how many vectors were scored to find it.
+ *
+ * @param scanned documents of the namespace (after the filter) whose score was computed
+ */
+public record SearchHits(String[] ids, float[] scores, Map<String, String>[] attributes, long scanned) {
+
+  public int size() {
+    return ids.length;
+  }
+}

@@ -1,0 +1,156 @@
+package dev.mstream.merge;
+
+import dev.mstream.records.PartialResult;
+import dev.mstream.records.ScoredHit;
+import dev.mstream.records.SearchResult;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Combines the partial top-k of every index subtask into the one answer of a query, keyed by
+ * query id. It answers as soon as all subtasks have; if the deadline passes first, it answers
+ * with what it has and marks the result PARTIAL, so no query is left waiting forever.
+ */
+public class ResultMerger extends KeyedProcessFunction<String, PartialResult, SearchResult> {
+
+  private static final long serialVersionUID = 1L;
+
+  public static final String METRIC_RESULTS = "results";
+  public static final String METRIC_PARTIAL_RESULTS = "partialResults";
+
+  // configuration
+  private final long deadlineMillis;
+
+  // state that is checkpointed
+  private transient ListState<PartialResult> partials;
+  private transient ValueState<Long> deadline;
+
+  // metrics
+  private transient Counter results;
+  private transient Counter partialResults;
+
+  public ResultMerger(long deadlineMillis) {
+    if (deadlineMillis <= 0) {
+      throw new IllegalArgumentException(
+          "query deadline (mstream.query.deadline) must be > 0 ms, was " + deadlineMillis);
+    }
+    this.deadlineMillis = deadlineMillis;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    partials =
+        getRuntimeContext()
+            .getListState(
+                new ListStateDescriptor<>("partials", TypeInformation.of(PartialResult.class)));
+    deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+    results = getRuntimeContext().getMetricGroup().counter(METRIC_RESULTS);
+    partialResults = getRuntimeContext().getMetricGroup().counter(METRIC_PARTIAL_RESULTS);
+  }
+
+  @Override
+  public void processElement(PartialResult partial, Context ctx, Collector<SearchResult> out)
+      throws Exception {
+    List<PartialResult> received = new ArrayList<>();
+    for (PartialResult p : partials.get()) {
+      received.add(p);
+    }
+    // A subtask answers a query once; a second answer would be a replay, so ignore it.
+    for (PartialResult p : received) {
+      if (p.subtask == partial.subtask) {
+        return;
+      }
+    }
+    received.add(partial);
+    if (received.size() >= partial.subtasks) {
+      emit(received, SearchResult.Status.OK, null, out);
+      clear(ctx);
+      return;
+    }
+    partials.add(partial);
+    if (deadline.value() == null) {
+      long at = ctx.timerService().currentProcessingTime() + deadlineMillis;
+      deadline.update(at);
+      ctx.timerService().registerProcessingTimeTimer(at);
+    }
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
+      throws Exception {
+    List<PartialResult> received = new ArrayList<>();
+    for (PartialResult p : partials.get()) {
+      received.add(p);
+    }
+    if (!received.isEmpty()) {
+      String why =
+          "deadline of "
+              + deadlineMillis
+              + " ms passed with "
+              + received.size()
+              + " of "
+              + received.get(0).subtasks
+              + " index subtasks answered";
+      emit(received, SearchResult.Status.PARTIAL, why, out);
+      partialResults.inc();
+    }
+    partials.clear();
+    deadline.clear();
+  }
+
+  private void clear(Context ctx) throws Exception {
+    Long at = deadline.value();
+    if (at != null) {
+      ctx.timerService().deleteProcessingTimeTimer(at);
+    }
+    partials.clear();
+    deadline.clear();
+  }
+
+  private void emit(
+      List<PartialResult> received,
+      SearchResult.Status status,
+      String error,
+      Collector<SearchResult> out) {
+    out.collect(merge(received, status, error, System.currentTimeMillis()));
+    results.inc();
+  }
+
+  /** Global top-k of the partials: best score first, ties by document id. */
+  static SearchResult merge(
+      List<PartialResult> received, SearchResult.Status status, String error, long now) {
+    PartialResult first = received.get(0);
+    SearchResult r = new SearchResult();
+    r.queryId = first.queryId;
+    r.status = status;
+    r.error = error;
+    r.subtasksExpected = first.subtasks;
+    BitSet answered = new BitSet();
+    List<ScoredHit> all = new ArrayList<>();
+    for (PartialResult p : received) {
+      answered.set(p.subtask);
+      all.addAll(p.hits);
+      r.candidatesScanned += p.candidatesScanned;
+      r.indexSize += p.indexSize;
+      r.dimsUsed = Math.max(r.dimsUsed, p.dimsUsed);
+      r.searchMillis = Math.max(r.searchMillis, p.searchMillis);
+    }
+    all.sort(ScoredHit::bestFirst);
+    r.hits = new ArrayList<>(all.subList(0, Math.min(first.k, all.size())));
+    r.subtasksAnswered = answered.cardinality();
+    r.embedMillis = first.embedMillis;
+    r.totalMillis = first.queryEventTime > 0 ? Math.max(0, now - first.queryEventTime) : 0;
+    return r;
+  }
+}

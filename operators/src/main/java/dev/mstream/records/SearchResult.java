@@ -1,0 +1,38 @@
+package dev.mstream.records;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The one answer to a query, before it is encoded as a QueryResult (a Flink POJO). */
+public class SearchResult {
+
+  public enum Status {
+    OK,
+    PARTIAL,
+    ERROR
+  }
+
+  public String queryId;
+  public Status status;
+  public String error;
+  public List<ScoredHit> hits = new ArrayList<>();
+  public int dimsUsed;
+  public long candidatesScanned;
+  public long indexSize;
+  public int subtasksAnswered;
+  public int subtasksExpected;
+  public double embedMillis;
+  public double searchMillis;
+  public long totalMillis;
+
+  public SearchResult() {}
+
+  public static SearchResult error(String queryId, String error, long totalMillis) {
+    SearchResult r = new SearchResult();
+    r.queryId = queryId;
+    r.status = Status.ERROR;
+    r.error = error;
+    r.totalMillis = totalMillis;
+    return r;
+  }
+}

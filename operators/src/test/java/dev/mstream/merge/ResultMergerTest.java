@@ -1,0 +1,96 @@
+package dev.mstream.merge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mstream.records.PartialResult;
+import dev.mstream.records.ScoredHit;
+import dev.mstream.records.SearchResult;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class ResultMergerTest {
+
+  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult> harness(
+      OperatorSubtaskState restore) throws Exception {
+    var h =
+        new KeyedOneInputStreamOperatorTestHarness<>(
+            new KeyedProcessOperator<>(new ResultMerger(1_000)), p -> p.queryId, Types.STRING);
+    if (restore != null) {
+      h.initializeState(restore);
+    }
+    h.open();
+    return h;
+  }
+
+  @Test
+  void mergesAllSubtasksIntoOneGlobalTopK() throws Exception {
+    try (var h = harness(null)) {
+      h.processElement(partial("q", 0, 3, 2, hit("a", 0.9f), hit("c", 0.5f)), 0);
+      h.processElement(partial("q", 1, 3, 2, hit("b", 0.7f)), 0);
+      assertThat(h.extractOutputValues()).isEmpty();
+      h.processElement(partial("q", 2, 3, 2, hit("d", 0.95f), hit("e", 0.1f)), 0);
+
+      List<SearchResult> out = h.extractOutputValues();
+      assertThat(out).hasSize(1);
+      SearchResult r = out.get(0);
+      assertThat(r.status).isEqualTo(SearchResult.Status.OK);
+      assertThat(r.hits).extracting(x -> x.docId).containsExactly("d", "a");
+      assertThat(r.subtasksAnswered).isEqualTo(3);
+      assertThat(r.indexSize).isEqualTo(30);
+    }
+  }
+
+  @Test
+  void deadlineAnswersPartial() throws Exception {
+    try (var h = harness(null)) {
+      h.setProcessingTime(0);
+      h.processElement(partial("q", 1, 2, 5, hit("a", 0.9f)), 0);
+      h.setProcessingTime(1_000);
+      List<SearchResult> out = h.extractOutputValues();
+      assertThat(out).hasSize(1);
+      assertThat(out.get(0).status).isEqualTo(SearchResult.Status.PARTIAL);
+      assertThat(out.get(0).error).contains("1 of 2");
+      // A straggler after the deadline starts a new wait instead of a second complete answer.
+      h.processElement(partial("q", 0, 2, 5, hit("b", 0.8f)), 0);
+      assertThat(h.extractOutputValues()).hasSize(1);
+    }
+  }
+
+  @Test
+  void waitingPartialsSurviveRestore() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness(null)) {
+      h.processElement(partial("q", 0, 2, 5, hit("a", 0.9f)), 0);
+      h.processElement(partial("q", 0, 2, 5, hit("a", 0.9f)), 0); // replayed: ignored
+      snapshot = h.snapshot(1, 1);
+    }
+    try (var h = harness(snapshot)) {
+      h.processElement(partial("q", 1, 2, 5, hit("b", 0.8f)), 0);
+      List<SearchResult> out = h.extractOutputValues();
+      assertThat(out).hasSize(1);
+      assertThat(out.get(0).hits).extracting(x -> x.docId).containsExactly("a", "b");
+      assertThat(out.get(0).status).isEqualTo(SearchResult.Status.OK);
+    }
+  }
+
+  private static ScoredHit hit(String id, float score) {
+    return new ScoredHit(id, score, Map.of("id", id));
+  }
+
+  private static PartialResult partial(String q, int subtask, int subtasks, int k, ScoredHit... hits) {
+    PartialResult p = new PartialResult();
+    p.queryId = q;
+    p.subtask = subtask;
+    p.subtasks = subtasks;
+    p.k = k;
+    p.hits = new java.util.ArrayList<>(List.of(hits));
+    p.indexSize = 10;
+    p.candidatesScanned = 10;
+    return p;
+  }
+}

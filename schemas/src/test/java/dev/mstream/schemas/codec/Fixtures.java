@@ -1,0 +1,153 @@
+package dev.mstream.schemas.codec;
+
+import dev.mstream.schemas.DeadLetter;
+import dev.mstream.schemas.Document;
+import dev.mstream.schemas.Hit;
+import dev.mstream.schemas.Operation;
+import dev.mstream.schemas.Query;
+import dev.mstream.schemas.QueryResult;
+import dev.mstream.schemas.ResultStatus;
+import dev.mstream.schemas.Timings;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Sample records covering optional fields, enums, maps, arrays, nested records and bytes. */
+final class Fixtures {
+
+  static final Instant T0 = Instant.ofEpochMilli(1_700_000_000_000L);
+
+  private Fixtures() {}
+
+  static Document fullDocument() {
+    return Document.newBuilder()
+        .setId("d1")
+        .setNamespace("news")
+        .setTitle("Matryoshka")
+        .setText("Nested dolls, nested embeddings.")
+        .setAttributes(Map.of("lang", "en", "source", "rss"))
+        .setOp(Operation.UPSERT)
+        .setEventTime(T0)
+        .build();
+  }
+
+  /** Only the required id and the text; everything else from the schema's defaults. */
+  static Document minimalDocument() {
+    return Document.newBuilder().setId("d2").setText("just text").build();
+  }
+
+  static Document deleteDocument() {
+    return Document.newBuilder().setId("d3").setNamespace("news").setOp(Operation.DELETE).build();
+  }
+
+  static Document unicodeDocument() {
+    return Document.newBuilder()
+        .setId("d4")
+        .setTitle("Grüße \"quoted\" \\ back")
+        .setText("日本語 テキスト 👋 tab\tnewline\n")
+        .setAttributes(Map.of("emoji", "🪆"))
+        .build();
+  }
+
+  static Query fullQuery() {
+    return Query.newBuilder()
+        .setQueryId("q1")
+        .setNamespace("news")
+        .setText("nested dolls")
+        .setK(5)
+        .setDims(64)
+        .setCandidates(200)
+        .setFilter(Map.of("lang", "en"))
+        .setEventTime(T0)
+        .build();
+  }
+
+  static Query minimalQuery() {
+    return Query.newBuilder().setQueryId("q2").setText("anything").build();
+  }
+
+  static QueryResult okResult() {
+    return QueryResult.newBuilder()
+        .setQueryId("q1")
+        .setStatus(ResultStatus.OK)
+        .setHits(
+            List.of(
+                new Hit("d1", 0.875f, Map.of("lang", "en")),
+                new Hit("d7", 0.1f, Map.of()),
+                new Hit("d9", -0.25f, Map.of("a", "1", "b", "2"))))
+        .setDimsUsed(64)
+        .setCandidatesScanned(200L)
+        .setIndexSize(12_345L)
+        .setSubtasksAnswered(4)
+        .setSubtasksExpected(4)
+        .setTimings(new Timings(1.25, 3.5, 12L))
+        .build();
+  }
+
+  static QueryResult errorResult() {
+    return QueryResult.newBuilder()
+        .setQueryId("q3")
+        .setStatus(ResultStatus.ERROR)
+        .setError("query text is empty")
+        .setTimings(Timings.newBuilder().build())
+        .build();
+  }
+
+  static QueryResult partialResult() {
+    return QueryResult.newBuilder()
+        .setQueryId("q4")
+        .setStatus(ResultStatus.PARTIAL)
+        .setHits(List.of(new Hit("d2", 1.0f, Map.of())))
+        .setSubtasksAnswered(3)
+        .setSubtasksExpected(4)
+        .setTimings(new Timings(0.0, 250.0, 251L))
+        .build();
+  }
+
+  static DeadLetter deadLetter() {
+    return DeadLetter.newBuilder()
+        .setReason(CodecException.MALFORMED_AVRO)
+        .setMessage("not Avro single-object encoding")
+        .setSourceTopic("docs")
+        .setSourcePartition(3)
+        .setSourceOffset(42L)
+        .setKey(ByteBuffer.wrap(new byte[] {'d', '1'}))
+        .setValue(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x28, 0x00, (byte) 0xFF, 0x7F}))
+        .setTimestamp(T0)
+        .build();
+  }
+
+  static DeadLetter deadLetterWithoutKeyOrValue() {
+    return DeadLetter.newBuilder()
+        .setReason(CodecException.EMPTY_VALUE)
+        .setMessage("empty")
+        .setSourceTopic("queries")
+        .setSourcePartition(0)
+        .setSourceOffset(0L)
+        .setTimestamp(T0)
+        .build();
+  }
+
+  static List<SpecificRecord> all() {
+    return List.of(
+        fullDocument(),
+        minimalDocument(),
+        deleteDocument(),
+        unicodeDocument(),
+        fullQuery(),
+        minimalQuery(),
+        okResult(),
+        errorResult(),
+        partialResult(),
+        deadLetter(),
+        deadLetterWithoutKeyOrValue());
+  }
+
+  /** A codec for the record's own class, typed so that encode accepts it. */
+  @SuppressWarnings("unchecked")
+  static <T extends SpecificRecord> RecordCodec<T> codecFor(T record, Encoding encoding) {
+    return Codecs.of((Class<T>) record.getClass(), encoding);
+  }
+}
