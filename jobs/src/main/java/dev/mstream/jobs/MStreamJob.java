@@ -36,7 +36,8 @@ public final class MStreamJob {
     conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
     conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
     if (options.get(MStreamOptions.CHECKPOINT_DIR) != null) {
-      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.get(MStreamOptions.CHECKPOINT_DIR));
+      conf.set(
+          CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.get(MStreamOptions.CHECKPOINT_DIR));
     }
     if (options.get(MStreamOptions.STATE_DIR) != null) {
       conf.setString("state.backend.rocksdb.localdir", options.get(MStreamOptions.STATE_DIR));

@@ -183,7 +183,9 @@ public final class MStreamPipeline {
     String bootstrap = conf.get(MStreamOptions.BOOTSTRAP_SERVERS);
     if (bootstrap == null || bootstrap.isBlank()) {
       throw new IllegalArgumentException(
-          "missing setting " + MStreamOptions.BOOTSTRAP_SERVERS.key() + " (Kafka bootstrap servers)");
+          "missing setting "
+              + MStreamOptions.BOOTSTRAP_SERVERS.key()
+              + " (Kafka bootstrap servers)");
     }
     return bootstrap;
   }
@@ -197,8 +199,9 @@ public final class MStreamPipeline {
     }
     return EmbedderOptions.defaults()
         .withIntraOpThreads(threads)
-        .withMaxBatchSize(conf.get(MStreamOptions.BATCH_SIZE))
-        .withDevice(conf.get(MStreamOptions.DEVICE));
+        .withMaxBatchSize(conf.get(MStreamOptions.INFERENCE_BATCH_SIZE))
+        .withDevice(conf.get(MStreamOptions.DEVICE))
+        .withBatchInvariant(conf.get(MStreamOptions.BATCH_INVARIANT));
   }
 
   private static KafkaSource<RawRecord> source(
@@ -229,8 +232,7 @@ public final class MStreamPipeline {
       org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
     Properties props = MStreamOptions.kafkaProperties(conf);
     boolean exactlyOnce =
-        conf.get(MStreamOptions.RESULTS_DELIVERY)
-            == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        conf.get(MStreamOptions.RESULTS_DELIVERY) == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
     if (exactlyOnce) {
       // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
       props.putIfAbsent("transaction.timeout.ms", "600000");

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole path on real parts: in-process Kafka broker, MiniCluster at parallelism 2, RocksDB,
- * the bundled model. Documents (with updates and deletes) in, queries in, one result per query.
+ * The whole path on real parts: in-process Kafka broker, MiniCluster at parallelism 2, RocksDB, the
+ * bundled model. Documents (with updates and deletes) in, queries in, one result per query.
  */
 class MStreamPipelineITCase {
 
@@ -192,7 +192,9 @@ class MStreamPipelineITCase {
         assertThat(r.getIndexSize()).isEqualTo(corpus.live().size());
         assertThat(r.getHits()).hasSize(10);
         for (Hit h : r.getHits()) {
-          assertThat(corpus.deletedTexts()).as("deleted document in a result").doesNotContainKey(h.getDocId());
+          assertThat(corpus.deletedTexts())
+              .as("deleted document in a result")
+              .doesNotContainKey(h.getDocId());
         }
         String want = expectedFirst.get(r.getQueryId());
         if (want != null) {
@@ -214,6 +216,11 @@ class MStreamPipelineITCase {
   }
 
   private static Query query(String id, String text) {
-    return Query.newBuilder().setQueryId(id).setText(text).setK(10).setEventTime(Instant.now()).build();
+    return Query.newBuilder()
+        .setQueryId(id)
+        .setText(text)
+        .setK(10)
+        .setEventTime(Instant.now())
+        .build();
   }
 }

@@ -11,16 +11,31 @@ final class Sentences {
     "The city council", "Our teacher", "A lost tourist", "The night guard", "A retired pilot"
   };
   private static final String[] DID = {
-    "repaired", "painted", "sold", "photographed", "described", "forgot", "found", "measured",
-    "cleaned", "borrowed"
+    "repaired",
+    "painted",
+    "sold",
+    "photographed",
+    "described",
+    "forgot",
+    "found",
+    "measured",
+    "cleaned",
+    "borrowed"
   };
   private static final String[] WHAT = {
     "a wooden boat", "the broken clock", "an ancient map", "the red bicycle", "a glass vase",
     "the garden fence", "a leather jacket", "the kitchen table", "a silver ring", "the church bell"
   };
   private static final String[] WHERE = {
-    "near the harbour", "in the mountains", "behind the station", "at the market",
-    "during the storm", "after breakfast", "before the exam", "on the island", "in the library",
+    "near the harbour",
+    "in the mountains",
+    "behind the station",
+    "at the market",
+    "during the storm",
+    "after breakfast",
+    "before the exam",
+    "on the island",
+    "in the library",
     "under the bridge"
   };
 

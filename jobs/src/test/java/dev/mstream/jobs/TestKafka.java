@@ -27,12 +27,20 @@ final class TestKafka {
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     try (Admin admin = Admin.create(p)) {
       var partitions =
-          admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+          admin
+              .describeTopics(java.util.List.of(topic))
+              .allTopicNames()
+              .get()
+              .get(topic)
+              .partitions()
+              .stream()
               .map(i -> new TopicPartition(topic, i.partition()))
               .collect(Collectors.toList());
       Map<TopicPartition, Long> ends =
           admin
-              .listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+              .listOffsets(
+                  partitions.stream()
+                      .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
               .all()
               .get()
               .entrySet()
@@ -53,7 +61,14 @@ final class TestKafka {
         Thread.sleep(250);
       }
       throw new AssertionError(
-          "job did not consume " + topic + " within " + timeout + ": end " + ends + ", committed " + committed);
+          "job did not consume "
+              + topic
+              + " within "
+              + timeout
+              + ": end "
+              + ends
+              + ", committed "
+              + committed);
     }
   }
 }

@@ -18,14 +18,14 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Embeds records in micro-batches: a batch is flushed when it holds {@code maxBatchSize} records
- * or its oldest record has waited {@code maxDelayMillis}, whichever comes first.
+ * Embeds records in micro-batches: a batch is flushed when it holds {@code maxBatchSize} records or
+ * its oldest record has waited {@code maxDelayMillis}, whichever comes first.
  *
  * <p>Buffered records are not checkpointed; instead the buffer is flushed in {@link
- * #prepareSnapshotPreBarrier}, before the barrier is forwarded, so no record is ever held across
- * a checkpoint (nothing to lose on failure, nothing to restore). Watermarks and end of input
- * flush too, so buffering never reorders records relative to them. Records leave in the order
- * they came in, which keeps an update and a later delete of the same id in order.
+ * #prepareSnapshotPreBarrier}, before the barrier is forwarded, so no record is ever held across a
+ * checkpoint (nothing to lose on failure, nothing to restore). Watermarks and end of input flush
+ * too, so buffering never reorders records relative to them. Records leave in the order they came
+ * in, which keeps an update and a later delete of the same id in order.
  */
 public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStreamOperator<T>
     implements OneInputStreamOperator<T, T>, BoundedOneInput, ProcessingTimeCallback {

@@ -31,8 +31,7 @@ final class DeadLetters {
       String reason,
       String message) {
     byReason
-        .computeIfAbsent(
-            reason, r -> group.addGroup(REASON_LABEL, r).counter(METRIC_DEAD_LETTERS))
+        .computeIfAbsent(reason, r -> group.addGroup(REASON_LABEL, r).counter(METRIC_DEAD_LETTERS))
         .inc();
     ctx.output(tag, DeadLetterRecord.of(raw, reason, message));
   }

@@ -16,9 +16,9 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Kafka record → {@link DocumentChange}. A tombstone (null value) deletes the document named by
- * its key. Anything that cannot be turned into a valid change goes to {@link #DEAD_LETTERS} with
- * its reason; the job never fails on input.
+ * Kafka record → {@link DocumentChange}. A tombstone (null value) deletes the document named by its
+ * key. Anything that cannot be turned into a valid change goes to {@link #DEAD_LETTERS} with its
+ * reason; the job never fails on input.
  */
 public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> {
 

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * What a document or query may ask for; anything beyond is rejected with a reason instead of
- * being processed.
+ * What a document or query may ask for; anything beyond is rejected with a reason instead of being
+ * processed.
  *
  * @param maxTextBytes largest UTF-8 text accepted (mstream.limits.max-text-bytes)
  * @param maxK largest k a query may ask for (mstream.query.max-k)

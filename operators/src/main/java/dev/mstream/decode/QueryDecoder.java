@@ -65,7 +65,8 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
       deadLetters.reject(DEAD_LETTERS, ctx, raw, e.reason(), e.getMessage());
       if (!Rejection.EMPTY_QUERY_ID.equals(e.reason())) {
         long now = System.currentTimeMillis();
-        long sent = query.getEventTime() != null ? query.getEventTime().toEpochMilli() : raw.timestamp;
+        long sent =
+            query.getEventTime() != null ? query.getEventTime().toEpochMilli() : raw.timestamp;
         ctx.output(
             ERROR_RESULTS,
             SearchResult.error(

@@ -19,16 +19,19 @@ public final class EmbedderOptions implements Serializable {
   private final int intraOpThreads;
   private final int maxBatchSize;
   private final ExecutionDevice device;
+  private final boolean batchInvariant;
 
-  private EmbedderOptions(int intraOpThreads, int maxBatchSize, ExecutionDevice device) {
+  private EmbedderOptions(
+      int intraOpThreads, int maxBatchSize, ExecutionDevice device, boolean batchInvariant) {
     this.intraOpThreads = intraOpThreads;
     this.maxBatchSize = maxBatchSize;
     this.device = device;
+    this.batchInvariant = batchInvariant;
   }
 
   /** All available processors, batches of 32, CPU. */
   public static EmbedderOptions defaults() {
-    return new EmbedderOptions(ALL_PROCESSORS, DEFAULT_MAX_BATCH_SIZE, ExecutionDevice.CPU);
+    return new EmbedderOptions(ALL_PROCESSORS, DEFAULT_MAX_BATCH_SIZE, ExecutionDevice.CPU, true);
   }
 
   public EmbedderOptions withIntraOpThreads(int threads) {
@@ -36,7 +39,7 @@ public final class EmbedderOptions implements Serializable {
       throw new IllegalArgumentException(
           "embedder options: 'intraOpThreads' must be >= 1 (was " + threads + ")");
     }
-    return new EmbedderOptions(threads, maxBatchSize, device);
+    return new EmbedderOptions(threads, maxBatchSize, device, batchInvariant);
   }
 
   public EmbedderOptions withMaxBatchSize(int size) {
@@ -44,7 +47,7 @@ public final class EmbedderOptions implements Serializable {
       throw new IllegalArgumentException(
           "embedder options: 'maxBatchSize' must be >= 1 (was " + size + ")");
     }
-    return new EmbedderOptions(intraOpThreads, size, device);
+    return new EmbedderOptions(intraOpThreads, size, device, batchInvariant);
   }
 
   /**
@@ -52,7 +55,8 @@ public final class EmbedderOptions implements Serializable {
    */
   public EmbedderOptions withDevice(String device) {
     try {
-      return new EmbedderOptions(intraOpThreads, maxBatchSize, ExecutionDevice.parse(device));
+      return new EmbedderOptions(
+          intraOpThreads, maxBatchSize, ExecutionDevice.parse(device), batchInvariant);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("embedder options: 'device': " + e.getMessage(), e);
     }
@@ -67,6 +71,19 @@ public final class EmbedderOptions implements Serializable {
     return intraOpThreads == ALL_PROCESSORS
         ? Math.max(1, Runtime.getRuntime().availableProcessors())
         : intraOpThreads;
+  }
+
+  /**
+   * Whether a text's vector must not depend on the texts batched with it. For a {@link
+   * ModelProfile#batchDependent()} model this means one text per inference (slower, but a replayed
+   * or re-embedded text gets the same vector and a query equal to a document scores 1.0).
+   */
+  public EmbedderOptions withBatchInvariant(boolean invariant) {
+    return new EmbedderOptions(intraOpThreads, maxBatchSize, device, invariant);
+  }
+
+  public boolean batchInvariant() {
+    return batchInvariant;
   }
 
   public int maxBatchSize() {
@@ -88,12 +105,13 @@ public final class EmbedderOptions implements Serializable {
     EmbedderOptions other = (EmbedderOptions) o;
     return intraOpThreads == other.intraOpThreads
         && maxBatchSize == other.maxBatchSize
-        && device.equals(other.device);
+        && device.equals(other.device)
+        && batchInvariant == other.batchInvariant;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(intraOpThreads, maxBatchSize, device);
+    return Objects.hash(intraOpThreads, maxBatchSize, device, batchInvariant);
   }
 
   @Override
@@ -104,6 +122,8 @@ public final class EmbedderOptions implements Serializable {
         + maxBatchSize
         + ", device="
         + device
+        + ", batchInvariant="
+        + batchInvariant
         + '}';
   }
 }

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * Where ONNX Runtime should run a model, parsed from the user's device string: {@code cpu},
- * {@code cuda}, {@code cuda:N} or {@code auto} (CUDA device 0 when usable, CPU otherwise).
+ * Where ONNX Runtime should run a model, parsed from the user's device string: {@code cpu}, {@code
+ * cuda}, {@code cuda:N} or {@code auto} (CUDA device 0 when usable, CPU otherwise).
  */
 public record ExecutionDevice(Kind kind, int cudaDeviceId) implements Serializable {
 

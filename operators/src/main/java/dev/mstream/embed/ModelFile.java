@@ -1,5 +1,6 @@
 package dev.mstream.embed;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -15,20 +16,18 @@ import java.nio.file.Paths;
 final class ModelFile {
   private final String location;
   private final String setting;
-  private final String profileName;
 
-  private ModelFile(String location, String setting, String profileName) {
+  private ModelFile(String location, String setting) {
     this.location = location;
     this.setting = setting;
-    this.profileName = profileName;
   }
 
   static ModelFile onnxModel(ModelProfile profile) {
-    return new ModelFile(profile.onnxModel(), "onnxModel", profile.name());
+    return new ModelFile(profile.onnxModel(), "onnxModel");
   }
 
   static ModelFile tokenizer(ModelProfile profile) {
-    return new ModelFile(profile.tokenizer(), "tokenizer", profile.name());
+    return new ModelFile(profile.tokenizer(), "tokenizer");
   }
 
   /** The file on disk, or null when the location is meant as a classpath resource. */
@@ -42,7 +41,7 @@ final class ModelFile {
   }
 
   /**
-   * @throws IOException naming the profile, the setting and where it looked
+   * @throws FileNotFoundException naming the setting and where it looked
    */
   InputStream open() throws IOException {
     Path p = path();
@@ -51,16 +50,14 @@ final class ModelFile {
     }
     URL url = resource();
     if (url == null) {
-      throw new IOException(
-          "model profile '"
-              + profileName
-              + "': '"
+      throw new FileNotFoundException(
+          "'"
               + setting
               + "' = '"
               + location
-              + "' is neither a file (looked in "
+              + "' is neither a file (relative to "
               + Paths.get("").toAbsolutePath()
-              + " for relative paths) nor a resource on the classpath");
+              + ") nor a classpath resource");
     }
     return url.openStream();
   }
@@ -69,11 +66,6 @@ final class ModelFile {
     try (InputStream in = open()) {
       return in.readAllBytes();
     }
-  }
-
-  String describe() {
-    Path p = path();
-    return p != null ? "file " + p.toAbsolutePath() : "classpath resource " + location;
   }
 
   /** Flink loads user code in its own class loader, which is the context loader in open(). */

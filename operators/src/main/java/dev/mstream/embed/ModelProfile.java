@@ -25,6 +25,7 @@ public final class ModelProfile implements Serializable {
   private final int dimension;
   private final boolean normalize;
   private final boolean matryoshka;
+  private final boolean batchDependent;
   private final List<Integer> matryoshkaDims;
 
   private ModelProfile(Builder b) {
@@ -38,6 +39,7 @@ public final class ModelProfile implements Serializable {
     this.dimension = b.dimension;
     this.normalize = b.normalize;
     this.matryoshka = b.matryoshka;
+    this.batchDependent = b.batchDependent;
     this.matryoshkaDims =
         b.matryoshkaDims == null ? List.of(b.dimension) : List.copyOf(b.matryoshkaDims);
   }
@@ -59,6 +61,7 @@ public final class ModelProfile implements Serializable {
         .dimension(dimension)
         .normalize(normalize)
         .matryoshka(matryoshka)
+        .batchDependent(batchDependent)
         .matryoshkaDims(matryoshkaDims);
   }
 
@@ -117,6 +120,16 @@ public final class ModelProfile implements Serializable {
     return matryoshka;
   }
 
+  /**
+   * Whether a text's vector depends on the other texts in its inference batch. True for models
+   * quantized with dynamic int8 activations: one activation scale per tensor spans the whole batch,
+   * so a vector moves by cosine ≈ 0.99 with its neighbours. Such models are run one text per
+   * inference unless the embedder is told batch noise is acceptable.
+   */
+  public boolean batchDependent() {
+    return batchDependent;
+  }
+
   /** Prefix lengths the index may use, ascending; each in (0, {@link #dimension()}]. */
   public List<Integer> matryoshkaDims() {
     return matryoshkaDims;
@@ -140,6 +153,7 @@ public final class ModelProfile implements Serializable {
         && dimension == p.dimension
         && normalize == p.normalize
         && matryoshka == p.matryoshka
+        && batchDependent == p.batchDependent
         && name.equals(p.name)
         && onnxModel.equals(p.onnxModel)
         && tokenizer.equals(p.tokenizer)
@@ -162,6 +176,7 @@ public final class ModelProfile implements Serializable {
         dimension,
         normalize,
         matryoshka,
+        batchDependent,
         matryoshkaDims);
   }
 
@@ -187,6 +202,8 @@ public final class ModelProfile implements Serializable {
         + normalize
         + ", matryoshka="
         + matryoshka
+        + ", batchDependent="
+        + batchDependent
         + ", matryoshkaDims="
         + matryoshkaDims
         + '}';
@@ -204,6 +221,7 @@ public final class ModelProfile implements Serializable {
     private int dimension;
     private boolean normalize = true;
     private boolean matryoshka;
+    private boolean batchDependent;
     private List<Integer> matryoshkaDims;
 
     private Builder() {}
@@ -255,6 +273,11 @@ public final class ModelProfile implements Serializable {
 
     public Builder matryoshka(boolean matryoshka) {
       this.matryoshka = matryoshka;
+      return this;
+    }
+
+    public Builder batchDependent(boolean batchDependent) {
+      this.batchDependent = batchDependent;
       return this;
     }
 

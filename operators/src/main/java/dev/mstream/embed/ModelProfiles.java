@@ -47,8 +47,8 @@ public final class ModelProfiles {
 
   /**
    * all-MiniLM-L6-v2 as packaged in the langchain4j model jars (files at the jar root). maxTokens
-   * 256 is what sentence-transformers uses for this model, although the bundled tokenizer.json
-   * says 128; the model was not trained with Matryoshka loss, so its prefixes need a rotation.
+   * 256 is what sentence-transformers uses for this model, although the bundled tokenizer.json says
+   * 128; the model was not trained with Matryoshka loss, so its prefixes need a rotation.
    */
   private static ModelProfile miniLm(String name) {
     return ModelProfile.builder(name)
@@ -61,6 +61,7 @@ public final class ModelProfiles {
         .dimension(384)
         .normalize(true)
         .matryoshka(false)
+        .batchDependent(name.endsWith("-q"))
         .matryoshkaDims(List.of(32, 64, 128, 256, 384))
         .build();
   }

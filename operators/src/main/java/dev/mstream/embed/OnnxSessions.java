@@ -13,10 +13,7 @@ final class OnnxSessions {
 
   /** A session with the options it was created with; the caller owns and closes both. */
   record Opened(
-      OrtSession.SessionOptions options,
-      OrtSession session,
-      String provider,
-      String cudaProblem) {}
+      OrtSession.SessionOptions options, OrtSession session, String provider, String cudaProblem) {}
 
   private OnnxSessions() {}
 
@@ -91,8 +88,6 @@ final class OnnxSessions {
   private static OrtSession create(
       OrtEnvironment env, Path path, byte[] bytes, OrtSession.SessionOptions so)
       throws OrtException {
-    return path != null
-        ? env.createSession(path.toString(), so)
-        : env.createSession(bytes, so);
+    return path != null ? env.createSession(path.toString(), so) : env.createSession(bytes, so);
   }
 }

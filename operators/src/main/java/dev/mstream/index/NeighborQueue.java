@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Keeps the best {@code k} (slot, score) pairs seen so far. A binary min-heap on score, so the
- * worst kept entry is at the root and a new candidate is rejected with one comparison — the
- * common case once the queue is full.
+ * worst kept entry is at the root and a new candidate is rejected with one comparison — the common
+ * case once the queue is full.
  */
 public final class NeighborQueue {
 

@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param scanned documents of the namespace (after the filter) whose score was computed
  */
-public record SearchHits(String[] ids, float[] scores, Map<String, String>[] attributes, long scanned) {
+public record SearchHits(
+    String[] ids, float[] scores, Map<String, String>[] attributes, long scanned) {
 
   public int size() {
     return ids.length;

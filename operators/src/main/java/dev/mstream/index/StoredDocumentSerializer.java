@@ -11,9 +11,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /**
- * Compact binary form of {@link StoredDocument} for keyed state. The first byte is a format
- * version so that state written today can still be read after the format changes; a reader
- * rejects versions it does not know instead of misreading them.
+ * Compact binary form of {@link StoredDocument} for keyed state. The first byte is a format version
+ * so that state written today can still be read after the format changes; a reader rejects versions
+ * it does not know instead of misreading them.
  */
 public final class StoredDocumentSerializer extends TypeSerializerSingleton<StoredDocument> {
 
@@ -81,7 +81,11 @@ public final class StoredDocumentSerializer extends TypeSerializerSingleton<Stor
     byte format = in.readByte();
     if (format != FORMAT_V1) {
       throw new IOException(
-          "unknown StoredDocument format version " + format + " (this build reads " + FORMAT_V1 + ")");
+          "unknown StoredDocument format version "
+              + format
+              + " (this build reads "
+              + FORMAT_V1
+              + ")");
     }
     String namespace = StringValue.readString(in);
     String modelId = StringValue.readString(in);

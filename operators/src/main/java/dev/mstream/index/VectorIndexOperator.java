@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * The vector index: input 1 is the document stream keyed by document id, input 2 the broadcast
  * query stream. Each subtask owns the documents of its key groups: their full record in keyed
  * RocksDB state (durable, checkpointed) and a copy in an in-memory {@link VectorArena} (fast, not
- * checkpointed, rebuilt from the keyed state in {@link #open()}). Every subtask answers every
- * query with its local top-k; the merger combines them.
+ * checkpointed, rebuilt from the keyed state in {@link #open()}). Every subtask answers every query
+ * with its local top-k; the merger combines them.
  *
- * <p>The query side never reads or writes keyed state: the current key there is whatever
- * document came last, so a write would silently land on that document.
+ * <p>The query side never reads or writes keyed state: the current key there is whatever document
+ * came last, so a write would silently land on that document.
  */
 public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     implements TwoInputStreamOperator<DocumentChange, SearchRequest, PartialResult> {
@@ -101,8 +101,10 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     indexed = metrics.counter(METRIC_DOCUMENTS_INDEXED);
     deleted = metrics.counter(METRIC_DOCUMENTS_DELETED);
     queries = metrics.counter(METRIC_QUERIES);
-    queryLatency = metrics.histogram(METRIC_QUERY_LATENCY, new DescriptiveStatisticsHistogram(1024));
-    freshnessLag = metrics.histogram(METRIC_FRESHNESS_LAG, new DescriptiveStatisticsHistogram(1024));
+    queryLatency =
+        metrics.histogram(METRIC_QUERY_LATENCY, new DescriptiveStatisticsHistogram(1024));
+    freshnessLag =
+        metrics.histogram(METRIC_FRESHNESS_LAG, new DescriptiveStatisticsHistogram(1024));
     metrics.gauge(METRIC_INDEX_SIZE, () -> arena.size());
     metrics.gauge(METRIC_ARENA_BYTES, () -> arena.vectorBytes());
     metrics.gauge(METRIC_REBUILD_MILLIS, () -> rebuildMillis);
@@ -215,7 +217,8 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   /** For tests: documents in this subtask's keyed state. */
   long storedDocuments() {
-    try (var keys = this.<String>getKeyedStateBackend().getKeys(STATE_DOCUMENTS, VoidNamespace.INSTANCE)) {
+    try (var keys =
+        this.<String>getKeyedStateBackend().getKeys(STATE_DOCUMENTS, VoidNamespace.INSTANCE)) {
       return keys.count();
     }
   }

@@ -24,8 +24,7 @@ public final class VectorUtil {
 
   public static float dot(float[] a, float[] b) {
     if (a.length != b.length) {
-      throw new IllegalArgumentException(
-          "vector lengths differ: " + a.length + " vs " + b.length);
+      throw new IllegalArgumentException("vector lengths differ: " + a.length + " vs " + b.length);
     }
     return dot(a, 0, b, 0, a.length);
   }

@@ -18,9 +18,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Combines the partial top-k of every index subtask into the one answer of a query, keyed by
- * query id. It answers as soon as all subtasks have; if the deadline passes first, it answers
- * with what it has and marks the result PARTIAL, so no query is left waiting forever.
+ * Combines the partial top-k of every index subtask into the one answer of a query, keyed by query
+ * id. It answers as soon as all subtasks have; if the deadline passes first, it answers with what
+ * it has and marks the result PARTIAL, so no query is left waiting forever.
  */
 public class ResultMerger extends KeyedProcessFunction<String, PartialResult, SearchResult> {
 

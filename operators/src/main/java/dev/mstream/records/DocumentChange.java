@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One decoded document event on its way to the index: an upsert (with its text, and after the
- * embed operator its vector) or a delete. A Flink POJO: public fields, no-arg constructor.
+ * One decoded document event on its way to the index: an upsert (with its text, and after the embed
+ * operator its vector) or a delete. A Flink POJO: public fields, no-arg constructor.
  */
 public class DocumentChange implements Embeddable {
 

@@ -70,11 +70,15 @@ class MicroBatchEmbedOperatorTest {
       h.processElement(DocumentChange.upsert("b", "n", "yyy", Map.of(), 3), 3);
 
       List<DocumentChange> out = h.extractOutputValues();
-      assertThat(out).extracting(c -> c.id + ":" + c.kind).containsExactly("a:UPSERT", "a:DELETE", "b:UPSERT");
+      assertThat(out)
+          .extracting(c -> c.id + ":" + c.kind)
+          .containsExactly("a:UPSERT", "a:DELETE", "b:UPSERT");
       assertThat(out.get(0).vector).containsExactly(1, 1);
       assertThat(out.get(1).vector).isNull();
       assertThat(out.get(2).vector).containsExactly(3, 1);
-      assertThat(h.extractOutputStreamRecords()).extracting(r -> r.getTimestamp()).containsExactly(1L, 2L, 3L);
+      assertThat(h.extractOutputStreamRecords())
+          .extracting(r -> r.getTimestamp())
+          .containsExactly(1L, 2L, 3L);
       assertThat(BATCHES).containsExactly(2);
     }
     assertThat(CLOSED).isTrue();

@@ -36,17 +36,21 @@ class DocumentDecoderTest {
       h.processElement(raw("d3", null), 0); // tombstone
       h.processElement(raw("d4", new byte[] {1, 2, 3}), 0);
       h.processElement(raw("d5", codec.encode(doc("d5", null, "   ", Operation.UPSERT))), 0);
-      h.processElement(raw("d6", codec.encode(doc("d6", null, "y".repeat(101), Operation.UPSERT))), 0);
+      h.processElement(
+          raw("d6", codec.encode(doc("d6", null, "y".repeat(101), Operation.UPSERT))), 0);
       h.processElement(raw("other", codec.encode(doc("d7", null, "z", Operation.UPSERT))), 0);
       h.processElement(raw(null, null), 0);
 
       List<DocumentChange> out = h.extractOutputValues();
-      assertThat(out).extracting(c -> c.id + ":" + c.kind).containsExactly("d1:UPSERT", "d2:DELETE", "d3:DELETE");
+      assertThat(out)
+          .extracting(c -> c.id + ":" + c.kind)
+          .containsExactly("d1:UPSERT", "d2:DELETE", "d3:DELETE");
       assertThat(out.get(0).text).isEqualTo("Title body");
       assertThat(out.get(0).namespace).isEqualTo("news");
       assertThat(out.get(0).attributes).containsEntry("lang", "en");
 
-      ConcurrentLinkedQueue<StreamRecord<DeadLetterRecord>> dead = h.getSideOutput(DocumentDecoder.DEAD_LETTERS);
+      ConcurrentLinkedQueue<StreamRecord<DeadLetterRecord>> dead =
+          h.getSideOutput(DocumentDecoder.DEAD_LETTERS);
       assertThat(dead)
           .extracting(r -> r.getValue().reason)
           .containsExactly(

@@ -17,13 +17,15 @@ import org.junit.jupiter.api.Test;
 
 class QueryDecoderTest {
 
-  private static final InputLimits LIMITS = new InputLimits(1000, 50, 500, 384, List.of(64, 128, 384));
+  private static final InputLimits LIMITS =
+      new InputLimits(1000, 50, 500, 384, List.of(64, 128, 384));
   private static final Encoding JSON = Encoding.JSON;
 
   @Test
   void validQueriesPassAndInvalidOnesGetAnErrorResultAndADeadLetter() throws Exception {
     try (var h =
-        new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new QueryDecoder(JSON, LIMITS)))) {
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new QueryDecoder(JSON, LIMITS)))) {
       h.open();
       h.processElement(raw(query("ok", "hello", 5, 64, 100)), 0);
       h.processElement(raw(query("bad-k", "hello", 0, null, null)), 0);

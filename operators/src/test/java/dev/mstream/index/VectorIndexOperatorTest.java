@@ -21,7 +21,8 @@ class VectorIndexOperatorTest {
 
   private static final int DIM = 4;
 
-  private KeyedTwoInputStreamOperatorTestHarness<String, DocumentChange, SearchRequest, PartialResult>
+  private KeyedTwoInputStreamOperatorTestHarness<
+          String, DocumentChange, SearchRequest, PartialResult>
       harness;
   private int queryCounter;
 
@@ -37,7 +38,8 @@ class VectorIndexOperatorTest {
     }
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, DocumentChange, SearchRequest, PartialResult>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, DocumentChange, SearchRequest, PartialResult>
       open(OperatorSubtaskState restoreFrom) throws Exception {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(

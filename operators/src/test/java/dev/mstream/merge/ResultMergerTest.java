@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 class ResultMergerTest {
 
-  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult> harness(
-      OperatorSubtaskState restore) throws Exception {
+  private static KeyedOneInputStreamOperatorTestHarness<String, PartialResult, SearchResult>
+      harness(OperatorSubtaskState restore) throws Exception {
     var h =
         new KeyedOneInputStreamOperatorTestHarness<>(
             new KeyedProcessOperator<>(new ResultMerger(1_000)), p -> p.queryId, Types.STRING);
@@ -82,7 +82,8 @@ class ResultMergerTest {
     return new ScoredHit(id, score, Map.of("id", id));
   }
 
-  private static PartialResult partial(String q, int subtask, int subtasks, int k, ScoredHit... hits) {
+  private static PartialResult partial(
+      String q, int subtask, int subtasks, int k, ScoredHit... hits) {
     PartialResult p = new PartialResult();
     p.queryId = q;
     p.subtask = subtask;

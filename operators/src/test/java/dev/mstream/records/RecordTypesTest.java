@@ -10,8 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every record that crosses the network or sits in state must be a Flink POJO all the way down:
- * the job disables generic types, so a field that would fall back to Kryo fails at submission.
+ * Every record that crosses the network or sits in state must be a Flink POJO all the way down: the
+ * job disables generic types, so a field that would fall back to Kryo fails at submission.
  */
 class RecordTypesTest {
 

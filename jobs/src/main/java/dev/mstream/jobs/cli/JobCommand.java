@@ -15,8 +15,7 @@ import picocli.CommandLine.Unmatched;
             + " --mstream.key value arguments.")
 final class JobCommand implements Callable<Integer> {
 
-  @Unmatched
-  List<String> args = new ArrayList<>();
+  @Unmatched List<String> args = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
             + " checkpoints, web UI) and the job. Runs until Ctrl-C.")
 final class LocalCommand implements Callable<Integer> {
 
-  @Option(names = "--demo", description = "Load the bundled demo corpus and answer example queries.")
+  @Option(
+      names = "--demo",
+      description = "Load the bundled demo corpus and answer example queries.")
   boolean demo;
 
   @Option(
@@ -29,19 +31,33 @@ final class LocalCommand implements Callable<Integer> {
       description = "With --demo: stop once the demo answers are printed (for scripts and CI).")
   boolean exitAfterDemo;
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Broker port (default: ${DEFAULT-VALUE}).")
   int kafkaPort;
 
-  @Option(names = "--web-port", defaultValue = "8081", description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--web-port",
+      defaultValue = "8081",
+      description = "Flink web UI port (default: ${DEFAULT-VALUE}).")
   int webPort;
 
-  @Option(names = {"-p", "--parallelism"}, defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-p", "--parallelism"},
+      defaultValue = "2",
+      description = "Job parallelism (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
-  @Option(names = "--work-dir", description = "Checkpoints and RocksDB files (default: a new temp dir).")
+  @Option(
+      names = "--work-dir",
+      description = "Checkpoints and RocksDB files (default: a new temp dir).")
   Path workDir;
 
-  @Option(names = "-D", paramLabel = "mstream.key=value", description = "Any job option, e.g. -D mstream.model=all-minilm-l6-v2.")
+  @Option(
+      names = "-D",
+      paramLabel = "mstream.key=value",
+      description = "Any job option, e.g. -D mstream.model=all-minilm-l6-v2.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   @Override

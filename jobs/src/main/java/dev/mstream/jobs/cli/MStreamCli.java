@@ -20,7 +20,9 @@ public final class MStreamCli implements Runnable {
 
   /** Runs a command and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
-    return new CommandLine(new MStreamCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new MStreamCli())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args);
   }
 
   @Override

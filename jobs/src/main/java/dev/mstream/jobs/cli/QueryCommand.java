@@ -26,10 +26,16 @@ final class QueryCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TEXT", arity = "1..*", description = "The query text.")
   List<String> words;
 
-  @Option(names = "--k", defaultValue = "10", description = "Hits wanted (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "10",
+      description = "Hits wanted (default: ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = {"-n", "--namespace"}, defaultValue = "default", description = "Namespace searched.")
+  @Option(
+      names = {"-n", "--namespace"},
+      defaultValue = "default",
+      description = "Namespace searched.")
   String namespace;
 
   @Option(names = "--dims", description = "Prefix dimensions for the shortlist.")
@@ -69,7 +75,8 @@ final class QueryCommand implements Callable<Integer> {
             client.kafkaProperties())) {
       queries.send(query);
       queries.flush();
-      QueryResult result = queries.await(List.of(query.getQueryId()), timeout).get(query.getQueryId());
+      QueryResult result =
+          queries.await(List.of(query.getQueryId()), timeout).get(query.getQueryId());
       if (result == null) {
         System.err.println("No result within " + timeout.toSeconds() + " s. Is the job running?");
         return 2;

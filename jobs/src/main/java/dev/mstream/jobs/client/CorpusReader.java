@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reads documents from JSON Lines: {@code {"id","title","text","namespace","attributes"}}, or
- * the BEIR {@code corpus.jsonl} shape ({@code _id}, and {@code metadata} as attributes).
+ * Reads documents from JSON Lines: {@code {"id","title","text","namespace","attributes"}}, or the
+ * BEIR {@code corpus.jsonl} shape ({@code _id}, and {@code metadata} as attributes).
  */
 public final class CorpusReader {
 
@@ -83,9 +83,9 @@ public final class CorpusReader {
     for (Iterator<Map.Entry<String, JsonNode>> it = obj.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (e.getValue() != null && !e.getValue().isNull()) {
-        into.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+        into.put(
+            e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
       }
     }
   }
-
 }

@@ -37,7 +37,8 @@ public final class DocumentPublisher implements AutoCloseable {
   public void send(String key, byte[] value) {
     throwIfFailed();
     producer.send(
-        new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value),
+        new ProducerRecord<>(
+            topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value),
         (metadata, e) -> {
           if (e != null) {
             firstFailure.compareAndSet(null, e);

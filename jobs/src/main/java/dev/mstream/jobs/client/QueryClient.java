@@ -88,8 +88,8 @@ public final class QueryClient implements AutoCloseable {
   }
 
   /**
-   * First result of each of {@code queryIds}, in arrival order; returns early once all arrived,
-   * or with what it has when {@code timeout} passes.
+   * First result of each of {@code queryIds}, in arrival order; returns early once all arrived, or
+   * with what it has when {@code timeout} passes.
    */
   public Map<String, QueryResult> await(Collection<String> queryIds, Duration timeout) {
     Set<String> wanted = new HashSet<>(queryIds);
@@ -114,7 +114,11 @@ public final class QueryClient implements AutoCloseable {
         out.add(resultCodec.decode(rec.value()));
       } catch (CodecException e) {
         throw new IllegalStateException(
-            "undecodable record on the results topic at offset " + rec.offset() + ": " + e.getMessage(), e);
+            "undecodable record on the results topic at offset "
+                + rec.offset()
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
   }

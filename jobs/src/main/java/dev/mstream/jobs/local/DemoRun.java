@@ -22,8 +22,8 @@ import java.util.UUID;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * Loads the bundled demo corpus (written for this project) into a running instance, waits until
- * it is searchable, and prints the answers to a few example queries.
+ * Loads the bundled demo corpus (written for this project) into a running instance, waits until it
+ * is searchable, and prints the answers to a few example queries.
  */
 public final class DemoRun {
 
@@ -93,7 +93,9 @@ public final class DemoRun {
       queries.send(probe);
       queries.flush();
       QueryResult r =
-          queries.await(List.of(probe.getQueryId()), Duration.ofSeconds(10)).get(probe.getQueryId());
+          queries
+              .await(List.of(probe.getQueryId()), Duration.ofSeconds(10))
+              .get(probe.getQueryId());
       if (r != null && r.getIndexSize() >= expected) {
         return;
       }

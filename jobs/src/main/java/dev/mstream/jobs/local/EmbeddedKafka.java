@@ -78,9 +78,16 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#dataDir(Path)} the directory is kept, and a later start on the same directory
  * resumes the same cluster (topics, offsets and records survive restarts).
  *
- * <p>Instances are thread-safe. Several may run in one JVM, but Kafka's metrics are JVM-global, so
- * concurrent instances share (and warn about) some metric names; run them one after another where
- * that matters.
+ * <p>Always close it: the broker's threads are not daemons, so a JVM whose main method returns with
+ * a broker still running does not exit. A shutdown hook closes a forgotten instance when the JVM is
+ * stopped (Ctrl-C, SIGTERM).
+ *
+ * <p>Start-up failures surface as an {@link IllegalStateException}, even those Kafka treats as
+ * fatal (it would halt the JVM). Once running, a fatal broker fault still halts the JVM, as it
+ * would a standalone broker.
+ *
+ * <p>Instances are thread-safe. Several may run in one JVM at once (each with its own directory),
+ * but their start-ups are serialised, and Kafka's JVM-global metrics registry is shared by them.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -161,7 +168,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       String clusterId,
       Duration startupTime,
       Duration timeout,
-      boolean registerShutdownHook) {
+      Thread shutdownHook) {
     this.server = server;
     this.dirLock = dirLock;
     this.dataDir = dataDir;
@@ -171,15 +178,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.clusterId = clusterId;
     this.startupTime = startupTime;
     this.timeout = timeout;
-    if (registerShutdownHook) {
-      // Without this, Ctrl-C on the local runner would leave the temporary directory behind
-      // and skip the broker's clean shutdown (which spares log recovery on the next start of a
-      // fixed data directory).
-      this.shutdownHook = new Thread(this::close, "embedded-kafka-shutdown-" + port);
-      Runtime.getRuntime().addShutdownHook(shutdownHook);
-    } else {
-      this.shutdownHook = null;
-    }
+    this.shutdownHook = shutdownHook;
   }
 
   /**
@@ -315,22 +314,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Stops the broker and waits until all its threads are gone, then deletes the data directory if
-   * it is temporary. Idempotent; safe to call from several threads.
+   * it is temporary. Idempotent; a concurrent caller (such as the shutdown hook) waits for the
+   * first one to finish.
    */
   @Override
-  public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
-    if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // The hook is running or about to; it will find closed == true and return.
-      }
+    closed = true;
+    if (Thread.currentThread() != shutdownHook) {
+      removeShutdownHook(shutdownHook);
     }
     long t0 = System.nanoTime();
     shutdownQuietly(server);
@@ -355,11 +349,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         + "]";
   }
 
-  private void ensureOpen() {
-    synchronized (this) {
-      if (closed) {
-        throw new IllegalStateException("Embedded Kafka at " + bootstrapServers() + " is closed");
-      }
+  private synchronized void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("Embedded Kafka at " + bootstrapServers() + " is closed");
     }
   }
 
@@ -407,6 +399,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Bound on start-up (formatting, Kafka's own start-up, readiness probe) and on each later
+     * {@link EmbeddedKafka#createTopics} call; default {@link EmbeddedKafka#DEFAULT_START_TIMEOUT}.
+     */
     public Builder startTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("startTimeout must be positive, got " + timeout);
@@ -416,8 +412,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Whether to close the broker from a JVM shutdown hook if nobody closed it before (default
-     * true).
+     * Whether a JVM shutdown hook closes the broker (and deletes a temporary directory) if nobody
+     * closed it before, e.g. on Ctrl-C (default true). Turn it off where the embedding code orders
+     * its own shutdown, such as stopping a Flink job before the broker it writes to.
      */
     public Builder shutdownHook(boolean register) {
       this.shutdownHook = register;
@@ -459,6 +456,24 @@ public final class EmbeddedKafka implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot create Kafka data directory " + dataDir, e);
       }
+      // Registered before anything starts: Ctrl-C during the seconds of start-up must not leak
+      // the temporary directory either. Until the instance exists there is nothing to close.
+      AtomicReference<EmbeddedKafka> started = new AtomicReference<>();
+      Thread hook = null;
+      if (shutdownHook) {
+        hook =
+            new Thread(
+                () -> {
+                  EmbeddedKafka kafka = started.get();
+                  if (kafka != null) {
+                    kafka.close();
+                  } else if (temporary) {
+                    deleteRecursively(dir);
+                  }
+                },
+                "embedded-kafka-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+      }
       DirLock lock = null;
       try {
         lock = DirLock.acquire(dir);
@@ -479,12 +494,18 @@ public final class EmbeddedKafka implements AutoCloseable {
                     && (port == 0 || !e.getMessage().contains(":" + port));
             if (!retry) {
               throw new IllegalStateException(
-                  "Embedded Kafka failed to start (broker 127.0.0.1:"
+                  "Embedded Kafka failed to start (broker "
+                      + HOST
+                      + ":"
                       + brokerPort
-                      + ", controller 127.0.0.1:"
+                      + ", controller "
+                      + HOST
+                      + ":"
                       + controllerPort
                       + ", data dir "
                       + dir
+                      + ", start timeout "
+                      + startTimeout
                       + "): "
                       + e.getMessage(),
                   e.getCause());
@@ -511,7 +532,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                   clusterId,
                   took,
                   startTimeout,
-                  shutdownHook);
+                  hook);
+          started.set(kafka);
           LOG.info(
               "Embedded Kafka {} (KRaft, node {}, cluster {}) ready at {} in {} ms; data dir {}{}",
               AppInfoParser.getVersion(),
@@ -524,6 +546,7 @@ public final class EmbeddedKafka implements AutoCloseable {
           return kafka;
         }
       } catch (RuntimeException | Error e) {
+        removeShutdownHook(hook);
         if (lock != null) {
           lock.release();
         }
@@ -573,8 +596,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       p.put("transaction.state.log.min.isr", "1");
       p.put("share.coordinator.state.topic.replication.factor", "1");
       p.put("share.coordinator.state.topic.min.isr", "1");
-      // The internal topics default to 50 partitions each, which costs seconds of segment and
-      // index creation on first use and buys nothing on one node.
+      // The internal topics default to 50 partitions each; creating them delays the first
+      // consumer group and the first transaction by about 0.7 s each, for nothing on one node.
       p.put("offsets.topic.num.partitions", "1");
       p.put("transaction.state.log.num.partitions", "1");
       p.put("share.coordinator.state.topic.num.partitions", "1");
@@ -647,13 +670,13 @@ public final class EmbeddedKafka implements AutoCloseable {
    * Constructs and starts the server. On failure everything it started is shut down again and a
    * {@link StartFailure} is thrown.
    *
-   * <p>Kafka treats some start-up failures (notably the controller failing to bind its port or to
-   * lock the metadata directory) as fatal faults and calls {@code Exit.halt(1)}, which in an
-   * embedded broker would kill the whole JVM (the demo runner, or a surefire fork without a word).
-   * For the start-up window we replace Kafka's halt/exit procedures with ones that only record the
-   * request; Kafka's fault handler then returns and its own start-up code cleans up and throws.
-   * Afterwards Kafka's defaults are restored: a fatal fault in a running broker still halts the
-   * JVM, as it would for a real broker.
+   * <p>Kafka treats any exception in the controller's start-up (e.g. its port taken, or
+   * server.max.startup.time.ms exceeded) as a fatal fault and calls {@code Exit.halt(1)}, which in
+   * an embedded broker would kill the whole JVM (the demo runner, or a surefire fork without a
+   * word). For the start-up window we replace Kafka's halt/exit procedures with ones that only
+   * record the request; Kafka's fault handler then returns and its own start-up code cleans up and
+   * throws. Afterwards Kafka's defaults are restored: a fatal fault in a running broker still halts
+   * the JVM, as it would for a real broker.
    */
   private static KafkaRaftServer startServer(Properties props) throws StartFailure {
     AtomicReference<String> fatal = new AtomicReference<>();
@@ -783,6 +806,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     conf.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 200);
     conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
     return Admin.create(conf);
+  }
+
+  private static void removeShutdownHook(Thread hook) {
+    if (hook == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // The hook is running or about to; close() is idempotent and a deleted dir stays deleted.
+    }
   }
 
   private static void shutdownQuietly(KafkaRaftServer server) {

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded default: an in-process Kafka broker, the four topics, and the job on a Flink
- * MiniCluster with the RocksDB state backend, checkpoints and the web UI. One owner for all of
- * it: {@link #close()} cancels the job, then stops the broker (reverse order of start).
+ * MiniCluster with the RocksDB state backend, checkpoints and the web UI. One owner for all of it:
+ * {@link #close()} cancels the job, then stops the broker (reverse order of start).
  */
 public final class LocalRunner implements AutoCloseable {
 
@@ -53,7 +53,12 @@ public final class LocalRunner implements AutoCloseable {
       throws Exception {
     Files.createDirectories(workDir);
     EmbeddedKafka kafka =
-        EmbeddedKafka.builder().port(kafkaPort).partitions(parallelism).start();
+        EmbeddedKafka.builder()
+            .port(kafkaPort)
+            .partitions(parallelism)
+            // LocalRunner.close() stops the broker after the job; a hook of its own could race it.
+            .shutdownHook(false)
+            .start();
     try {
       Configuration opts = new Configuration(options);
       opts.set(MStreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
