@@ -2,14 +2,16 @@ package dev.mstream.jobs;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
 /**
- * The deployable job: {@code flink run -c dev.mstream.jobs.MStreamJob mstream.jar
- * --mstream.kafka.bootstrap-servers broker:9092 [--mstream.key value ...]}.
+ * The deployable job: {@code flink run jobs/target/mstream-job.jar
+ * --mstream.kafka.bootstrap-servers broker:9092 [--mstream.key value ...]}. Any {@code mstream.*}
+ * key may also come from the cluster's configuration; arguments win.
  */
 public final class MStreamJob {
 
@@ -18,8 +20,9 @@ public final class MStreamJob {
   private MStreamJob() {}
 
   public static void main(String[] args) throws Exception {
-    Configuration conf = readOptions(args);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    Configuration fromArgs = readOptions(args);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(fromArgs);
+    Configuration conf = effectiveOptions(env.getConfiguration(), fromArgs);
     configure(env, conf);
     MStreamPipeline.build(env, conf);
     env.execute(JOB_NAME);
@@ -28,6 +31,17 @@ public final class MStreamJob {
   /** Options from {@code --key value} arguments. */
   public static Configuration readOptions(String[] args) {
     return Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+  }
+
+  /**
+   * The options the job runs with: the environment's configuration (on a cluster: its Flink
+   * configuration, {@code -D} options of {@code flink run}, a FlinkDeployment's {@code
+   * flinkConfiguration}) with the program arguments on top.
+   */
+  public static Configuration effectiveOptions(ReadableConfig environment, Configuration args) {
+    Configuration merged = Configuration.fromMap(environment.toMap());
+    merged.addAll(args);
+    return merged;
   }
 
   /** RocksDB state, exactly-once checkpoints: what every run of the job needs. */

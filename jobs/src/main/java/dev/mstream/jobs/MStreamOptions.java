@@ -87,7 +87,10 @@ public final class MStreamOptions {
           .stringType()
           .defaultValue("all-minilm-l6-v2-q")
           .withDescription(
-              "Model profile name: all-minilm-l6-v2-q (int8, default), all-minilm-l6-v2.");
+              "Model profile: a built-in name (all-minilm-l6-v2-q: int8, the default;"
+                  + " all-minilm-l6-v2: fp32; with the all-models build also bge-small-en-v1.5,"
+                  + " bge-small-en-v1.5-q, e5-small-v2, e5-small-v2-q), or the path of a profile"
+                  + " file (.json, .yaml, .yml) describing your own ONNX model and tokenizer.");
 
   public static final ConfigOption<String> DEVICE =
       key("mstream.embed.device")
@@ -167,6 +170,60 @@ public final class MStreamOptions {
           .withDescription(
               "After the first index subtask answers, how long to wait for the others before"
                   + " answering with status PARTIAL.");
+
+  public static final ConfigOption<Integer> DEFAULT_DIMS =
+      key("mstream.query.default-dims")
+          .intType()
+          .defaultValue(64)
+          .withDescription(
+              "Prefix dimensions the shortlist is scored on when a query names no dims. A query's"
+                  + " dims may be any of the model's Matryoshka dims up to mstream.index.prefix-dims,"
+                  + " or the full dimension for an exact search.");
+
+  public static final ConfigOption<Integer> DEFAULT_CANDIDATES =
+      key("mstream.query.default-candidates")
+          .intType()
+          .defaultValue(100)
+          .withDescription(
+              "Shortlist size per index subtask when a query names none; the shortlist is"
+                  + " reranked on full vectors read from RocksDB (one point lookup each).");
+
+  public static final ConfigOption<Integer> ADAPTIVE_MIN_DIMS =
+      key("mstream.query.adaptive.min-dims")
+          .intType()
+          .defaultValue(32)
+          .withDescription("Lowest prefix the load-adaptive policy may use.");
+
+  public static final ConfigOption<Duration> ADAPTIVE_LATENCY =
+      key("mstream.query.adaptive.latency")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(1))
+          .withDescription(
+              "While queries reach the index later than this after they were sent (smoothed),"
+                  + " queries that name no dims are shortlisted at mstream.query.adaptive.min-dims;"
+                  + " results report the dims used. 0 turns the policy off.");
+
+  public static final ConfigOption<Integer> PREFIX_DIMS =
+      key("mstream.index.prefix-dims")
+          .intType()
+          .defaultValue(128)
+          .withDescription(
+              "Projected prefix coordinates the in-memory arena keeps per document (heap per"
+                  + " document grows with it: 1 byte each with INT8).");
+
+  public static final ConfigOption<dev.mstream.index.PrefixEncoding> PREFIX_ENCODING =
+      key("mstream.index.encoding")
+          .enumType(dev.mstream.index.PrefixEncoding.class)
+          .defaultValue(dev.mstream.index.PrefixEncoding.INT8)
+          .withDescription("How the arena stores prefix coordinates: INT8 (per-dimension scale) or FLOAT16.");
+
+  public static final ConfigOption<Integer> FIT_SAMPLE =
+      key("mstream.index.fit-sample")
+          .intType()
+          .defaultValue(2048)
+          .withDescription(
+              "Documents an index subtask searches exactly before it fits its prefix projection"
+                  + " (PCA rotation, or identity for native Matryoshka models) on them.");
 
   public static final ConfigOption<Integer> MAX_TEXT_BYTES =
       key("mstream.limits.max-text-bytes")

@@ -7,8 +7,10 @@ import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
+import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.kafka.AvroConversions;
 import dev.mstream.jobs.kafka.EncodingSerializer;
@@ -24,6 +26,8 @@ import dev.mstream.schemas.DeadLetter;
 import dev.mstream.schemas.QueryResult;
 import dev.mstream.schemas.codec.Encoding;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -66,18 +70,19 @@ public final class MStreamPipeline {
   public static void build(StreamExecutionEnvironment env, Configuration conf) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
-    ModelProfile profile = ModelProfiles.builtIn(conf.get(MStreamOptions.MODEL));
+    ModelProfile profile = model(conf);
     int parallelism =
         conf.get(MStreamOptions.PARALLELISM) > 0
             ? conf.get(MStreamOptions.PARALLELISM)
             : env.getParallelism();
+    IndexSettings index = indexSettings(conf, profile);
     InputLimits limits =
         new InputLimits(
             conf.get(MStreamOptions.MAX_TEXT_BYTES),
             conf.get(MStreamOptions.MAX_K),
             conf.get(MStreamOptions.MAX_CANDIDATES),
             profile.dimension(),
-            profile.matryoshkaDims());
+            servableDims(profile, index));
     OnnxEmbeddingModelFactory models =
         new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism));
 
@@ -134,7 +139,7 @@ public final class MStreamPipeline {
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(profile.name(), profile.dimension()))
+                new VectorIndexOperator(index))
             .uid(UID_INDEX)
             .setParallelism(parallelism);
 
@@ -179,6 +184,37 @@ public final class MStreamPipeline {
         .name("dead-letters");
   }
 
+  static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
+    return new IndexSettings(
+        profile.name(),
+        profile.dimension(),
+        Math.min(conf.get(MStreamOptions.PREFIX_DIMS), profile.dimension()),
+        conf.get(MStreamOptions.PREFIX_ENCODING),
+        profile.matryoshka(),
+        conf.get(MStreamOptions.FIT_SAMPLE),
+        conf.get(MStreamOptions.DEFAULT_DIMS),
+        conf.get(MStreamOptions.DEFAULT_CANDIDATES),
+        conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS),
+        conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis());
+  }
+
+  /** The model's prefix dims the arena can score, and the full dimension (exact search). */
+  static List<Integer> servableDims(ModelProfile profile, IndexSettings index) {
+    List<Integer> dims = new ArrayList<>();
+    for (int d : profile.matryoshkaDims()) {
+      if (d <= index.prefixDims()) {
+        dims.add(d);
+      }
+    }
+    if (!dims.contains(index.prefixDims())) {
+      dims.add(index.prefixDims());
+    }
+    if (!dims.contains(profile.dimension())) {
+      dims.add(profile.dimension());
+    }
+    return dims;
+  }
+
   private static String required(Configuration conf) {
     String bootstrap = conf.get(MStreamOptions.BOOTSTRAP_SERVERS);
     if (bootstrap == null || bootstrap.isBlank()) {
@@ -190,7 +226,33 @@ public final class MStreamPipeline {
     return bootstrap;
   }
 
-  static EmbedderOptions embedderOptions(Configuration conf, int parallelism) {
+  /**
+   * The profile {@code mstream.model} names, checked at start-up rather than in a task: a built-in
+   * profile whose jar is missing, or a profile file with a missing or wrong setting, fails here with
+   * a message naming it. A profile file's model is opened once too, so that a dimension that does
+   * not match the ONNX model (or a file that is not a sentence encoder) fails now, not in a restart
+   * loop of the embed operator.
+   */
+  public static ModelProfile model(Configuration conf) {
+    String setting = conf.get(MStreamOptions.MODEL);
+    ModelProfile profile;
+    try {
+      profile = ModelProfiles.resolve(setting);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "setting " + MStreamOptions.MODEL.key() + "=" + setting + ": " + e.getMessage(), e);
+    }
+    boolean builtIn =
+        ModelProfiles.names().contains(profile.name())
+            && ModelProfiles.builtIn(profile.name()).equals(profile);
+    if (!builtIn) {
+      OnnxEmbeddingModel.open(profile, EmbedderOptions.defaults().withIntraOpThreads(1)).close();
+    }
+    return profile;
+  }
+
+  /** How each embed subtask runs its model: threads are the cores shared out over the subtasks. */
+  public static EmbedderOptions embedderOptions(Configuration conf, int parallelism) {
     int threads = conf.get(MStreamOptions.THREADS);
     if (threads <= 0) {
       // Each embed subtask gets its share of the cores instead of all of them, so that

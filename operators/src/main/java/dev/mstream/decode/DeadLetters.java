@@ -10,12 +10,16 @@ import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.OutputTag;
 
 /** Sends a rejected record to the dead-letter side output and counts it by reason. */
-final class DeadLetters {
+public final class DeadLetters {
 
-  /** Metric {@code deadLetters} with a {@code reason} label (a metric group key/value). */
-  static final String METRIC_DEAD_LETTERS = "deadLetters";
+  /**
+   * Metric {@code deadLetters} with a {@code reason} label (a metric group key/value). Flink's
+   * Prometheus reporter exports it as {@code flink_taskmanager_job_task_operator_reason_deadLetters}
+   * with a label {@code reason}.
+   */
+  public static final String METRIC_DEAD_LETTERS = "deadLetters";
 
-  static final String REASON_LABEL = "reason";
+  public static final String REASON_LABEL = "reason";
 
   private final MetricGroup group;
   private final Map<String, Counter> byReason = new HashMap<>();

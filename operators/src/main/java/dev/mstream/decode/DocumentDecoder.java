@@ -11,6 +11,7 @@ import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -27,11 +28,15 @@ public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> 
   public static final OutputTag<DeadLetterRecord> DEAD_LETTERS =
       new OutputTag<>("document-dead-letters") {};
 
+  /** Counter: every record read from the documents topic, valid or not. */
+  public static final String METRIC_DOCUMENTS_IN = "documentsIn";
+
   private final Encoding encoding;
   private final InputLimits limits;
 
   private transient RecordCodec<Document> codec;
   private transient DeadLetters deadLetters;
+  private transient Counter documentsIn;
 
   public DocumentDecoder(Encoding encoding, InputLimits limits) {
     this.encoding = encoding;
@@ -42,10 +47,12 @@ public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> 
   public void open(OpenContext openContext) {
     codec = Codecs.of(Document.class, encoding);
     deadLetters = new DeadLetters(getRuntimeContext());
+    documentsIn = getRuntimeContext().getMetricGroup().counter(METRIC_DOCUMENTS_IN);
   }
 
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<DocumentChange> out) {
+    documentsIn.inc();
     try {
       out.collect(decode(raw));
     } catch (CodecException e) {

@@ -12,6 +12,7 @@ import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -30,11 +31,15 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
   public static final OutputTag<SearchResult> ERROR_RESULTS =
       new OutputTag<>("query-error-results") {};
 
+  /** Counter: every record read from the queries topic, valid or not. */
+  public static final String METRIC_QUERIES_IN = "queriesIn";
+
   private final Encoding encoding;
   private final InputLimits limits;
 
   private transient RecordCodec<Query> codec;
   private transient DeadLetters deadLetters;
+  private transient Counter queriesIn;
 
   public QueryDecoder(Encoding encoding, InputLimits limits) {
     this.encoding = encoding;
@@ -45,10 +50,12 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
   public void open(OpenContext openContext) {
     codec = Codecs.of(Query.class, encoding);
     deadLetters = new DeadLetters(getRuntimeContext());
+    queriesIn = getRuntimeContext().getMetricGroup().counter(METRIC_QUERIES_IN);
   }
 
   @Override
   public void processElement(RawRecord raw, Context ctx, Collector<SearchRequest> out) {
+    queriesIn.inc();
     Query query;
     try {
       if (raw.value == null) {

@@ -62,6 +62,20 @@ final class ModelFile {
     return url.openStream();
   }
 
+  /** Null when the file or resource is there; else what is wrong, naming the setting. */
+  String missing() {
+    if (path() != null || resource() != null) {
+      return null;
+    }
+    return "'"
+        + setting
+        + "' = '"
+        + location
+        + "' is neither a file (relative to "
+        + Paths.get("").toAbsolutePath()
+        + ") nor a classpath resource";
+  }
+
   byte[] readAll() throws IOException {
     try (InputStream in = open()) {
       return in.readAllBytes();

@@ -5,12 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The in-memory, per-subtask copy of the index that queries scan: one slot per live document,
- * vectors packed in one flat array, slot ↔ id maps, and a free list so deletes and updates reuse
- * slots instead of fragmenting the array.
+ * Full vectors on the heap, searched exactly: what a subtask uses for its first documents, before
+ * it has seen enough of them to fit its projection and move to the {@link PrefixArena}. One slot
+ * per live document, vectors packed in one flat array, slot ↔ id maps, and a free list so deletes
+ * and updates reuse slots.
  *
- * <p>Not checkpointed: the keyed state is the source of truth and the arena is rebuilt from it on
- * restore. Invariant: a slot is live iff {@code ids[slot] != null}; a live slot's id maps back to
+ * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot is live iff {@code ids[slot] != null}; a live slot's id maps back to
  * it in {@code slotById}; every dead slot below {@code highWater} is on the free list exactly once.
  */
 public final class VectorArena {
@@ -136,6 +136,17 @@ public final class VectorArena {
       hitAttrs[i] = attributes[slots[i]];
     }
     return new SearchHits(hitIds, scores, hitAttrs, scanned);
+  }
+
+  /** Ids of the live documents, in slot order. */
+  public java.util.List<String> ids() {
+    java.util.List<String> out = new java.util.ArrayList<>(size());
+    for (int slot = 0; slot < highWater; slot++) {
+      if (ids[slot] != null) {
+        out.add(ids[slot]);
+      }
+    }
+    return out;
   }
 
   /** A copy of a live document's vector, or null. */

@@ -16,8 +16,38 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The index operator on the real RocksDB backend: apply changes, answer, snapshot, restore. */
-class VectorIndexOperatorTest {
+/**
+ * The index operator on the real RocksDB backend: apply changes, answer, snapshot, restore. Run
+ * twice: in the exact warm-up phase and through the funnel (projection fitted after a handful of
+ * documents, shortlists large enough to cover the namespace, so answers must be exact too).
+ */
+abstract class VectorIndexOperatorTest {
+
+  /** Before the projection is fitted: exact search over heap vectors. */
+  static class WarmupTest extends VectorIndexOperatorTest {
+    @Override
+    IndexSettings settings() {
+      return new IndexSettings("test-model", DIM, 2, PrefixEncoding.INT8, false, 10_000, 2, 100, 1, 0);
+    }
+  }
+
+  /** Projection fitted after 4 documents: prefix shortlist, rerank from RocksDB. */
+  static class FunnelTest extends VectorIndexOperatorTest {
+    @Override
+    IndexSettings settings() {
+      return new IndexSettings("test-model", DIM, 2, PrefixEncoding.INT8, false, 4, 2, 100, 1, 0);
+    }
+  }
+
+  /** Same with float16 codes. */
+  static class Float16FunnelTest extends VectorIndexOperatorTest {
+    @Override
+    IndexSettings settings() {
+      return new IndexSettings("test-model", DIM, 3, PrefixEncoding.FLOAT16, false, 4, 3, 100, 1, 0);
+    }
+  }
+
+  abstract IndexSettings settings();
 
   private static final int DIM = 4;
 
@@ -38,12 +68,12 @@ class VectorIndexOperatorTest {
     }
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<
+  private KeyedTwoInputStreamOperatorTestHarness<
           String, DocumentChange, SearchRequest, PartialResult>
       open(OperatorSubtaskState restoreFrom) throws Exception {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new VectorIndexOperator("test-model", DIM),
+            new VectorIndexOperator(settings()),
             (DocumentChange c) -> c.id,
             // The query side is broadcast in the job; any key works, the operator ignores it.
             (SearchRequest q) -> q.queryId,
@@ -123,8 +153,11 @@ class VectorIndexOperatorTest {
     VectorIndexOperator restored = (VectorIndexOperator) harness.getOperator();
     assertThat(restored.arenaSize()).isEqualTo(40);
     assertThat(restored.storedDocuments()).isEqualTo(40);
-    assertThat(restored.arenaVector("d5")).isNull();
-    assertThat(restored.arenaVector("d7")).containsExactly(0, 0, 0, 1);
+    assertThat(restored.hasProjection()).isEqualTo(settings().fitSample() < 40);
+    if (restored.hasProjection()) {
+      assertThat(restored.arena().contains("d5")).isFalse();
+      assertThat(restored.arena().contains("d7")).isTrue();
+    }
 
     // The restored index keeps applying changes.
     delete("d1");

@@ -44,6 +44,14 @@ final class LocalCommand implements Callable<Integer> {
   int webPort;
 
   @Option(
+      names = "--metrics-port",
+      defaultValue = "" + LocalRunner.DEFAULT_METRICS_PORT,
+      description =
+          "Port of Flink's Prometheus reporter, scraped at /metrics (default: ${DEFAULT-VALUE});"
+              + " 0 turns it off.")
+  int metricsPort;
+
+  @Option(
       names = {"-p", "--parallelism"},
       defaultValue = "2",
       description = "Job parallelism (default: ${DEFAULT-VALUE}).")
@@ -66,7 +74,8 @@ final class LocalCommand implements Callable<Integer> {
     Path dir = workDir != null ? workDir : Files.createTempDirectory("mstream-local");
     System.out.println("Starting Kafka and Flink (work dir " + dir + ") ...");
     LocalRunner runner =
-        LocalRunner.start(Configuration.fromMap(settings), kafkaPort, webPort, parallelism, dir);
+        LocalRunner.start(
+            Configuration.fromMap(settings), kafkaPort, webPort, metricsPort, parallelism, dir);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -84,12 +93,16 @@ final class LocalCommand implements Callable<Integer> {
         "%nMatryoshka Stream is running (started in %.1f s)%n"
             + "  Kafka bootstrap servers : %s%n"
             + "  Flink web UI            : %s%n"
+            + "  Prometheus metrics      : %s%n"
             + "  topics                  : %s (documents), %s (queries), %s (results), %s (dead letters)%n"
             + "  load documents          : java -jar jobs/target/mstream.jar load FILE.jsonl%n"
             + "  query                   : java -jar jobs/target/mstream.jar query \"your question\"%n",
         (System.nanoTime() - start) / 1e9,
         runner.bootstrapServers(),
         runner.webUrl(),
+        runner.metricsUrl() != null
+            ? runner.metricsUrl() + " (scrape config: infra/prometheus/prometheus.yml)"
+            : "off",
         runner.options().get(MStreamOptions.DOCUMENTS_TOPIC),
         runner.options().get(MStreamOptions.QUERIES_TOPIC),
         runner.options().get(MStreamOptions.RESULTS_TOPIC),

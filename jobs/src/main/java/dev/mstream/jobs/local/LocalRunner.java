@@ -24,19 +24,43 @@ public final class LocalRunner implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
 
+  /** Name of the Prometheus reporter in the cluster configuration ({@code metrics.reporter.prom.*}). */
+  public static final String PROMETHEUS_REPORTER = "prom";
+
+  /** The Prometheus reporter's factory, as a Flink distribution names it. */
+  public static final String PROMETHEUS_REPORTER_FACTORY =
+      "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+  /** The Prometheus reporter's usual port. */
+  public static final int DEFAULT_METRICS_PORT = 9249;
+
   private final EmbeddedKafka kafka;
   private final JobClient job;
   private final Configuration options;
   private final int webPort;
+  private final int metricsPort;
   private final Path workDir;
 
   private LocalRunner(
-      EmbeddedKafka kafka, JobClient job, Configuration options, int webPort, Path workDir) {
+      EmbeddedKafka kafka,
+      JobClient job,
+      Configuration options,
+      int webPort,
+      int metricsPort,
+      Path workDir) {
     this.kafka = kafka;
     this.job = job;
     this.options = options;
     this.webPort = webPort;
+    this.metricsPort = metricsPort;
     this.workDir = workDir;
+  }
+
+  /** Starts everything without a Prometheus endpoint; see the other {@code start}. */
+  public static LocalRunner start(
+      Configuration options, int kafkaPort, int webPort, int parallelism, Path workDir)
+      throws Exception {
+    return start(options, kafkaPort, webPort, 0, parallelism, workDir);
   }
 
   /**
@@ -45,13 +69,22 @@ public final class LocalRunner implements AutoCloseable {
    * @param options job options ({@code mstream.*}); the bootstrap servers are filled in
    * @param kafkaPort broker port, 0 for any free one
    * @param webPort Flink web UI / REST port, 0 for any free one
+   * @param metricsPort port of Flink's Prometheus reporter ({@code /metrics}); 0 or less: none
    * @param parallelism slots of the MiniCluster and parallelism of the job
    * @param workDir checkpoints and RocksDB files go below it
    */
   public static LocalRunner start(
-      Configuration options, int kafkaPort, int webPort, int parallelism, Path workDir)
+      Configuration options,
+      int kafkaPort,
+      int webPort,
+      int metricsPort,
+      int parallelism,
+      Path workDir)
       throws Exception {
     Files.createDirectories(workDir);
+    if (metricsPort > 0) {
+      requireFreePort(metricsPort);
+    }
     EmbeddedKafka kafka =
         EmbeddedKafka.builder()
             .port(kafkaPort)
@@ -80,6 +113,9 @@ public final class LocalRunner implements AutoCloseable {
       cluster.set(RestOptions.PORT, webPort);
       cluster.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
       cluster.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
+      if (metricsPort > 0) {
+        prometheusReporter(cluster, metricsPort);
+      }
       StreamExecutionEnvironment env =
           StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(cluster);
       env.setParallelism(parallelism);
@@ -87,10 +123,30 @@ public final class LocalRunner implements AutoCloseable {
       MStreamPipeline.build(env, opts);
       JobClient job = env.executeAsync(MStreamJob.JOB_NAME);
       awaitRunning(job, Duration.ofSeconds(120));
-      return new LocalRunner(kafka, job, opts, webPort, workDir);
+      return new LocalRunner(kafka, job, opts, webPort, metricsPort, workDir);
     } catch (Exception | Error e) {
       kafka.close();
       throw e;
+    }
+  }
+
+  /**
+   * Adds Flink's Prometheus reporter on {@code port}, as a cluster's configuration would: {@code
+   * metrics.reporter.prom.factory.class} and {@code metrics.reporter.prom.port}.
+   */
+  public static void prometheusReporter(Configuration cluster, int port) {
+    String prefix = "metrics.reporter." + PROMETHEUS_REPORTER + ".";
+    cluster.setString(prefix + "factory.class", PROMETHEUS_REPORTER_FACTORY);
+    cluster.setString(prefix + "port", String.valueOf(port));
+  }
+
+  /** Flink only logs it when its reporter cannot bind; say it before anything starts. */
+  private static void requireFreePort(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
+      socket.setReuseAddress(true);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(
+          "port " + port + " for the Prometheus endpoint is in use (choose another one)", e);
     }
   }
 
@@ -121,6 +177,11 @@ public final class LocalRunner implements AutoCloseable {
 
   public String webUrl() {
     return "http://127.0.0.1:" + webPort;
+  }
+
+  /** Where Prometheus scrapes the job's metrics, or null without the reporter. */
+  public String metricsUrl() {
+    return metricsPort > 0 ? "http://127.0.0.1:" + metricsPort + "/metrics" : null;
   }
 
   public Path workDir() {

@@ -4,17 +4,17 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /** Spearman rank correlation, ties given their average rank (as scipy.stats.spearmanr does). */
-final class Spearman {
+public final class Spearman {
   private Spearman() {}
 
-  static double correlation(double[] x, double[] y) {
+  public static double correlation(double[] x, double[] y) {
     if (x.length != y.length || x.length < 2) {
       throw new IllegalArgumentException("need two series of equal length >= 2");
     }
     return pearson(ranks(x), ranks(y));
   }
 
-  static double[] ranks(double[] values) {
+  public static double[] ranks(double[] values) {
     int n = values.length;
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -37,7 +37,7 @@ final class Spearman {
     return ranks;
   }
 
-  static double pearson(double[] x, double[] y) {
+  public static double pearson(double[] x, double[] y) {
     double mx = Arrays.stream(x).average().orElse(0);
     double my = Arrays.stream(y).average().orElse(0);
     double sxy = 0;

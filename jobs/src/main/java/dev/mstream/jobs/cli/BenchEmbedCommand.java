@@ -1,0 +1,112 @@
+package dev.mstream.jobs.cli;
+
+import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.client.CorpusReader;
+import dev.mstream.jobs.eval.EmbedThroughputBenchmark;
+import dev.mstream.jobs.eval.Progress;
+import dev.mstream.schemas.Document;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "bench-embed",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Embedding throughput, in one process and one run: (a) a bare ONNX Runtime loop over the"
+          + " corpus texts (same model, threads and batch sizes as the job's embed subtasks), then"
+          + " (b) the full job from Kafka to indexed state on the embedded default. Prints both"
+          + " throughputs and their ratio; the last line is ratio=<job/bare>."
+    })
+final class BenchEmbedCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--corpus",
+      required = true,
+      paramLabel = "FILE|DIR",
+      description = "JSON Lines documents (BEIR corpus.jsonl, or its folder).")
+  Path corpus;
+
+  @Option(names = "--model", description = "Model profile (default: all-minilm-l6-v2-q).")
+  String model;
+
+  @Option(
+      names = "--limit-docs",
+      paramLabel = "N",
+      description = "Only the first N documents of the corpus.")
+  Integer limitDocs;
+
+  @Option(
+      names = {"-p", "--parallelism"},
+      defaultValue = "2",
+      description = "Embed subtasks in the job, model threads in the bare loop (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(
+      names = "-D",
+      paramLabel = "mstream.key=value",
+      description = "Any job option, e.g. -D mstream.embed.threads=1; applies to both runs.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    Path file = Files.isDirectory(corpus) ? corpus.resolve("corpus.jsonl") : corpus;
+    List<Document> docs = new ArrayList<>();
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      new CorpusReader("default").read(in, docs::add);
+    }
+    if (limitDocs != null && limitDocs < docs.size()) {
+      docs = new ArrayList<>(docs.subList(0, limitDocs));
+    }
+    Configuration conf = Configuration.fromMap(settings);
+    if (model != null) {
+      conf.set(MStreamOptions.MODEL, model);
+    }
+    System.out.printf(
+        "bench-embed %s: %d documents, model %s, parallelism %d, %d cores%n",
+        file,
+        docs.size(),
+        conf.get(MStreamOptions.MODEL),
+        parallelism,
+        Runtime.getRuntime().availableProcessors());
+    System.out.flush();
+    EmbedThroughputBenchmark.Result r;
+    try {
+      r = EmbedThroughputBenchmark.run(docs, conf, parallelism, Progress.bars(System.err));
+    } catch (Exception e) {
+      System.err.println("bench-embed failed: " + Failures.describe(e));
+      return 2;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "embedder per subtask: %s; texts per embed call: %d%n",
+        r.embedder(),
+        r.callSize());
+    System.out.printf(
+        Locale.ROOT,
+        "bare ONNX loop : %7.1f docs/s  (%d docs in %.1f s, %d models in parallel)%n",
+        r.bareDocsPerSecond(),
+        r.documents(),
+        r.bareSeconds(),
+        r.parallelism());
+    System.out.printf(
+        Locale.ROOT,
+        "job to indexed : %7.1f docs/s  (%d docs in %.1f s, first publish to index_size=%d)%n",
+        r.jobDocsPerSecond(),
+        r.documents(),
+        r.jobSeconds(),
+        r.documents());
+    System.out.printf(Locale.ROOT, "ratio=%.3f%n", r.ratio());
+    return 0;
+  }
+}

@@ -1,0 +1,160 @@
+package dev.mstream.jobs.cli;
+
+import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.eval.BeirDataset;
+import dev.mstream.jobs.eval.BeirEvaluation;
+import dev.mstream.jobs.eval.Progress;
+import dev.mstream.schemas.ResultStatus;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure retrieval quality on a BEIR dataset folder (corpus.jsonl, queries.jsonl,"
+          + " qrels/test.tsv) through the real pipeline: starts the embedded default (Kafka,"
+          + " MiniCluster, the job), publishes the corpus, waits until it is indexed, sends the"
+          + " judged queries and scores the results.",
+      "Prints nDCG@10, recall@10, recall@100 and MRR@10 (BEIR definitions); the last line is"
+          + " ndcg@10=<value>."
+    })
+final class EvalCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--dataset",
+      required = true,
+      paramLabel = "DIR",
+      description = "BEIR dataset folder, e.g. ../shared/datasets/scifact.")
+  Path dataset;
+
+  @Option(
+      names = "--split",
+      defaultValue = "test",
+      description = "qrels file to score against (default: ${DEFAULT-VALUE}).")
+  String split;
+
+  @Option(
+      names = "--model",
+      description =
+          "Model profile (mstream.model): a built-in name or a profile file (default:"
+              + " all-minilm-l6-v2-q).")
+  String model;
+
+  @Option(names = "--dims", description = "Prefix dimensions for the shortlist (Query.dims).")
+  Integer dims;
+
+  @Option(
+      names = "--candidates",
+      description = "Shortlist size reranked on full vectors (Query.candidates).")
+  Integer candidates;
+
+  @Option(
+      names = "--k",
+      defaultValue = "100",
+      description = "Hits requested per query (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(
+      names = "--limit-queries",
+      paramLabel = "N",
+      description = "Only the first N judged queries (qrels order).")
+  Integer limitQueries;
+
+  @Option(
+      names = "--extra-docs",
+      paramLabel = "N",
+      description =
+          "Index only the documents judged for the selected queries plus the first N other"
+              + " corpus documents (default: the whole corpus).")
+  Integer extraDocs;
+
+  @Option(
+      names = {"-p", "--parallelism"},
+      defaultValue = "2",
+      description = "Parallelism of the local job (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(
+      names = "--keep-identical-ids",
+      description =
+          "Keep hits whose document id equals the query id (BEIR drops them by default).")
+  boolean keepIdenticalIds;
+
+  @Option(
+      names = "-D",
+      paramLabel = "mstream.key=value",
+      description = "Any job option, e.g. -D mstream.embed.batch-invariant=false.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Override
+  public Integer call() throws Exception {
+    BeirDataset data = BeirDataset.load(dataset, split);
+    if (limitQueries != null || extraDocs != null) {
+      data =
+          data.slice(
+              limitQueries == null ? -1 : limitQueries, extraDocs == null ? -1 : extraDocs);
+    }
+    BeirEvaluation.Settings s =
+        new BeirEvaluation.Settings()
+            .options(Configuration.fromMap(settings))
+            .model(model)
+            .dims(dims)
+            .candidates(candidates)
+            .k(k)
+            .parallelism(parallelism)
+            .ignoreIdenticalIds(!keepIdenticalIds);
+    String modelName = s.jobOptions().get(MStreamOptions.MODEL);
+    System.out.printf(
+        "eval %s: %d documents, %d queries, model %s, k %d, dims %s, candidates %s,"
+            + " parallelism %d%n",
+        data.name(),
+        data.corpus().size(),
+        data.queries().size(),
+        modelName,
+        k,
+        dims == null ? "default" : dims,
+        candidates == null ? "default" : candidates,
+        parallelism);
+    System.out.flush();
+
+    BeirEvaluation.Result r;
+    try {
+      r = BeirEvaluation.run(data, s, Progress.bars(System.err));
+    } catch (Exception e) {
+      System.err.println("eval failed: " + Failures.describe(e));
+      return 2;
+    }
+
+    System.out.printf(
+        Locale.ROOT,
+        "indexed %d documents in %.1f s (%.1f docs/s from first publish); %d queries in %.1f s%n",
+        r.documents(),
+        r.indexSeconds(),
+        r.indexedPerSecond(),
+        r.queries(),
+        r.querySeconds());
+    System.out.printf(
+        Locale.ROOT,
+        "results: %s; dims used %d; %d queries with relevant documents evaluated%n",
+        r.statuses(),
+        r.dimsUsed(),
+        r.metrics().queries());
+    if (r.firstError() != null) {
+      System.out.println("first ERROR result: " + r.firstError());
+    }
+    System.out.printf(Locale.ROOT, "nDCG@10    %.4f%n", r.metrics().ndcg(10));
+    System.out.printf(Locale.ROOT, "recall@10  %.4f%n", r.metrics().recall(10));
+    System.out.printf(Locale.ROOT, "recall@100 %.4f%n", r.metrics().recall(100));
+    System.out.printf(Locale.ROOT, "MRR@10     %.4f%n", r.metrics().mrr(10));
+    System.out.printf(Locale.ROOT, "ndcg@10=%.5f%n", r.ndcgAt10());
+    System.out.flush();
+    return r.statuses().getOrDefault(ResultStatus.ERROR, 0) > 0 ? 1 : 0;
+  }
+}

@@ -1,0 +1,325 @@
+package dev.mstream.jobs.eval;
+
+import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.client.DocumentPublisher;
+import dev.mstream.jobs.client.QueryClient;
+import dev.mstream.jobs.local.LocalRunner;
+import dev.mstream.schemas.Document;
+import dev.mstream.schemas.Hit;
+import dev.mstream.schemas.Query;
+import dev.mstream.schemas.QueryResult;
+import dev.mstream.schemas.ResultStatus;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+
+/**
+ * BEIR-style retrieval quality measured through the real pipeline: starts the embedded default
+ * (in-process Kafka broker, Flink MiniCluster with RocksDB, the job), publishes the corpus to the
+ * documents topic, waits until every document is indexed, sends the judged queries to the queries
+ * topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ *
+ * <p>Title and text are joined with a space by the job's document decoder, as BEIR does.
+ */
+public final class BeirEvaluation {
+
+  /** The cut-offs reported: nDCG@10, recall@10, recall@100, MRR@10 (and the rest at both). */
+  public static final List<Integer> CUTOFFS = List.of(10, 100);
+
+  private static final String NAMESPACE = "default";
+
+  /** What to run: model, query settings and the local cluster's size. */
+  public static final class Settings {
+    private String model;
+    private Integer dims;
+    private Integer candidates;
+    private int k = 100;
+    private int parallelism = 2;
+    private Configuration options = new Configuration();
+    private boolean ignoreIdenticalIds = true;
+    private Duration stall = Duration.ofMinutes(5);
+    private Duration queryTimeout = Duration.ofMinutes(10);
+    private Path workDir;
+
+    /** {@code mstream.model}: a built-in profile name or a profile file; null = the default. */
+    public Settings model(String model) {
+      this.model = model;
+      return this;
+    }
+
+    /** Prefix dimensions for the shortlist, passed in every Query; null = the index's default. */
+    public Settings dims(Integer dims) {
+      this.dims = dims;
+      return this;
+    }
+
+    /** Shortlist size, passed in every Query; null = the index's default. */
+    public Settings candidates(Integer candidates) {
+      this.candidates = candidates;
+      return this;
+    }
+
+    /** Hits requested per query (100: enough for recall@100). */
+    public Settings k(int k) {
+      if (k < 1) {
+        throw new IllegalArgumentException("k must be >= 1, was " + k);
+      }
+      this.k = k;
+      return this;
+    }
+
+    public Settings parallelism(int parallelism) {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
+      }
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    /** Further job options ({@code mstream.*}); {@link #model} wins over mstream.model here. */
+    public Settings options(Configuration options) {
+      this.options = new Configuration(Objects.requireNonNull(options));
+      return this;
+    }
+
+    /** BEIR drops hits whose id equals the query id unless told not to; so do we by default. */
+    public Settings ignoreIdenticalIds(boolean ignore) {
+      this.ignoreIdenticalIds = ignore;
+      return this;
+    }
+
+    /** How long indexing may make no progress before the evaluation fails. */
+    public Settings stallTimeout(Duration stall) {
+      this.stall = stall;
+      return this;
+    }
+
+    public Settings queryTimeout(Duration timeout) {
+      this.queryTimeout = timeout;
+      return this;
+    }
+
+    /** Checkpoints and RocksDB files; null = a temporary folder, deleted afterwards. */
+    public Settings workDir(Path dir) {
+      this.workDir = dir;
+      return this;
+    }
+
+    /** The job options this evaluation runs with. */
+    public Configuration jobOptions() {
+      Configuration conf = new Configuration(options);
+      if (model != null) {
+        conf.set(MStreamOptions.MODEL, model);
+      }
+      return conf;
+    }
+  }
+
+  /** What one evaluation measured. */
+  public record Result(
+      String dataset,
+      String model,
+      int documents,
+      int queries,
+      RetrievalMetrics.Summary metrics,
+      Map<ResultStatus, Integer> statuses,
+      int dimsUsed,
+      String firstError,
+      double publishSeconds,
+      double indexSeconds,
+      double querySeconds) {
+
+    public double ndcgAt10() {
+      return metrics.ndcg(10);
+    }
+
+    /** Documents per second from the first publish until all were indexed. */
+    public double indexedPerSecond() {
+      return documents / Math.max(indexSeconds, 1e-9);
+    }
+  }
+
+  private BeirEvaluation() {}
+
+  /**
+   * Runs the whole evaluation on a fresh local cluster and shuts it down again.
+   *
+   * @throws Exception when the cluster cannot start (e.g. a model profile whose files are missing,
+   *     with the message saying which), indexing stalls, or queries are not answered in time
+   */
+  public static Result run(BeirDataset data, Settings settings, Progress progress)
+      throws Exception {
+    Configuration jobOptions = settings.jobOptions();
+    Path work =
+        settings.workDir != null ? settings.workDir : Files.createTempDirectory("mstream-eval");
+    try (LocalRunner runner =
+        LocalRunner.start(jobOptions, 0, freePort(), settings.parallelism, work)) {
+      return evaluate(runner, data, settings, progress);
+    } finally {
+      progress.finish();
+      if (settings.workDir == null) {
+        deleteRecursively(work);
+      }
+    }
+  }
+
+  /** Runs the evaluation against an already running local cluster whose index is empty. */
+  public static Result evaluate(
+      LocalRunner runner, BeirDataset data, Settings settings, Progress progress)
+      throws Exception {
+    Configuration opts = runner.options();
+    String model = opts.get(MStreamOptions.MODEL);
+    List<Document> corpus = data.corpus();
+    try (QueryClient client =
+            new QueryClient(
+                runner.bootstrapServers(),
+                opts.get(MStreamOptions.QUERIES_TOPIC),
+                opts.get(MStreamOptions.RESULTS_TOPIC),
+                opts.get(MStreamOptions.ENCODING),
+                MStreamOptions.kafkaProperties(opts));
+        DocumentPublisher publisher =
+            new DocumentPublisher(
+                runner.bootstrapServers(),
+                opts.get(MStreamOptions.DOCUMENTS_TOPIC),
+                opts.get(MStreamOptions.ENCODING),
+                MStreamOptions.kafkaProperties(opts))) {
+      long start = System.nanoTime();
+      progress.start("publish", corpus.size(), "docs");
+      int published = 0;
+      for (Document d : corpus) {
+        publisher.publish(d);
+        if (++published % 100 == 0) {
+          progress.update(published);
+        }
+      }
+      publisher.flush();
+      progress.update(published);
+      progress.finish();
+      double publishSeconds = (System.nanoTime() - start) / 1e9;
+
+      progress.start("index", corpus.size(), "docs");
+      new IndexProbe(client, NAMESPACE, runner.job())
+          .awaitIndexSize(corpus.size(), settings.stall, progress::update);
+      progress.finish();
+      double indexSeconds = (System.nanoTime() - start) / 1e9;
+
+      long queryStart = System.nanoTime();
+      Map<String, QueryResult> results = runQueries(client, data, settings, progress);
+      double querySeconds = (System.nanoTime() - queryStart) / 1e9;
+
+      Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
+      Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
+      String firstError = null;
+      int dimsUsed = 0;
+      for (QueryResult r : results.values()) {
+        statuses.merge(r.getStatus(), 1, Integer::sum);
+        if (r.getStatus() == ResultStatus.ERROR && firstError == null) {
+          firstError = r.getError();
+        }
+        dimsUsed = Math.max(dimsUsed, r.getDimsUsed());
+        List<RetrievalMetrics.Scored> hits = new ArrayList<>(r.getHits().size());
+        for (Hit h : r.getHits()) {
+          hits.add(new RetrievalMetrics.Scored(h.getDocId(), h.getScore()));
+        }
+        runs.put(r.getQueryId(), hits);
+      }
+      RetrievalMetrics.Summary metrics =
+          RetrievalMetrics.evaluate(data.qrels(), runs, CUTOFFS, settings.ignoreIdenticalIds);
+      return new Result(
+          data.name(),
+          model,
+          corpus.size(),
+          data.queries().size(),
+          metrics,
+          statuses,
+          dimsUsed,
+          firstError,
+          publishSeconds,
+          indexSeconds,
+          querySeconds);
+    }
+  }
+
+  private static Map<String, QueryResult> runQueries(
+      QueryClient client, BeirDataset data, Settings settings, Progress progress)
+      throws java.util.concurrent.TimeoutException {
+    Map<String, String> idsByQueryId = new HashMap<>();
+    progress.start("query", data.queries().size(), "queries");
+    // Unique query ids per run, so a result of an earlier run on the same topic cannot count.
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    for (Map.Entry<String, String> q : data.queries().entrySet()) {
+      String queryId = "eval-" + run + "-" + q.getKey();
+      idsByQueryId.put(queryId, q.getKey());
+      client.send(
+          Query.newBuilder()
+              .setQueryId(queryId)
+              .setNamespace(NAMESPACE)
+              .setText(q.getValue())
+              .setK(settings.k)
+              .setDims(settings.dims)
+              .setCandidates(settings.candidates)
+              .setEventTime(Instant.now())
+              .build());
+    }
+    client.flush();
+    Map<String, QueryResult> results = new HashMap<>();
+    long end = System.nanoTime() + settings.queryTimeout.toNanos();
+    while (results.size() < idsByQueryId.size()) {
+      if (System.nanoTime() > end) {
+        throw new java.util.concurrent.TimeoutException(
+            results.size()
+                + " of "
+                + idsByQueryId.size()
+                + " queries answered within "
+                + settings.queryTimeout.toSeconds()
+                + " s");
+      }
+      for (QueryResult r : client.poll(Duration.ofMillis(100))) {
+        String original = idsByQueryId.get(r.getQueryId());
+        if (original != null && !results.containsKey(original)) {
+          r.setQueryId(original);
+          results.put(original, r);
+        }
+      }
+      progress.update(results.size());
+    }
+    progress.finish();
+    return results;
+  }
+
+  /** A port free on 127.0.0.1 right now (for the Flink web UI of the local cluster). */
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on 127.0.0.1", e);
+    }
+  }
+
+  static void deleteRecursively(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: a temp folder left behind is not worth failing an evaluation for
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package dev.mstream.jobs.eval;
+
+import dev.mstream.jobs.client.QueryClient;
+import dev.mstream.schemas.Query;
+import dev.mstream.schemas.QueryResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongConsumer;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * Waits until the running job has indexed a number of documents, by sending small probe queries and
+ * reading the {@code index_size} of their results: the only view of indexing progress a Kafka
+ * client has, and the same path a user's query takes.
+ */
+public final class IndexProbe {
+
+  private static final Duration PROBE_EVERY = Duration.ofMillis(250);
+
+  private final QueryClient client;
+  private final String namespace;
+  private final JobClient job;
+  private final Set<String> probes = new HashSet<>();
+  private long sent;
+
+  /**
+   * @param job checked while waiting, so a failed job ends the wait at once (may be null)
+   */
+  public IndexProbe(QueryClient client, String namespace, JobClient job) {
+    this.client = client;
+    this.namespace = namespace;
+    this.job = job;
+  }
+
+  /**
+   * Returns once a probe sees at least {@code expected} live documents in the namespace.
+   *
+   * @param stall how long the count may stay unchanged before giving up
+   * @param progress told every new count
+   * @return the count seen (at least {@code expected})
+   * @throws TimeoutException when the count stalls, naming how far it got
+   */
+  public long awaitIndexSize(long expected, Duration stall, LongConsumer progress)
+      throws TimeoutException, InterruptedException {
+    long best = -1;
+    long lastChange = System.nanoTime();
+    long nextProbe = 0;
+    while (true) {
+      long now = System.nanoTime();
+      if (now >= nextProbe) {
+        sendProbe();
+        checkJob();
+        nextProbe = now + PROBE_EVERY.toNanos();
+      }
+      for (QueryResult r : client.poll(Duration.ofMillis(50))) {
+        if (probes.contains(r.getQueryId()) && r.getIndexSize() > best) {
+          best = r.getIndexSize();
+          lastChange = System.nanoTime();
+          progress.accept(best);
+        }
+      }
+      if (best >= expected) {
+        return best;
+      }
+      if (System.nanoTime() - lastChange > stall.toNanos()) {
+        throw new TimeoutException(
+            "index size "
+                + (best < 0 ? "unknown (no probe query was answered)" : "stuck at " + best)
+                + " of "
+                + expected
+                + " documents for "
+                + stall.toSeconds()
+                + " s"
+                + jobState());
+      }
+    }
+  }
+
+  private void sendProbe() {
+    String id = "index-probe-" + (++sent) + "-" + System.nanoTime();
+    probes.add(id);
+    client.send(
+        Query.newBuilder()
+            .setQueryId(id)
+            .setNamespace(namespace)
+            .setText("index probe")
+            .setK(1)
+            .setEventTime(Instant.now())
+            .build());
+    client.flush();
+  }
+
+  private void checkJob() throws InterruptedException {
+    if (job == null) {
+      return;
+    }
+    JobStatus status;
+    try {
+      status = job.getJobStatus().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return; // status unknown: keep waiting, the stall timeout still applies
+    }
+    if (status.isGloballyTerminalState()) {
+      throw new IllegalStateException("the job stopped while indexing: " + status);
+    }
+  }
+
+  private String jobState() {
+    if (job == null) {
+      return "";
+    }
+    try {
+      return "; job status " + job.getJobStatus().get();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+}

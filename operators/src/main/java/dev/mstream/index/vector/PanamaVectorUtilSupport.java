@@ -1,0 +1,120 @@
+package dev.mstream.index.vector;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Kernels on the JDK Vector API ({@code jdk.incubator.vector}, needs {@code --add-modules
+ * jdk.incubator.vector} at compile and run time). Only {@link VectorizationProvider} should load
+ * this class, and only after checking that the module is in the boot layer.
+ *
+ * <p>Float: fused multiply-add on {@link FloatVector#SPECIES_PREFERRED} with four accumulators,
+ * scalar tail. Int8: bytes are widened to shorts (a product of two int8 values, at most 128 * 128 =
+ * 16384, fits in a short), multiplied lane-wise, and each half of the short product is widened to
+ * ints and added into an int accumulator, so the sum is exact like the scalar one.
+ */
+public final class PanamaVectorUtilSupport implements VectorUtilSupport {
+
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
+  // Shorts as wide as the preferred int vector; bytes half as wide, so one byte load widens to
+  // exactly one short vector and that to two int vectors.
+  private static final VectorSpecies<Short> SHORTS =
+      VectorSpecies.of(short.class, VectorShape.forBitSize(INTS.vectorBitSize()));
+  private static final VectorSpecies<Byte> BYTES =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(INTS.vectorBitSize() / 2));
+
+  private static final int FLOAT_LANES = FLOATS.length();
+  private static final int BYTE_STEP = BYTES.length();
+
+  /**
+   * @throws UnsupportedOperationException where the preferred vector is narrower than 128 bits
+   *     (no useful SIMD; the provider then falls back to scalar)
+   */
+  public PanamaVectorUtilSupport() {
+    if (INTS.vectorBitSize() < 128) {
+      throw new UnsupportedOperationException(
+          "preferred vector size is " + INTS.vectorBitSize() + " bits; need at least 128");
+    }
+  }
+
+  @Override
+  public String name() {
+    return "panama";
+  }
+
+  /** E.g. {@code "float x16 (512 bit), int8 x32 -> short -> int"}: what this JVM's SIMD uses. */
+  public static String describe() {
+    return "float x"
+        + FLOAT_LANES
+        + " ("
+        + FLOATS.vectorBitSize()
+        + " bit), int8 x"
+        + BYTE_STEP
+        + " -> short -> int";
+  }
+
+  @Override
+  public float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    int i = 0;
+    float sum = 0f;
+    if (len >= FLOAT_LANES) {
+      FloatVector acc0 = FloatVector.zero(FLOATS);
+      FloatVector acc1 = FloatVector.zero(FLOATS);
+      FloatVector acc2 = FloatVector.zero(FLOATS);
+      FloatVector acc3 = FloatVector.zero(FLOATS);
+      int bound4 = len - (len % (4 * FLOAT_LANES));
+      for (; i < bound4; i += 4 * FLOAT_LANES) {
+        acc0 = fma(a, aOff + i, b, bOff + i, acc0);
+        acc1 = fma(a, aOff + i + FLOAT_LANES, b, bOff + i + FLOAT_LANES, acc1);
+        acc2 = fma(a, aOff + i + 2 * FLOAT_LANES, b, bOff + i + 2 * FLOAT_LANES, acc2);
+        acc3 = fma(a, aOff + i + 3 * FLOAT_LANES, b, bOff + i + 3 * FLOAT_LANES, acc3);
+      }
+      int bound = len - (len % FLOAT_LANES);
+      for (; i < bound; i += FLOAT_LANES) {
+        acc0 = fma(a, aOff + i, b, bOff + i, acc0);
+      }
+      sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < len; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+
+  private static FloatVector fma(float[] a, int aOff, float[] b, int bOff, FloatVector acc) {
+    FloatVector va = FloatVector.fromArray(FLOATS, a, aOff);
+    FloatVector vb = FloatVector.fromArray(FLOATS, b, bOff);
+    return va.fma(vb, acc);
+  }
+
+  @Override
+  public int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    int i = 0;
+    int sum = 0;
+    if (len >= BYTE_STEP) {
+      IntVector acc0 = IntVector.zero(INTS);
+      IntVector acc1 = IntVector.zero(INTS);
+      int bound = len - (len % BYTE_STEP);
+      for (; i < bound; i += BYTE_STEP) {
+        ByteVector va = ByteVector.fromArray(BYTES, a, aOff + i);
+        ByteVector vb = ByteVector.fromArray(BYTES, b, bOff + i);
+        ShortVector sa = (ShortVector) va.convertShape(VectorOperators.B2S, SHORTS, 0);
+        ShortVector sb = (ShortVector) vb.convertShape(VectorOperators.B2S, SHORTS, 0);
+        ShortVector prod = sa.mul(sb);
+        acc0 = acc0.add(prod.convertShape(VectorOperators.S2I, INTS, 0));
+        acc1 = acc1.add(prod.convertShape(VectorOperators.S2I, INTS, 1));
+      }
+      sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < len; i++) {
+      sum += a[aOff + i] * b[bOff + i];
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.mstream.index.vector;
+
+import java.util.Objects;
+
+/**
+ * Inner products over slices of flat arrays: the hot loops of exact scans and of the prefix arena.
+ * A static facade over the {@link VectorUtilSupport} that {@link VectorizationProvider} picked for
+ * this JVM (JDK Vector API when started with {@code --add-modules jdk.incubator.vector}, else plain
+ * Java). Arguments are checked here, once per call, not per element.
+ */
+public final class VectorUtil {
+
+  private static final VectorUtilSupport IMPL = VectorizationProvider.get();
+
+  private VectorUtil() {}
+
+  /** The implementation in use ({@code "scalar"} or {@code "panama"}). */
+  public static String implementation() {
+    return IMPL.name();
+  }
+
+  /** Dot product of two whole vectors of equal length. */
+  public static float dot(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("vector lengths differ: " + a.length + " vs " + b.length);
+    }
+    return IMPL.dot(a, 0, b, 0, a.length);
+  }
+
+  /** Dot product of {@code a[aOff..aOff+len)} and {@code b[bOff..bOff+len)}. */
+  public static float dot(float[] a, int aOff, float[] b, int bOff, int len) {
+    Objects.checkFromIndexSize(aOff, len, a.length);
+    Objects.checkFromIndexSize(bOff, len, b.length);
+    return IMPL.dot(a, aOff, b, bOff, len);
+  }
+
+  /** Dot product of two whole int8 vectors of equal length, accumulated exactly in an int. */
+  public static int dotInt8(byte[] a, byte[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("vector lengths differ: " + a.length + " vs " + b.length);
+    }
+    return IMPL.dotInt8(a, 0, b, 0, a.length);
+  }
+
+  /**
+   * Dot product of {@code a[aOff..aOff+len)} and {@code b[bOff..bOff+len)} as signed bytes,
+   * accumulated exactly in an int (exact while {@code len <= 131072}).
+   */
+  public static int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    Objects.checkFromIndexSize(aOff, len, a.length);
+    Objects.checkFromIndexSize(bOff, len, b.length);
+    return IMPL.dotInt8(a, aOff, b, bOff, len);
+  }
+
+  /**
+   * Scores a contiguous run of rows of a flat float array: {@code out[i] = dot(data, (fromRow + i)
+   * * stride, q, 0, dims)} for {@code i} in {@code [0, count)}.
+   */
+  public static void dotRange(
+      float[] data, int stride, int dims, float[] q, int fromRow, int count, float[] out) {
+    checkRows(data.length, stride, dims, q.length, fromRow, count, out.length);
+    IMPL.dotRange(data, stride, dims, q, fromRow, count, out);
+  }
+
+  /**
+   * Scores a contiguous run of rows of a flat int8 array: {@code out[i] = dotInt8(codes, (fromRow
+   * + i) * stride, q, 0, dims)} for {@code i} in {@code [0, count)}.
+   */
+  public static void dotInt8Range(
+      byte[] codes, int stride, int dims, byte[] q, int fromRow, int count, int[] out) {
+    checkRows(codes.length, stride, dims, q.length, fromRow, count, out.length);
+    IMPL.dotInt8Range(codes, stride, dims, q, fromRow, count, out);
+  }
+
+  /**
+   * Scores chosen rows of a flat float array: {@code out[i] = dot(data, slots[i] * stride, q, 0,
+   * dims)} for {@code i} in {@code [0, n)}.
+   */
+  public static void dotMany(
+      float[] data, int stride, int dims, float[] q, int[] slots, int n, float[] out) {
+    checkSlots(stride, dims, q.length, slots.length, n, out.length);
+    IMPL.dotMany(data, stride, dims, q, slots, n, out);
+  }
+
+  /**
+   * Scores chosen rows of a flat int8 array: {@code out[i] = dotInt8(codes, slots[i] * stride, q,
+   * 0, dims)} for {@code i} in {@code [0, n)}.
+   */
+  public static void dotInt8Many(
+      byte[] codes, int stride, int dims, byte[] q, int[] slots, int n, int[] out) {
+    checkSlots(stride, dims, q.length, slots.length, n, out.length);
+    IMPL.dotInt8Many(codes, stride, dims, q, slots, n, out);
+  }
+
+  private static void checkRows(
+      int dataLength, int stride, int dims, int qLength, int fromRow, int count, int outLength) {
+    checkShape(stride, dims, qLength);
+    if (fromRow < 0 || count < 0 || count > outLength) {
+      throw new IndexOutOfBoundsException(
+          "rows [" + fromRow + ", +" + count + ") with out of length " + outLength);
+    }
+    if (count > 0) {
+      long end = ((long) fromRow + count - 1) * stride + dims;
+      if (end > dataLength) {
+        throw new IndexOutOfBoundsException(
+            "rows [" + fromRow + ", +" + count + ") of stride " + stride + " exceed " + dataLength);
+      }
+    }
+  }
+
+  private static void checkSlots(
+      int stride, int dims, int qLength, int slotsLength, int n, int outLength) {
+    checkShape(stride, dims, qLength);
+    if (n < 0 || n > slotsLength || n > outLength) {
+      throw new IndexOutOfBoundsException(
+          "n=" + n + " with " + slotsLength + " slots and out of length " + outLength);
+    }
+  }
+
+  private static void checkShape(int stride, int dims, int qLength) {
+    if (dims < 0 || dims > stride || dims > qLength) {
+      throw new IllegalArgumentException(
+          "dims=" + dims + " must be in [0, min(stride=" + stride + ", query=" + qLength + ")]");
+    }
+  }
+}

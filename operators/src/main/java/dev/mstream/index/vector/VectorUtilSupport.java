@@ -1,0 +1,57 @@
+package dev.mstream.index.vector;
+
+/**
+ * The kernels behind {@link VectorUtil}. Two implementations exist: {@link
+ * ScalarVectorUtilSupport} (plain Java) and {@link PanamaVectorUtilSupport} (JDK Vector API);
+ * {@link VectorizationProvider} picks one per JVM. Implementations do no bounds checks of their
+ * own beyond what the JVM does for array accesses; {@link VectorUtil} checks arguments.
+ *
+ * <p>Row layouts: a "flat" array holds rows of {@code stride} elements back to back, row {@code r}
+ * starting at {@code r * stride}; the first {@code dims} elements of each row are scored.
+ */
+public interface VectorUtilSupport {
+
+  /** Short name for logs: {@code "scalar"} or {@code "panama"}. */
+  String name();
+
+  /** Dot product of {@code a[aOff..aOff+len)} and {@code b[bOff..bOff+len)}. */
+  float dot(float[] a, int aOff, float[] b, int bOff, int len);
+
+  /** Exact integer dot product of {@code a[aOff..aOff+len)} and {@code b[bOff..bOff+len)}. */
+  int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len);
+
+  /**
+   * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code
+   * [0, count)}: scores a contiguous run of rows.
+   */
+  default void dotRange(
+      float[] data, int stride, int dims, float[] q, int fromRow, int count, float[] out) {
+    for (int i = 0; i < count; i++) {
+      out[i] = dot(data, (fromRow + i) * stride, q, 0, dims);
+    }
+  }
+
+  /** {@code out[i] = dotInt8(codes, (fromRow + i) * stride, q, 0, dims)}: a contiguous run. */
+  default void dotInt8Range(
+      byte[] codes, int stride, int dims, byte[] q, int fromRow, int count, int[] out) {
+    for (int i = 0; i < count; i++) {
+      out[i] = dotInt8(codes, (fromRow + i) * stride, q, 0, dims);
+    }
+  }
+
+  /** {@code out[i] = dot(data, slots[i] * stride, q, 0, dims)} for {@code i} in {@code [0, n)}. */
+  default void dotMany(
+      float[] data, int stride, int dims, float[] q, int[] slots, int n, float[] out) {
+    for (int i = 0; i < n; i++) {
+      out[i] = dot(data, slots[i] * stride, q, 0, dims);
+    }
+  }
+
+  /** {@code out[i] = dotInt8(codes, slots[i] * stride, q, 0, dims)} for {@code i} in {@code [0, n)}. */
+  default void dotInt8Many(
+      byte[] codes, int stride, int dims, byte[] q, int[] slots, int n, int[] out) {
+    for (int i = 0; i < n; i++) {
+      out[i] = dotInt8(codes, slots[i] * stride, q, 0, dims);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package dev.mstream.index.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The same checks for every {@link VectorUtilSupport}; subclasses say which one. */
+abstract class BaseVectorUtilSupportTest {
+
+  protected abstract VectorUtilSupport support();
+
+  private static double refDot(float[] a, int aOff, float[] b, int bOff, int len) {
+    double s = 0;
+    for (int i = 0; i < len; i++) {
+      s += (double) a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
+
+  private static double absDot(float[] a, int aOff, float[] b, int bOff, int len) {
+    double s = 0;
+    for (int i = 0; i < len; i++) {
+      s += Math.abs((double) a[aOff + i] * b[bOff + i]);
+    }
+    return s;
+  }
+
+  private static long refDotInt8(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    long s = 0;
+    for (int i = 0; i < len; i++) {
+      s += a[aOff + i] * b[bOff + i];
+    }
+    return s;
+  }
+
+  private static float[] randomFloats(Random rnd, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) rnd.nextGaussian();
+    }
+    return v;
+  }
+
+  private static byte[] randomBytes(Random rnd, int n) {
+    byte[] v = new byte[n];
+    rnd.nextBytes(v);
+    return v;
+  }
+
+  /** Float summation error bound: about (len + 1) ulps of the sum of absolute products. */
+  private static void assertClose(float got, double want, double absSum, int len, String what) {
+    double tol = (len + 2) * Math.ulp(1f) * absSum + 1e-30;
+    assertThat(Math.abs(got - want)).as(what + ": got %s want %s", got, want).isLessThanOrEqualTo(tol);
+  }
+
+  @Test
+  void floatDotMatchesDoubleReferenceForEveryLengthUpTo1000() {
+    Random rnd = new Random(42);
+    for (int len = 0; len <= 1000; len++) {
+      int aOff = rnd.nextInt(20);
+      int bOff = rnd.nextInt(20);
+      float[] a = randomFloats(rnd, aOff + len + rnd.nextInt(5));
+      float[] b = randomFloats(rnd, bOff + len + rnd.nextInt(5));
+      float got = support().dot(a, aOff, b, bOff, len);
+      assertClose(
+          got, refDot(a, aOff, b, bOff, len), absDot(a, aOff, b, bOff, len), len, "len " + len);
+    }
+  }
+
+  @Test
+  void floatDotOfEmptyIsZero() {
+    assertThat(support().dot(new float[0], 0, new float[0], 0, 0)).isZero();
+    assertThat(support().dot(new float[] {1, 2}, 2, new float[] {3}, 1, 0)).isZero();
+  }
+
+  @Test
+  void floatDotIsExactOnSmallIntegers() {
+    for (int len : new int[] {1, 3, 15, 16, 17, 31, 64, 127, 384, 999}) {
+      float[] a = new float[len];
+      float[] b = new float[len];
+      long want = 0;
+      for (int i = 0; i < len; i++) {
+        a[i] = (i % 7) - 3;
+        b[i] = (i % 5) - 2;
+        want += (long) a[i] * (long) b[i];
+      }
+      assertThat(support().dot(a, 0, b, 0, len)).as("len %d", len).isEqualTo((float) want);
+    }
+  }
+
+  @Test
+  void int8DotIsExactForEveryLengthUpTo1000() {
+    Random rnd = new Random(7);
+    for (int len = 0; len <= 1000; len++) {
+      int aOff = rnd.nextInt(40);
+      int bOff = rnd.nextInt(40);
+      byte[] a = randomBytes(rnd, aOff + len + rnd.nextInt(5));
+      byte[] b = randomBytes(rnd, bOff + len + rnd.nextInt(5));
+      assertThat((long) support().dotInt8(a, aOff, b, bOff, len))
+          .as("len %d", len)
+          .isEqualTo(refDotInt8(a, aOff, b, bOff, len));
+    }
+  }
+
+  @Test
+  void int8ExtremesDoNotOverflowIntermediates() {
+    for (int len : new int[] {1, 2, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 128, 384, 1000, 4099}) {
+      for (byte x : new byte[] {-128, 127}) {
+        for (byte y : new byte[] {-128, 127}) {
+          byte[] a = new byte[len];
+          byte[] b = new byte[len];
+          Arrays.fill(a, x);
+          Arrays.fill(b, y);
+          long want = (long) len * x * y; // -128 * -128 * 4099 > 2^25: far past a short
+          assertThat((long) support().dotInt8(a, 0, b, 0, len))
+              .as("len %d, %d * %d", len, x, y)
+              .isEqualTo(want);
+        }
+      }
+    }
+  }
+
+  @Test
+  void int8AlternatingExtremesCancelExactly() {
+    int len = 1001;
+    byte[] a = new byte[len];
+    byte[] b = new byte[len];
+    for (int i = 0; i < len; i++) {
+      a[i] = (byte) (i % 2 == 0 ? -128 : 127);
+      b[i] = (byte) (i % 3 == 0 ? -128 : 127);
+    }
+    assertThat((long) support().dotInt8(a, 0, b, 0, len))
+        .isEqualTo(refDotInt8(a, 0, b, 0, len));
+  }
+
+  @Test
+  void offsetsSelectTheRightSlices() {
+    Random rnd = new Random(3);
+    int len = 77;
+    float[] a = randomFloats(rnd, 500);
+    float[] b = randomFloats(rnd, 500);
+    byte[] ab = randomBytes(rnd, 500);
+    byte[] bb = randomBytes(rnd, 500);
+    for (int aOff : new int[] {0, 1, 5, 100, 423}) {
+      for (int bOff : new int[] {0, 3, 64, 423}) {
+        assertClose(
+            support().dot(a, aOff, b, bOff, len),
+            refDot(a, aOff, b, bOff, len),
+            absDot(a, aOff, b, bOff, len),
+            len,
+            "offsets " + aOff + "," + bOff);
+        assertThat((long) support().dotInt8(ab, aOff, bb, bOff, len))
+            .isEqualTo(refDotInt8(ab, aOff, bb, bOff, len));
+      }
+    }
+  }
+
+  @Test
+  void bulkKernelsMatchSingleCalls() {
+    Random rnd = new Random(11);
+    for (int dims : new int[] {1, 13, 32, 48, 64, 100, 128}) {
+      int stride = dims + rnd.nextInt(3);
+      int rows = 57;
+      float[] data = randomFloats(rnd, rows * stride);
+      byte[] codes = randomBytes(rnd, rows * stride);
+      float[] q = randomFloats(rnd, dims);
+      byte[] qb = randomBytes(rnd, dims);
+
+      float[] outF = new float[20];
+      int[] outI = new int[20];
+      support().dotRange(data, stride, dims, q, 30, 20, outF);
+      support().dotInt8Range(codes, stride, dims, qb, 30, 20, outI);
+      for (int i = 0; i < 20; i++) {
+        assertThat(outF[i]).isEqualTo(support().dot(data, (30 + i) * stride, q, 0, dims));
+        assertThat(outI[i]).isEqualTo(support().dotInt8(codes, (30 + i) * stride, qb, 0, dims));
+      }
+
+      int[] slots = {56, 0, 3, 3, 41, 17};
+      support().dotMany(data, stride, dims, q, slots, slots.length, outF);
+      support().dotInt8Many(codes, stride, dims, qb, slots, slots.length, outI);
+      for (int i = 0; i < slots.length; i++) {
+        assertThat(outF[i]).isEqualTo(support().dot(data, slots[i] * stride, q, 0, dims));
+        assertThat((long) outI[i]).isEqualTo(refDotInt8(codes, slots[i] * stride, qb, 0, dims));
+      }
+    }
+  }
+}
