@@ -1,5 +1,6 @@
 package dev.mstream.bench;
 
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -9,8 +10,15 @@ final class Progress {
 
   private Progress() {}
 
+  /** Set (to anything) to draw no bars, e.g. in tests. */
+  static final String QUIET = "mstream.bench.quiet";
+
   static ProgressBar bar(String task, long max) {
-    return new ProgressBarBuilder()
+    ProgressBarBuilder builder = new ProgressBarBuilder();
+    if (System.getProperty(QUIET) != null) {
+      builder.setConsumer(new DelegatingProgressBarConsumer(line -> {}));
+    }
+    return builder
         .setTaskName(task)
         .setInitialMax(max)
         .setStyle(ProgressBarStyle.ASCII)

@@ -64,5 +64,12 @@ public final class MStreamJob {
     }
     env.enableCheckpointing(
         options.get(MStreamOptions.CHECKPOINT_INTERVAL).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    options
+        .getOptional(MStreamOptions.ALIGNED_CHECKPOINT_TIMEOUT)
+        .ifPresent(
+            timeout -> {
+              env.getCheckpointConfig().enableUnalignedCheckpoints();
+              env.getCheckpointConfig().setAlignedCheckpointTimeout(timeout);
+            });
   }
 }

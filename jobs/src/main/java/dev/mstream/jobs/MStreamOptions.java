@@ -215,7 +215,25 @@ public final class MStreamOptions {
       key("mstream.index.encoding")
           .enumType(dev.mstream.index.PrefixEncoding.class)
           .defaultValue(dev.mstream.index.PrefixEncoding.INT8)
-          .withDescription("How the arena stores prefix coordinates: INT8 (per-dimension scale) or FLOAT16.");
+          .withDescription(
+              "How the arena stores prefix coordinates: INT8 (per-dimension scale) or FLOAT16.");
+
+  public static final ConfigOption<Boolean> ROTATE =
+      key("mstream.index.rotate")
+          .booleanType()
+          .noDefaultValue()
+          .withDescription(
+              "Fit a PCA rotation so that prefixes carry the most variance. Default: true for"
+                  + " models not trained with Matryoshka loss (all shipped ones), false for native"
+                  + " Matryoshka models (plain truncation).");
+
+  public static final ConfigOption<Boolean> RERANK =
+      key("mstream.index.rerank")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Rerank the shortlist on full vectors from RocksDB. false returns prefix scores"
+                  + " (only to measure what reranking adds).");
 
   public static final ConfigOption<Integer> FIT_SAMPLE =
       key("mstream.index.fit-sample")
@@ -249,6 +267,18 @@ public final class MStreamOptions {
           .withDescription(
               "Exactly-once checkpoint interval. Index state, source offsets and committed"
                   + " exactly-once results advance together at this pace.");
+
+  public static final ConfigOption<Duration> ALIGNED_CHECKPOINT_TIMEOUT =
+      key("mstream.checkpoint.aligned-timeout")
+          .durationType()
+          .noDefaultValue()
+          .withDescription(
+              "When set, a checkpoint whose barriers are not aligned within this time switches to"
+                  + " an unaligned checkpoint. Aligned barriers make the index hold back queries"
+                  + " until the document backlog in front of the barrier is embedded, so during bulk"
+                  + " loads query latency follows the backlog; unaligned checkpoints avoid that at"
+                  + " the cost of larger checkpoints (in-flight records are stored). Savepoints are"
+                  + " always aligned.");
 
   public static final ConfigOption<String> CHECKPOINT_DIR =
       key("mstream.checkpoint.dir")

@@ -5,6 +5,7 @@ import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
+import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
@@ -68,13 +69,28 @@ public final class MStreamPipeline {
 
   /** Adds the whole dataflow to {@code env}. Call {@link MStreamJob#configure} first. */
   public static void build(StreamExecutionEnvironment env, Configuration conf) {
+    required(conf);
+    ModelProfile profile = model(conf);
+    build(
+        env,
+        conf,
+        profile,
+        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))));
+  }
+
+  /**
+   * The same dataflow with another embedding model: a seam for tests (a fast deterministic fake, a
+   * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
+   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
+   */
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
-    ModelProfile profile = model(conf);
-    int parallelism =
-        conf.get(MStreamOptions.PARALLELISM) > 0
-            ? conf.get(MStreamOptions.PARALLELISM)
-            : env.getParallelism();
+    int parallelism = parallelism(env, conf);
     IndexSettings index = indexSettings(conf, profile);
     InputLimits limits =
         new InputLimits(
@@ -83,8 +99,6 @@ public final class MStreamPipeline {
             conf.get(MStreamOptions.MAX_CANDIDATES),
             profile.dimension(),
             servableDims(profile, index));
-    OnnxEmbeddingModelFactory models =
-        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism));
 
     // Documents: decode, embed in micro-batches, keyed by id all the way so updates stay ordered.
     SingleOutputStreamOperator<DocumentChange> changes =
@@ -184,18 +198,25 @@ public final class MStreamPipeline {
         .name("dead-letters");
   }
 
+  private static int parallelism(StreamExecutionEnvironment env, Configuration conf) {
+    return conf.get(MStreamOptions.PARALLELISM) > 0
+        ? conf.get(MStreamOptions.PARALLELISM)
+        : env.getParallelism();
+  }
+
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
     return new IndexSettings(
         profile.name(),
         profile.dimension(),
         Math.min(conf.get(MStreamOptions.PREFIX_DIMS), profile.dimension()),
         conf.get(MStreamOptions.PREFIX_ENCODING),
-        profile.matryoshka(),
+        conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()),
         conf.get(MStreamOptions.FIT_SAMPLE),
         conf.get(MStreamOptions.DEFAULT_DIMS),
         conf.get(MStreamOptions.DEFAULT_CANDIDATES),
         conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS),
-        conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis());
+        conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis(),
+        conf.get(MStreamOptions.RERANK));
   }
 
   /** The model's prefix dims the arena can score, and the full dimension (exact search). */
@@ -228,10 +249,10 @@ public final class MStreamPipeline {
 
   /**
    * The profile {@code mstream.model} names, checked at start-up rather than in a task: a built-in
-   * profile whose jar is missing, or a profile file with a missing or wrong setting, fails here with
-   * a message naming it. A profile file's model is opened once too, so that a dimension that does
-   * not match the ONNX model (or a file that is not a sentence encoder) fails now, not in a restart
-   * loop of the embed operator.
+   * profile whose jar is missing, or a profile file with a missing or wrong setting, fails here
+   * with a message naming it. A profile file's model is opened once too, so that a dimension that
+   * does not match the ONNX model (or a file that is not a sentence encoder) fails now, not in a
+   * restart loop of the embed operator.
    */
   public static ModelProfile model(Configuration conf) {
     String setting = conf.get(MStreamOptions.MODEL);

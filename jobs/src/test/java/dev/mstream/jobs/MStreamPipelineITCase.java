@@ -74,6 +74,8 @@ class MStreamPipelineITCase {
     options.set(MStreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
     options.set(MStreamOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
     options.set(MStreamOptions.GROUP_ID, "it-mstream");
+    // Fit the projection early so most queries go through the funnel, not the exact warm-up.
+    options.set(MStreamOptions.FIT_SAMPLE, 200);
     kafka.createTopics(
         PARALLELISM,
         options.get(MStreamOptions.DOCUMENTS_TOPIC),
@@ -189,6 +191,8 @@ class MStreamPipelineITCase {
       for (QueryResult r : results) {
         assertThat(r.getStatus()).as(r.getQueryId()).isEqualTo(ResultStatus.OK);
         assertThat(r.getSubtasksAnswered()).isEqualTo(PARALLELISM);
+        // 64 by default; 32 when the burst of queries queues up (load-adaptive dims).
+        assertThat(r.getDimsUsed()).as("funnel shortlist dims").isIn(32, 64);
         assertThat(r.getIndexSize()).isEqualTo(corpus.live().size());
         assertThat(r.getHits()).hasSize(10);
         for (Hit h : r.getHits()) {

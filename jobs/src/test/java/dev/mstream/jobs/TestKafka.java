@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Kafka checks for integration tests. */
-final class TestKafka {
+public final class TestKafka {
 
   private TestKafka() {}
 
@@ -21,7 +21,7 @@ final class TestKafka {
    * operator has processed all records before its barrier — so at that point every record of the
    * topic is reflected in the index state.
    */
-  static void awaitConsumed(String bootstrap, String groupId, String topic, Duration timeout)
+  public static void awaitConsumed(String bootstrap, String groupId, String topic, Duration timeout)
       throws Exception {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -14,8 +14,8 @@ public final class DeadLetters {
 
   /**
    * Metric {@code deadLetters} with a {@code reason} label (a metric group key/value). Flink's
-   * Prometheus reporter exports it as {@code flink_taskmanager_job_task_operator_reason_deadLetters}
-   * with a label {@code reason}.
+   * Prometheus reporter exports it as {@code
+   * flink_taskmanager_job_task_operator_reason_deadLetters} with a label {@code reason}.
    */
   public static final String METRIC_DEAD_LETTERS = "deadLetters";
 

@@ -9,6 +9,7 @@ import dev.mstream.schemas.codec.CodecException;
 import dev.mstream.schemas.codec.Codecs;
 import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
+import dev.mstream.schemas.codec.Utf8Validation;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -63,6 +64,10 @@ public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> 
   }
 
   DocumentChange decode(RawRecord raw) throws CodecException, Rejection {
+    if (raw.key != null && Utf8Validation.firstInvalidByte(raw.key, 0, raw.key.length) >= 0) {
+      // Decoding would turn the bad bytes into U+FFFD: a tombstone would delete another id.
+      throw new Rejection(CodecException.INVALID_UTF8, "record key is not valid UTF-8");
+    }
     String key = raw.key == null ? null : new String(raw.key, StandardCharsets.UTF_8);
     if (raw.value == null) {
       if (key == null || key.isBlank()) {

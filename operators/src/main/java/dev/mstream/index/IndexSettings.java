@@ -3,14 +3,16 @@ package dev.mstream.index;
 import java.io.Serializable;
 
 /**
- * Configuration of the vector index operator. Checked on construction; messages name the
- * job option behind each value.
+ * Configuration of the vector index operator. Checked on construction; messages name the job option
+ * behind each value.
  *
  * @param modelId model profile the vectors come from (stored with every document)
  * @param dimension full embedding dimension
- * @param prefixDims coordinates of the projected prefix the arena stores (mstream.index.prefix-dims)
+ * @param prefixDims coordinates of the projected prefix the arena stores
+ *     (mstream.index.prefix-dims)
  * @param encoding how the arena stores them (mstream.index.encoding)
- * @param nativeMatryoshka true: plain truncation; false: fit a PCA rotation first
+ * @param rotate fit a PCA rotation (models not trained with Matryoshka loss); false: plain
+ *     truncation, with fitted int8 scales (mstream.index.rotate, default: not native Matryoshka)
  * @param fitSample documents a subtask collects (searched exactly meanwhile) before it fits its
  *     projection (mstream.index.fit-sample)
  * @param defaultDims shortlist prefix length when a query names none (mstream.query.default-dims)
@@ -20,18 +22,21 @@ import java.io.Serializable;
  *     (mstream.query.adaptive.min-dims)
  * @param adaptiveLatencyMillis queueing delay of queries above which the index lowers the dims of
  *     queries that did not ask for specific dims (mstream.query.adaptive.latency; 0 = never)
+ * @param rerank rerank the shortlist on full vectors (always, but for measuring what it adds:
+ *     mstream.index.rerank)
  */
 public record IndexSettings(
     String modelId,
     int dimension,
     int prefixDims,
     PrefixEncoding encoding,
-    boolean nativeMatryoshka,
+    boolean rotate,
     int fitSample,
     int defaultDims,
     int defaultCandidates,
     int minDims,
-    long adaptiveLatencyMillis)
+    long adaptiveLatencyMillis,
+    boolean rerank)
     implements Serializable {
 
   public IndexSettings {
@@ -65,7 +70,7 @@ public record IndexSettings(
     }
   }
 
-  /** Defaults for a model: 128-dim int8 prefix, shortlist 100 at 64 dims. */
+  /** Defaults for a model: 128-dim int8 prefix, shortlist 100 at 64 dims, reranked. */
   public static IndexSettings defaults(String modelId, int dimension, boolean nativeMatryoshka) {
     int prefix = Math.min(128, dimension);
     int dims = Math.min(64, prefix);
@@ -74,11 +79,12 @@ public record IndexSettings(
         dimension,
         prefix,
         PrefixEncoding.INT8,
-        nativeMatryoshka,
+        !nativeMatryoshka,
         2048,
         dims,
         100,
         Math.min(32, dims),
-        0);
+        0,
+        true);
   }
 }

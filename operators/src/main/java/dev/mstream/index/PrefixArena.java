@@ -1,18 +1,19 @@
 package dev.mstream.index;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 import java.util.Map;
 
 /**
  * The in-memory, per-subtask part of the index that queries scan: for every live document the
  * projected prefix of its embedding, stored compactly ({@link PrefixEncoding}), its namespace and
- * its filterable attributes, with slot ↔ id maps and a free list so deletes and updates reuse
- * slots instead of fragmenting the arrays. Full vectors are not here: the funnel reranks the
- * shortlist with the full vectors from keyed state.
+ * its filterable attributes, with slot ↔ id maps and a free list so deletes and updates reuse slots
+ * instead of fragmenting the arrays. Full vectors are not here: the funnel reranks the shortlist
+ * with the full vectors from keyed state.
  *
  * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot below {@code
- * highWater} is live iff its namespace is not {@link NamespaceTable#NONE}; every dead one is on
- * the free list exactly once.
+ * highWater} is live iff its namespace is not {@link NamespaceTable#NONE}; every dead one is on the
+ * free list exactly once.
  */
 public final class PrefixArena {
 
@@ -23,6 +24,7 @@ public final class PrefixArena {
 
   private byte[] codes;
   private int[] namespaces;
+
   /** Null until some document has attributes: most corpora have none, and this saves 4 B each. */
   private int[][] attributes;
 
@@ -106,7 +108,12 @@ public final class PrefixArena {
   public void putEncoded(String id, String namespace, Map<String, String> attrs, byte[] code) {
     if (code.length != bytesPerVector) {
       throw new IllegalArgumentException(
-          "prefix code of '" + id + "' has " + code.length + " bytes, arena expects " + bytesPerVector);
+          "prefix code of '"
+              + id
+              + "' has "
+              + code.length
+              + " bytes, arena expects "
+              + bytesPerVector);
     }
     int slot = ids.slotOf(id);
     if (slot >= 0) {
@@ -198,7 +205,7 @@ public final class PrefixArena {
         continue;
       }
       scanned++;
-      queue.offer(slot, dotInt8(codes, slot * bytesPerVector, qc, dims));
+      queue.offer(slot, VectorUtil.dotInt8(codes, slot * bytesPerVector, qc, 0, dims));
     }
     return scanned;
   }
@@ -228,19 +235,6 @@ public final class PrefixArena {
     return attributes != null
         && attributes[slot] != null
         && AttributeDictionary.containsAll(attributes[slot], required);
-  }
-
-  static int dotInt8(byte[] a, int off, byte[] b, int len) {
-    int s0 = 0, s1 = 0;
-    int i = 0;
-    for (; i + 1 < len; i += 2) {
-      s0 += a[off + i] * b[i];
-      s1 += a[off + i + 1] * b[i + 1];
-    }
-    if (i < len) {
-      s0 += a[off + i] * b[i];
-    }
-    return s0 + s1;
   }
 
   private int allocateSlot() {

@@ -1,5 +1,6 @@
 package dev.mstream.index;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -8,10 +9,10 @@ import java.util.Arrays;
  * each prefix dimension.
  *
  * <p>Models not trained with Matryoshka loss spread variance evenly over their dimensions, so a
- * plain prefix of 64 dims loses most of the signal. The rows here are the top principal
- * directions of a sample of embeddings: the prefix of a rotated vector carries as much variance
- * as any prefix can. Rotation preserves inner products, so only the shortlist is approximate;
- * reranking on stored full vectors is exact. Native Matryoshka models use the identity rows.
+ * plain prefix of 64 dims loses most of the signal. The rows here are the top principal directions
+ * of a sample of embeddings: the prefix of a rotated vector carries as much variance as any prefix
+ * can. Rotation preserves inner products, so only the shortlist is approximate; reranking on stored
+ * full vectors is exact. Native Matryoshka models use the identity rows.
  *
  * <p>Immutable. {@link #version()} is a hash of the contents: prefix codes stored with one version
  * are re-encoded from the full vector when the arena runs with another.
@@ -164,12 +165,7 @@ public final class Projection implements Serializable {
 
   private static void project(float[] rows, int d, int p, float[] v, float[] out) {
     for (int i = 0; i < p; i++) {
-      float s = 0;
-      int base = i * d;
-      for (int j = 0; j < d; j++) {
-        s += rows[base + j] * v[j];
-      }
-      out[i] = s;
+      out[i] = VectorUtil.dot(rows, i * d, v, 0, d);
     }
   }
 

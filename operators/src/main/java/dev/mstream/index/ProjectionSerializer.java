@@ -8,8 +8,8 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Binary form of {@link Projection}, for operator state and for projection files written by
- * {@code fit-projection}. First byte: format version.
+ * Binary form of {@link Projection}, for operator state and for projection files written by {@code
+ * fit-projection}. First byte: format version.
  */
 public final class ProjectionSerializer extends TypeSerializerSingleton<Projection> {
 

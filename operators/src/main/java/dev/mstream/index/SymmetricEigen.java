@@ -1,9 +1,9 @@
 package dev.mstream.index;
 
 /**
- * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations. Slow for large n (O(n³)
- * per sweep) but exact, dependency-free and stable; for the 384×384 covariance of an embedding
- * model it takes about a second, once per projection fit.
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations. Slow for large n (O(n³) per
+ * sweep) but exact, dependency-free and stable; for the 384×384 covariance of an embedding model it
+ * takes about a second, once per projection fit.
  */
 final class SymmetricEigen {
 

@@ -1,5 +1,6 @@
 package dev.mstream.index;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,8 +11,9 @@ import java.util.Map;
  * per live document, vectors packed in one flat array, slot ↔ id maps, and a free list so deletes
  * and updates reuse slots.
  *
- * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot is live iff {@code ids[slot] != null}; a live slot's id maps back to
- * it in {@code slotById}; every dead slot below {@code highWater} is on the free list exactly once.
+ * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot is live iff {@code
+ * ids[slot] != null}; a live slot's id maps back to it in {@code slotById}; every dead slot below
+ * {@code highWater} is on the free list exactly once.
  */
 public final class VectorArena {
 

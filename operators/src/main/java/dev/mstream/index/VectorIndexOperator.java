@@ -1,9 +1,11 @@
 package dev.mstream.index;
 
+import dev.mstream.index.vector.VectorUtil;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
+import dev.mstream.testing.FailureInjector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The vector index: input 1 is the document stream keyed by document id, input 2 the broadcast
- * query stream. Each subtask owns the documents of its key groups and answers every query with
- * its local top-k; the merger combines the subtasks' answers.
+ * query stream. Each subtask owns the documents of its key groups and answers every query with its
+ * local top-k; the merger combines the subtasks' answers.
  *
  * <p>Per document, keyed RocksDB state holds the full record ({@code documents}, the source of
  * truth) and a small {@link PrefixEntry} ({@code prefixes}, what the arena is rebuilt from). In
@@ -36,13 +38,13 @@ import org.slf4j.LoggerFactory;
  * funnel: shortlist {@code candidates} on the first {@code dims} prefix coordinates, then rerank
  * them exactly with full vectors read from keyed state by point lookups.
  *
- * <p>Until a subtask has seen {@code fitSample} documents it has no projection yet: it keeps
- * those few full vectors on the heap and searches them exactly, then fits the projection on them
- * (PCA, or identity for native Matryoshka models), encodes them and drops the heap copies.
+ * <p>Until a subtask has seen {@code fitSample} documents it has no projection yet: it keeps those
+ * few full vectors on the heap and searches them exactly, then fits the projection on them (PCA, or
+ * identity for native Matryoshka models), encodes them and drops the heap copies.
  *
- * <p>The query side reads keyed state only through {@link #rerank}, which sets each candidate's
- * key and restores the previous one; it never writes state (a write would land on whatever key
- * was current, silently).
+ * <p>The query side reads keyed state only through {@link #rerank}, which sets each candidate's key
+ * and restores the previous one; it never writes state (a write would land on whatever key was
+ * current, silently).
  */
 public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     implements TwoInputStreamOperator<DocumentChange, SearchRequest, PartialResult> {
@@ -126,11 +128,13 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     projectionState =
         context
             .getOperatorStateStore()
-            .getListState(new ListStateDescriptor<>(STATE_PROJECTION, ProjectionSerializer.INSTANCE));
+            .getListState(
+                new ListStateDescriptor<>(STATE_PROJECTION, ProjectionSerializer.INSTANCE));
     for (Projection p : projectionState.get()) {
       // After a rescale a subtask may receive several; any one is valid, codes of the others
       // are re-encoded.
-      if (restoredProjection == null && p.dimension() == settings.dimension()
+      if (restoredProjection == null
+          && p.dimension() == settings.dimension()
           && p.prefixDims() == settings.prefixDims()) {
         restoredProjection = p;
       }
@@ -186,8 +190,8 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   /**
    * Refills the in-memory index from keyed state: codes made with the current projection go
-   * straight into the arena (tens of bytes read per document); anything else is re-encoded from
-   * its full vector, and its prefix entry rewritten.
+   * straight into the arena (tens of bytes read per document); anything else is re-encoded from its
+   * full vector, and its prefix entry rewritten.
    */
   private void rebuild() throws Exception {
     long start = System.nanoTime();
@@ -211,12 +215,18 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
                 stale.add(id);
               }
             });
+    if (arena == null && stale.size() >= settings.fitSample()) {
+      // Restored without a usable projection (rescaled in, or the prefix settings changed):
+      // refit on a sample of the stored full vectors, nothing is re-embedded.
+      List<float[]> sample = new ArrayList<>();
+      forEachDocument(
+          stale.subList(0, settings.fitSample()), (id, doc) -> sample.add(doc.vector()));
+      arena = newArena(fit(sample.toArray(new float[0][])));
+    }
     if (arena == null) {
       warmup = new VectorArena(settings.dimension(), Math.max(16, stale.size()));
-      forEachDocument(stale, (id, doc) -> warmup.put(id, doc.namespace(), doc.attributes(), doc.vector()));
-      if (warmup.size() >= settings.fitSample()) {
-        fitProjection();
-      }
+      forEachDocument(
+          stale, (id, doc) -> warmup.put(id, doc.namespace(), doc.attributes(), doc.vector()));
     } else if (!stale.isEmpty()) {
       forEachDocument(stale, this::encodeAndStore);
     }
@@ -268,6 +278,12 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     return new PrefixArena(projection, settings.encoding(), 1024);
   }
 
+  private Projection fit(float[][] sample) {
+    return settings.rotate()
+        ? Projection.fitPca(sample, settings.prefixDims())
+        : Projection.identity(settings.dimension(), settings.prefixDims(), sample);
+  }
+
   /** Fits the projection on the warm-up documents and moves them into the arena. */
   private void fitProjection() throws Exception {
     long start = System.nanoTime();
@@ -276,10 +292,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     for (int i = 0; i < sample.length; i++) {
       sample[i] = warmup.vectorOf(ids.get(i));
     }
-    Projection projection =
-        settings.nativeMatryoshka()
-            ? Projection.identity(settings.dimension(), settings.prefixDims(), sample)
-            : Projection.fitPca(sample, settings.prefixDims());
+    Projection projection = fit(sample);
     arena = newArena(projection);
     forEachDocument(ids, this::encodeAndStore);
     warmup = null;
@@ -331,6 +344,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             previous == null ? 1 : previous.version() + 1,
             change.eventTime);
     documents.update(doc);
+    FailureInjector.check(FailureInjector.INDEX_AFTER_DOCUMENT_WRITE); // test-only, see there
     if (arena != null) {
       encodeAndStore(id, doc);
     } else {
@@ -397,15 +411,18 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
         arena.shortlist(request.namespace, request.filter, request.vector, dims, candidates);
     scanTime.update((System.nanoTime() - scanStart) / 1000);
 
-    partial.hits = rerank(shortlist, request.vector, request.k);
+    partial.hits =
+        settings.rerank() || exact
+            ? rerank(shortlist, request.vector, request.k)
+            : prefixScores(shortlist, request.k);
     partial.dimsUsed = exact ? settings.dimension() : dims;
     partial.candidatesScanned = shortlist.size();
     partial.indexSize = inNamespace;
   }
 
   /**
-   * The query's dims, or the default — lowered to the configured minimum while queries wait
-   * longer than the adaptive latency bound (queueing delay, smoothed).
+   * The query's dims, or the default — lowered to the configured minimum while queries wait longer
+   * than the adaptive latency bound (queueing delay, smoothed).
    */
   private int dimsFor(SearchRequest request) {
     if (request.eventTime > 0) {
@@ -454,13 +471,25 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     return hits;
   }
 
+  /** The shortlist's own order and approximate scores: for measuring what reranking adds. */
+  private List<ScoredHit> prefixScores(PrefixArena.Shortlist shortlist, int k) {
+    List<ScoredHit> hits = new ArrayList<>();
+    for (int i = 0; i < Math.min(k, shortlist.size()); i++) {
+      hits.add(
+          new ScoredHit(arena.idOf(shortlist.slots()[i]), shortlist.scores()[i], new HashMap<>()));
+    }
+    return hits;
+  }
+
   private static List<ScoredHit> toHits(SearchHits local) {
     List<ScoredHit> hits = new ArrayList<>(local.size());
     for (int i = 0; i < local.size(); i++) {
       Map<String, String> attrs = local.attributes()[i];
       hits.add(
           new ScoredHit(
-              local.ids()[i], local.scores()[i], attrs == null ? new HashMap<>() : new HashMap<>(attrs)));
+              local.ids()[i],
+              local.scores()[i],
+              attrs == null ? new HashMap<>() : new HashMap<>(attrs)));
     }
     return hits;
   }

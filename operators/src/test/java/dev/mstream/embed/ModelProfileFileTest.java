@@ -90,7 +90,8 @@ class ModelProfileFileTest {
 
   @Test
   void unknownSettingIsNamedSoTyposDoNotPassSilently() throws IOException {
-    Path file = write("p.yaml", COMPLETE_YAML.replace("pooling: mean", "pooling: mean\npoolng: cls"));
+    Path file =
+        write("p.yaml", COMPLETE_YAML.replace("pooling: mean", "pooling: mean\npoolng: cls"));
     assertThatThrownBy(() -> ModelProfileFile.load(file))
         .hasMessageContaining("unknown setting 'poolng'")
         .hasMessageContaining("pooling");

@@ -54,7 +54,8 @@ class MoreModelProfilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bge-small-en-v1.5", "bge-small-en-v1.5-q", "e5-small-v2", "e5-small-v2-q"})
+  @ValueSource(
+      strings = {"bge-small-en-v1.5", "bge-small-en-v1.5-q", "e5-small-v2", "e5-small-v2-q"})
   void withoutItsJarAProfileFailsAtStartUpNamingTheJarAndMavenProfile(String name) {
     ModelProfile p = ModelProfiles.builtIn(name);
     assumeTrue(!bundled(p), name + " is on the classpath (-Pall-models): nothing missing to test");
@@ -67,7 +68,8 @@ class MoreModelProfilesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"bge-small-en-v1.5", "bge-small-en-v1.5-q", "e5-small-v2", "e5-small-v2-q"})
+  @ValueSource(
+      strings = {"bge-small-en-v1.5", "bge-small-en-v1.5-q", "e5-small-v2", "e5-small-v2-q"})
   void withItsJarAQueryFindsItsPassage(String name) {
     ModelProfile p = ModelProfiles.builtIn(name);
     assumeTrue(bundled(p), name + " jar not on the classpath (build with -Pall-models); skipping");

@@ -2,6 +2,7 @@ package dev.mstream.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.index.vector.VectorUtil;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.ScoredHit;
@@ -29,7 +30,7 @@ class FunnelRescaleTest {
   private static final int DIM = 32;
   private static final int MAX_PARALLELISM = 128;
   private static final IndexSettings SETTINGS =
-      new IndexSettings("m", DIM, 16, PrefixEncoding.INT8, false, 50, 16, 40, 8, 0);
+      new IndexSettings("m", DIM, 16, PrefixEncoding.INT8, true, 50, 16, 40, 8, 0, true);
 
   @Test
   void funnelMatchesExactSearchBeforeAndAfterRescale() throws Exception {
@@ -99,7 +100,63 @@ class FunnelRescaleTest {
     for (float[] q : queries) {
       assertThat(ids(query(single, q, 10, 1000).hits)).doesNotContain(gone);
     }
+
+    // Changing the prefix refits the projection from the stored full vectors on restore.
+    OperatorSubtaskState s2 = single.snapshot(2, 2);
     single.close();
+    IndexSettings narrower =
+        new IndexSettings("m", DIM, 8, PrefixEncoding.INT8, true, 50, 8, 40, 4, 0, true);
+    var refit = open(narrower, 1, 0, s2);
+    VectorIndexOperator refitted = (VectorIndexOperator) refit.getOperator();
+    assertThat(refitted.arena().prefixDims()).isEqualTo(8);
+    assertThat(refitted.arenaSize()).isEqualTo(truth.size());
+    for (float[] q : queries) {
+      assertThat(ids(query(refit, q, 10, 1000).hits))
+          .containsExactlyElementsOf(exact(truth, q, 10));
+    }
+    refit.close();
+  }
+
+  @Test
+  void lowersDimsWhileQueriesQueueUp() throws Exception {
+    IndexSettings adaptive =
+        new IndexSettings("m", DIM, 16, PrefixEncoding.INT8, true, 10, 16, 40, 4, 50, true);
+    var h = open(adaptive, 1, 0, null);
+    float[][] pool = TestVectors.correlated(new Random(8), 20, DIM);
+    for (int i = 0; i < 20; i++) {
+      DocumentChange c = DocumentChange.upsert("d" + i, "ns", "t", Map.of(), 1);
+      c.vector = pool[i];
+      h.processElement1(c, 0);
+    }
+    SearchRequest fresh = request(pool[0], System.currentTimeMillis());
+    h.processElement2(fresh, 0);
+    assertThat(last(h).dimsUsed).isEqualTo(16);
+    for (int i = 0; i < 40; i++) {
+      h.processElement2(request(pool[0], System.currentTimeMillis() - 10_000), 0);
+    }
+    assertThat(last(h).dimsUsed).isEqualTo(4);
+    SearchRequest explicit = request(pool[0], System.currentTimeMillis() - 10_000);
+    explicit.dims = 16;
+    h.processElement2(explicit, 0);
+    assertThat(last(h).dimsUsed).isEqualTo(16);
+    h.close();
+  }
+
+  private static SearchRequest request(float[] v, long eventTime) {
+    SearchRequest q = new SearchRequest();
+    q.queryId = "q";
+    q.namespace = "ns";
+    q.k = 5;
+    q.vector = v;
+    q.eventTime = eventTime;
+    return q;
+  }
+
+  private static PartialResult last(
+      KeyedTwoInputStreamOperatorTestHarness<String, DocumentChange, SearchRequest, PartialResult>
+          h) {
+    List<PartialResult> out = h.extractOutputValues();
+    return out.get(out.size() - 1);
   }
 
   private static String ownedKey(int parallelism, int subtask) {
@@ -114,11 +171,19 @@ class FunnelRescaleTest {
     return KeyGroupRangeAssignment.assignKeyToParallelOperator(id, MAX_PARALLELISM, parallelism);
   }
 
-  private static KeyedTwoInputStreamOperatorTestHarness<String, DocumentChange, SearchRequest, PartialResult>
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, DocumentChange, SearchRequest, PartialResult>
       open(int parallelism, int subtask, OperatorSubtaskState restore) throws Exception {
+    return open(SETTINGS, parallelism, subtask, restore);
+  }
+
+  private static KeyedTwoInputStreamOperatorTestHarness<
+          String, DocumentChange, SearchRequest, PartialResult>
+      open(IndexSettings settings, int parallelism, int subtask, OperatorSubtaskState restore)
+          throws Exception {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new VectorIndexOperator(SETTINGS),
+            new VectorIndexOperator(settings),
             (DocumentChange c) -> c.id,
             // In the job the query input is broadcast and has no key; the harness wants one, so
             // give it a key this subtask owns.
@@ -136,7 +201,8 @@ class FunnelRescaleTest {
   }
 
   private static PartialResult query(
-      KeyedTwoInputStreamOperatorTestHarness<String, DocumentChange, SearchRequest, PartialResult> h,
+      KeyedTwoInputStreamOperatorTestHarness<String, DocumentChange, SearchRequest, PartialResult>
+          h,
       float[] v,
       int k,
       int candidates)

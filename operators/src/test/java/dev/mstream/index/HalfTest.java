@@ -14,7 +14,8 @@ class HalfTest {
       float f = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(8) - 4));
       float back = Half.toFloat(Half.fromFloat(f));
       if (Math.abs(f) > 6.2e-5 && Math.abs(f) < 65000) {
-        assertThat((double) back).isCloseTo(f, org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat((double) back)
+            .isCloseTo(f, org.assertj.core.data.Percentage.withPercentage(0.1));
       }
     }
   }

@@ -35,10 +35,11 @@ class IdTableTest {
       }
     }
     assertThat(table.size()).isEqualTo(truth.size());
-    truth.forEach((id, slot) -> {
-      assertThat(table.slotOf(id)).isEqualTo(slot);
-      assertThat(table.idOf(slot)).isEqualTo(id);
-    });
+    truth.forEach(
+        (id, slot) -> {
+          assertThat(table.slotOf(id)).isEqualTo(slot);
+          assertThat(table.idOf(slot)).isEqualTo(id);
+        });
   }
 
   @Test

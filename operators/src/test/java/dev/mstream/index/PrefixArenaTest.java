@@ -2,6 +2,7 @@ package dev.mstream.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -105,7 +106,8 @@ class PrefixArenaTest {
       int k) {
     List<Map.Entry<String, Float>> scored = new ArrayList<>();
     for (var e : truth.entrySet()) {
-      if (ns.get(e.getKey()).equals(want) && attrs.get(e.getKey()).entrySet().containsAll(filter.entrySet())) {
+      if (ns.get(e.getKey()).equals(want)
+          && attrs.get(e.getKey()).entrySet().containsAll(filter.entrySet())) {
         scored.add(Map.entry(e.getKey(), VectorUtil.dot(e.getValue(), q)));
       }
     }

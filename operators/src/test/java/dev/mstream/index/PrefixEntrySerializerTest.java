@@ -20,7 +20,8 @@ class PrefixEntrySerializerTest {
       DataOutputSerializer out = new DataOutputSerializer(32);
       PrefixEntrySerializer.INSTANCE.serialize(e, out);
       PrefixEntry back =
-          PrefixEntrySerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+          PrefixEntrySerializer.INSTANCE.deserialize(
+              new DataInputDeserializer(out.getCopyOfBuffer()));
       assertThat(back).isEqualTo(e);
       assertThat(PrefixEntrySerializer.INSTANCE.copy(e)).isEqualTo(e);
     }

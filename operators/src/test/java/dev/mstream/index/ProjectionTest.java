@@ -3,6 +3,7 @@ package dev.mstream.index;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.io.IOException;
 import java.util.Random;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -32,7 +33,8 @@ class ProjectionTest {
     for (int i = 0; i < 8; i++) {
       for (int j = 0; j < 8; j++) {
         float dot = VectorUtil.dot(rows, i * 16, rows, j * 16, 16);
-        assertThat((double) dot).isCloseTo(i == j ? 1 : 0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat((double) dot)
+            .isCloseTo(i == j ? 1 : 0, org.assertj.core.data.Offset.offset(1e-4));
       }
     }
     double previous = Double.MAX_VALUE;

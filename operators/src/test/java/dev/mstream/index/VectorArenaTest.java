@@ -2,6 +2,7 @@ package dev.mstream.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -27,7 +27,8 @@ abstract class VectorIndexOperatorTest {
   static class WarmupTest extends VectorIndexOperatorTest {
     @Override
     IndexSettings settings() {
-      return new IndexSettings("test-model", DIM, 2, PrefixEncoding.INT8, false, 10_000, 2, 100, 1, 0);
+      return new IndexSettings(
+          "test-model", DIM, 2, PrefixEncoding.INT8, true, 10_000, 2, 100, 1, 0, true);
     }
   }
 
@@ -35,7 +36,8 @@ abstract class VectorIndexOperatorTest {
   static class FunnelTest extends VectorIndexOperatorTest {
     @Override
     IndexSettings settings() {
-      return new IndexSettings("test-model", DIM, 2, PrefixEncoding.INT8, false, 4, 2, 100, 1, 0);
+      return new IndexSettings(
+          "test-model", DIM, 2, PrefixEncoding.INT8, true, 4, 2, 100, 1, 0, true);
     }
   }
 
@@ -43,7 +45,8 @@ abstract class VectorIndexOperatorTest {
   static class Float16FunnelTest extends VectorIndexOperatorTest {
     @Override
     IndexSettings settings() {
-      return new IndexSettings("test-model", DIM, 3, PrefixEncoding.FLOAT16, false, 4, 3, 100, 1, 0);
+      return new IndexSettings(
+          "test-model", DIM, 3, PrefixEncoding.FLOAT16, true, 4, 3, 100, 1, 0, true);
     }
   }
 

@@ -49,7 +49,8 @@ final class BenchEmbedCommand implements Callable<Integer> {
   @Option(
       names = {"-p", "--parallelism"},
       defaultValue = "2",
-      description = "Embed subtasks in the job, model threads in the bare loop (default: ${DEFAULT-VALUE}).")
+      description =
+          "Embed subtasks in the job, model threads in the bare loop (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
   @Option(

@@ -47,7 +47,11 @@ final class EvalCommand implements Callable<Integer> {
               + " all-minilm-l6-v2-q).")
   String model;
 
-  @Option(names = "--dims", description = "Prefix dimensions for the shortlist (Query.dims).")
+  @Option(
+      names = "--dims",
+      description =
+          "Prefix dimensions for the shortlist (Query.dims); the model's full dimension (384)"
+              + " searches exactly. Default: the index's default (and its load-adaptive policy).")
   Integer dims;
 
   @Option(
@@ -83,8 +87,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--keep-identical-ids",
-      description =
-          "Keep hits whose document id equals the query id (BEIR drops them by default).")
+      description = "Keep hits whose document id equals the query id (BEIR drops them by default).")
   boolean keepIdenticalIds;
 
   @Option(
@@ -98,8 +101,7 @@ final class EvalCommand implements Callable<Integer> {
     BeirDataset data = BeirDataset.load(dataset, split);
     if (limitQueries != null || extraDocs != null) {
       data =
-          data.slice(
-              limitQueries == null ? -1 : limitQueries, extraDocs == null ? -1 : extraDocs);
+          data.slice(limitQueries == null ? -1 : limitQueries, extraDocs == null ? -1 : extraDocs);
     }
     BeirEvaluation.Settings s =
         new BeirEvaluation.Settings()
@@ -142,9 +144,11 @@ final class EvalCommand implements Callable<Integer> {
         r.querySeconds());
     System.out.printf(
         Locale.ROOT,
-        "results: %s; dims used %d; %d queries with relevant documents evaluated%n",
+        "results: %s; dims used %s; %d queries with relevant documents evaluated%n",
         r.statuses(),
-        r.dimsUsed(),
+        r.minDimsUsed() == r.maxDimsUsed()
+            ? String.valueOf(r.maxDimsUsed())
+            : r.minDimsUsed() + ".." + r.maxDimsUsed(),
         r.metrics().queries());
     if (r.firstError() != null) {
       System.out.println("first ERROR result: " + r.firstError());

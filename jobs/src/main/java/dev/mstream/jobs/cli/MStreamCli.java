@@ -9,7 +9,15 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "mstream 0.1.0",
     description = "Matryoshka Stream: a streaming semantic index on Flink and Kafka.",
-    subcommands = {LocalCommand.class, LoadCommand.class, QueryCommand.class, JobCommand.class, EvalCommand.class, StsCommand.class, BenchEmbedCommand.class})
+    subcommands = {
+      LocalCommand.class,
+      LoadCommand.class,
+      QueryCommand.class,
+      JobCommand.class,
+      EvalCommand.class,
+      StsCommand.class,
+      BenchEmbedCommand.class
+    })
 public final class MStreamCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

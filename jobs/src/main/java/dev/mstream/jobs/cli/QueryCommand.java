@@ -55,17 +55,6 @@ final class QueryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Configuration conf = client.configuration();
-    Query query =
-        Query.newBuilder()
-            .setQueryId(UUID.randomUUID().toString())
-            .setNamespace(namespace)
-            .setText(String.join(" ", words))
-            .setK(k)
-            .setDims(dims)
-            .setCandidates(candidates)
-            .setFilter(filter)
-            .setEventTime(Instant.now())
-            .build();
     try (QueryClient queries =
         new QueryClient(
             client.bootstrapServers,
@@ -73,6 +62,18 @@ final class QueryCommand implements Callable<Integer> {
             conf.get(MStreamOptions.RESULTS_TOPIC),
             conf.get(MStreamOptions.ENCODING),
             client.kafkaProperties())) {
+      // Built only now, so its event time (total_ms in the result) excludes client start-up.
+      Query query =
+          Query.newBuilder()
+              .setQueryId(UUID.randomUUID().toString())
+              .setNamespace(namespace)
+              .setText(String.join(" ", words))
+              .setK(k)
+              .setDims(dims)
+              .setCandidates(candidates)
+              .setFilter(filter)
+              .setEventTime(Instant.now())
+              .build();
       queries.send(query);
       queries.flush();
       QueryResult result =

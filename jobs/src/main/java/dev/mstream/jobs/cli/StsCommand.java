@@ -61,7 +61,8 @@ final class StsCommand implements Callable<Integer> {
       System.err.println("sts failed: " + e.getMessage());
       return 2;
     }
-    TextRole r = role != null ? role : profile.name().startsWith("e5-") ? TextRole.QUERY : TextRole.DOCUMENT;
+    TextRole r =
+        role != null ? role : profile.name().startsWith("e5-") ? TextRole.QUERY : TextRole.DOCUMENT;
     EmbedderOptions options = EmbedderOptions.defaults();
     if (threads > 0) {
       options = options.withIntraOpThreads(threads);

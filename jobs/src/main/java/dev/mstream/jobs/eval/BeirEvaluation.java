@@ -1,6 +1,7 @@
 package dev.mstream.jobs.eval;
 
 import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.jobs.local.LocalRunner;
@@ -138,7 +139,8 @@ public final class BeirEvaluation {
       int queries,
       RetrievalMetrics.Summary metrics,
       Map<ResultStatus, Integer> statuses,
-      int dimsUsed,
+      int minDimsUsed,
+      int maxDimsUsed,
       String firstError,
       double publishSeconds,
       double indexSeconds,
@@ -165,6 +167,8 @@ public final class BeirEvaluation {
   public static Result run(BeirDataset data, Settings settings, Progress progress)
       throws Exception {
     Configuration jobOptions = settings.jobOptions();
+    // A missing model jar or a bad profile file fails here, before Kafka and Flink start.
+    MStreamPipeline.model(jobOptions);
     Path work =
         settings.workDir != null ? settings.workDir : Files.createTempDirectory("mstream-eval");
     try (LocalRunner runner =
@@ -180,8 +184,7 @@ public final class BeirEvaluation {
 
   /** Runs the evaluation against an already running local cluster whose index is empty. */
   public static Result evaluate(
-      LocalRunner runner, BeirDataset data, Settings settings, Progress progress)
-      throws Exception {
+      LocalRunner runner, BeirDataset data, Settings settings, Progress progress) throws Exception {
     Configuration opts = runner.options();
     String model = opts.get(MStreamOptions.MODEL);
     List<Document> corpus = data.corpus();
@@ -198,6 +201,8 @@ public final class BeirEvaluation {
                 opts.get(MStreamOptions.DOCUMENTS_TOPIC),
                 opts.get(MStreamOptions.ENCODING),
                 MStreamOptions.kafkaProperties(opts))) {
+      // The job is RUNNING before its tasks have opened their operators (and loaded the model).
+      TasksRunning.await(runner, java.time.Duration.ofMinutes(3));
       long start = System.nanoTime();
       progress.start("publish", corpus.size(), "docs");
       int published = 0;
@@ -225,13 +230,17 @@ public final class BeirEvaluation {
       Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
       Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
       String firstError = null;
-      int dimsUsed = 0;
+      int minDims = Integer.MAX_VALUE;
+      int maxDims = 0;
       for (QueryResult r : results.values()) {
         statuses.merge(r.getStatus(), 1, Integer::sum);
         if (r.getStatus() == ResultStatus.ERROR && firstError == null) {
           firstError = r.getError();
         }
-        dimsUsed = Math.max(dimsUsed, r.getDimsUsed());
+        if (r.getStatus() != ResultStatus.ERROR) {
+          minDims = Math.min(minDims, r.getDimsUsed());
+          maxDims = Math.max(maxDims, r.getDimsUsed());
+        }
         List<RetrievalMetrics.Scored> hits = new ArrayList<>(r.getHits().size());
         for (Hit h : r.getHits()) {
           hits.add(new RetrievalMetrics.Scored(h.getDocId(), h.getScore()));
@@ -247,7 +256,8 @@ public final class BeirEvaluation {
           data.queries().size(),
           metrics,
           statuses,
-          dimsUsed,
+          minDims == Integer.MAX_VALUE ? 0 : minDims,
+          maxDims,
           firstError,
           publishSeconds,
           indexSeconds,

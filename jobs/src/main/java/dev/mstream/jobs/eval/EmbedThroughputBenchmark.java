@@ -132,7 +132,8 @@ public final class EmbedThroughputBenchmark {
             pool.submit(
                 () -> {
                   for (int from = 0; from < share.size(); from += callSize) {
-                    List<String> call = share.subList(from, Math.min(share.size(), from + callSize));
+                    List<String> call =
+                        share.subList(from, Math.min(share.size(), from + callSize));
                     model.embed(call, TextRole.DOCUMENT);
                     progress.update(done.addAndGet(call.size()));
                   }
@@ -169,6 +170,8 @@ public final class EmbedThroughputBenchmark {
                 opts.get(MStreamOptions.DOCUMENTS_TOPIC),
                 opts.get(MStreamOptions.ENCODING),
                 MStreamOptions.kafkaProperties(opts))) {
+      // The job is RUNNING before its tasks have opened their operators (and loaded the model).
+      TasksRunning.await(runner, java.time.Duration.ofMinutes(3));
       progress.start("job: Kafka -> indexed", docs.size(), "docs");
       long start = System.nanoTime();
       for (Document d : docs) {

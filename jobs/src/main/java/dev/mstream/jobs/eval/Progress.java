@@ -89,7 +89,8 @@ public interface Progress {
       @Override
       public void finish() {
         if (task != null) {
-          log.info("{}: done in {} s", task, String.format("%.1f", (System.nanoTime() - started) / 1e9));
+          log.info(
+              "{}: done in {} s", task, String.format("%.1f", (System.nanoTime() - started) / 1e9));
           task = null;
         }
       }

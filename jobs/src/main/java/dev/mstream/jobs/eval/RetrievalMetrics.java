@@ -29,7 +29,10 @@ public final class RetrievalMetrics {
 
   /** Averages over {@code queries} evaluated queries. */
   public record Summary(
-      int queries, Map<Integer, Double> ndcg, Map<Integer, Double> recall, Map<Integer, Double> mrr) {
+      int queries,
+      Map<Integer, Double> ndcg,
+      Map<Integer, Double> recall,
+      Map<Integer, Double> mrr) {
 
     public double ndcg(int k) {
       return require(ndcg, k, "ndcg");
@@ -46,7 +49,8 @@ public final class RetrievalMetrics {
     private static double require(Map<Integer, Double> m, int k, String what) {
       Double v = m.get(k);
       if (v == null) {
-        throw new IllegalArgumentException(what + "@" + k + " was not computed; k in " + m.keySet());
+        throw new IllegalArgumentException(
+            what + "@" + k + " was not computed; k in " + m.keySet());
       }
       return v;
     }

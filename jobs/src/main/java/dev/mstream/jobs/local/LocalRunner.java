@@ -24,7 +24,9 @@ public final class LocalRunner implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
 
-  /** Name of the Prometheus reporter in the cluster configuration ({@code metrics.reporter.prom.*}). */
+  /**
+   * Name of the Prometheus reporter in the cluster configuration ({@code metrics.reporter.prom.*}).
+   */
   public static final String PROMETHEUS_REPORTER = "prom";
 
   /** The Prometheus reporter's factory, as a Flink distribution names it. */

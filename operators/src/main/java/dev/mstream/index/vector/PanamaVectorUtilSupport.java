@@ -33,8 +33,8 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
   private static final int BYTE_STEP = BYTES.length();
 
   /**
-   * @throws UnsupportedOperationException where the preferred vector is narrower than 128 bits
-   *     (no useful SIMD; the provider then falls back to scalar)
+   * @throws UnsupportedOperationException where the preferred vector is narrower than 128 bits (no
+   *     useful SIMD; the provider then falls back to scalar)
    */
   public PanamaVectorUtilSupport() {
     if (INTS.vectorBitSize() < 128) {

@@ -63,8 +63,8 @@ public final class VectorUtil {
   }
 
   /**
-   * Scores a contiguous run of rows of a flat int8 array: {@code out[i] = dotInt8(codes, (fromRow
-   * + i) * stride, q, 0, dims)} for {@code i} in {@code [0, count)}.
+   * Scores a contiguous run of rows of a flat int8 array: {@code out[i] = dotInt8(codes, (fromRow +
+   * i) * stride, q, 0, dims)} for {@code i} in {@code [0, count)}.
    */
   public static void dotInt8Range(
       byte[] codes, int stride, int dims, byte[] q, int fromRow, int count, int[] out) {

@@ -1,10 +1,10 @@
 package dev.mstream.index.vector;
 
 /**
- * The kernels behind {@link VectorUtil}. Two implementations exist: {@link
- * ScalarVectorUtilSupport} (plain Java) and {@link PanamaVectorUtilSupport} (JDK Vector API);
- * {@link VectorizationProvider} picks one per JVM. Implementations do no bounds checks of their
- * own beyond what the JVM does for array accesses; {@link VectorUtil} checks arguments.
+ * The kernels behind {@link VectorUtil}. Two implementations exist: {@link ScalarVectorUtilSupport}
+ * (plain Java) and {@link PanamaVectorUtilSupport} (JDK Vector API); {@link VectorizationProvider}
+ * picks one per JVM. Implementations do no bounds checks of their own beyond what the JVM does for
+ * array accesses; {@link VectorUtil} checks arguments.
  *
  * <p>Row layouts: a "flat" array holds rows of {@code stride} elements back to back, row {@code r}
  * starting at {@code r * stride}; the first {@code dims} elements of each row are scored.
@@ -21,8 +21,8 @@ public interface VectorUtilSupport {
   int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len);
 
   /**
-   * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code
-   * [0, count)}: scores a contiguous run of rows.
+   * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code [0,
+   * count)}: scores a contiguous run of rows.
    */
   default void dotRange(
       float[] data, int stride, int dims, float[] q, int fromRow, int count, float[] out) {
@@ -47,7 +47,9 @@ public interface VectorUtilSupport {
     }
   }
 
-  /** {@code out[i] = dotInt8(codes, slots[i] * stride, q, 0, dims)} for {@code i} in {@code [0, n)}. */
+  /**
+   * {@code out[i] = dotInt8(codes, slots[i] * stride, q, 0, dims)} for {@code i} in {@code [0, n)}.
+   */
   default void dotInt8Many(
       byte[] codes, int stride, int dims, byte[] q, int[] slots, int n, int[] out) {
     for (int i = 0; i < n; i++) {

@@ -32,9 +32,9 @@ public final class VectorizationProvider {
   }
 
   /**
-   * Builds an implementation by name without touching the shared instance: {@code "scalar"},
-   * {@code "panama"} (throws if the Vector API cannot be used here) or {@code "auto"}/{@code null}
-   * (Panama when possible, else scalar).
+   * Builds an implementation by name without touching the shared instance: {@code "scalar"}, {@code
+   * "panama"} (throws if the Vector API cannot be used here) or {@code "auto"}/{@code null} (Panama
+   * when possible, else scalar).
    */
   public static VectorUtilSupport create(String impl) {
     String name = impl == null ? "auto" : impl.trim().toLowerCase(Locale.ROOT);
@@ -59,8 +59,11 @@ public final class VectorizationProvider {
   private static VectorUtilSupport loadPanama() {
     if (!vectorModulePresent()) {
       throw new UnsupportedOperationException(
-          "module " + MODULE + " is not in the boot layer (start the JVM with --add-modules "
-              + MODULE + ")");
+          "module "
+              + MODULE
+              + " is not in the boot layer (start the JVM with --add-modules "
+              + MODULE
+              + ")");
     }
     try {
       Class<?> cls =

@@ -59,10 +59,21 @@ final class AvroBinaryBounds {
       case LONG -> varLong();
       case FLOAT -> take(4);
       case DOUBLE -> take(8);
-      case STRING, BYTES ->
-          take(length(schema.getType() == Schema.Type.STRING ? "string" : "bytes"));
+      case STRING -> utf8(length("string"));
+      case BYTES -> take(length("bytes"));
       case FIXED -> take(schema.getFixedSize());
-      case ENUM -> index(schema.getEnumSymbols().size(), "enum " + schema.getName());
+      case ENUM -> {
+        int at = pos;
+        long i = varLong();
+        int size = schema.getEnumSymbols().size();
+        if (i < 0 || i >= size) {
+          // e.g. an `op` this schema does not know: the same reason as in JSON
+          throw new Violation(
+                  at,
+                  "enum " + schema.getName() + " index " + i + " is outside 0.." + (size - 1))
+              .because(CodecException.UNKNOWN_ENUM);
+        }
+      }
       case UNION -> value(schema.getTypes().get(index(schema.getTypes().size(), "union branch")));
       case RECORD -> {
         for (Schema.Field field : schema.getFields()) {
@@ -106,7 +117,7 @@ final class AvroBinaryBounds {
       for (long i = 0; i < count; i++, index++) {
         if (isMap) {
           try {
-            take(length("map key"));
+            utf8(length("map key"));
           } catch (Violation v) {
             throw v.inside("[key #" + index + "]");
           }
@@ -155,6 +166,24 @@ final class AvroBinaryBounds {
     return start;
   }
 
+  /**
+   * Consumes a string of {@code n} bytes that must be well-formed UTF-8: Avro's reader would turn
+   * malformed bytes into U+FFFD without a word.
+   */
+  private void utf8(int n) throws Violation {
+    int start = take(n);
+    int bad = Utf8Validation.firstInvalidByte(bytes, start, n);
+    if (bad >= 0) {
+      throw new Violation(
+              bad,
+              "string is not valid UTF-8: "
+                  + Hex.bytes(bytes, bad, Math.min(4, start + n - bad))
+                  + " at string byte "
+                  + (bad - start))
+          .because(CodecException.INVALID_UTF8);
+    }
+  }
+
   /** Avro's zig-zag varint, at most 10 bytes for 64 bits. */
   private long varLong() throws Violation {
     int at = pos;
@@ -174,11 +203,22 @@ final class AvroBinaryBounds {
     private final int offset;
     private final String problem;
     private final Deque<String> path = new ArrayDeque<>();
+    private String reason = CodecException.MALFORMED_AVRO;
 
     Violation(int offset, String problem) {
       super(problem, null, false, false);
       this.offset = offset;
       this.problem = problem;
+    }
+
+    /** The reason code to report; MALFORMED_AVRO unless a more precise one applies. */
+    String reason() {
+      return reason;
+    }
+
+    Violation because(String reason) {
+      this.reason = reason;
+      return this;
     }
 
     Violation inside(String segment) {

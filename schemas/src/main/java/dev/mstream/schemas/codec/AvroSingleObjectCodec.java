@@ -80,8 +80,12 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       AvroBinaryBounds.check(s.schema, bytes, HEADER_LENGTH);
     } catch (AvroBinaryBounds.Violation v) {
       throw new CodecException(
-          CodecException.MALFORMED_AVRO,
-          "malformed Avro " + s.name + " body, " + v.getMessage(),
+          v.reason(),
+          (CodecException.MALFORMED_AVRO.equals(v.reason()) ? "malformed" : "invalid")
+              + " Avro "
+              + s.name
+              + " body, "
+              + v.getMessage(),
           v);
     }
     try {

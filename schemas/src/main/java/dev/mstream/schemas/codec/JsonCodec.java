@@ -72,6 +72,19 @@ public final class JsonCodec<T extends SpecificRecord> implements RecordCodec<T>
       throw new CodecException(
           CodecException.EMPTY_VALUE, "empty value, expected a JSON " + name + " object");
     }
+    // Jackson lets overlong forms, encoded surrogates and code points above U+10FFFF through.
+    int bad = Utf8Validation.firstInvalidByte(bytes, 0, bytes.length);
+    if (bad >= 0) {
+      throw new CodecException(
+          CodecException.INVALID_UTF8,
+          "not valid UTF-8 for "
+              + name
+              + ": "
+              + Hex.bytes(bytes, bad, Math.min(4, bytes.length - bad))
+              + " at byte "
+              + bad
+              + " (JSON records must be UTF-8)");
+    }
     JsonNode node = parse(s.mapper, bytes, name);
     if (!node.isObject()) {
       throw new CodecException(

@@ -48,7 +48,7 @@ final class JsonRecordReader {
           case ARRAY -> readArray(schema, node, path);
           case MAP -> readMap(schema, node, path);
           case ENUM -> readEnum(schema, node, path);
-          case STRING -> node.textValue();
+          case STRING -> text(node.textValue(), path);
           case BYTES -> ByteBuffer.wrap(base64(schema, node, path));
           case FIXED -> model.createFixed(null, base64(schema, node, path), schema);
           case INT -> node.intValue();
@@ -105,7 +105,8 @@ final class JsonRecordReader {
       throws CodecException {
     Map<String, Object> map = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> e : node.properties()) {
-      map.put(e.getKey(), read(schema.getValueType(), e.getValue(), entry(path, e.getKey())));
+      String key = text(e.getKey(), path);
+      map.put(key, read(schema.getValueType(), e.getValue(), entry(path, key)));
     }
     return map;
   }
@@ -126,6 +127,22 @@ final class JsonRecordReader {
               + " (exact case)");
     }
     return model.createEnum(symbol, schema);
+  }
+
+  /**
+   * A string as it is, unless it holds an unpaired surrogate: JSON can write one as an escape of
+   * its own, but it is not Unicode text and no encoder can write it as UTF-8.
+   */
+  private static String text(String s, String path) throws CodecException {
+    int bad = Utf8Validation.firstUnpairedSurrogate(s);
+    if (bad >= 0) {
+      throw new CodecException(
+          CodecException.INVALID_UTF8,
+          String.format(
+              "field '%s': unpaired surrogate \\u%04X at character %d is not valid Unicode",
+              path, (int) s.charAt(bad), bad));
+    }
+    return s;
   }
 
   private long instantMillis(Schema schema, JsonNode node, String path) throws CodecException {

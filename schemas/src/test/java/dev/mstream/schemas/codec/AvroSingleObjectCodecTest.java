@@ -163,14 +163,15 @@ class AvroSingleObjectCodecTest {
   }
 
   @Test
-  void anEnumIndexOutOfRangeIsMalformed() {
+  void anEnumIndexOutOfRangeIsAnUnknownEnum() {
     Document doc = Fixtures.minimalDocument();
     byte[] bytes = codec.encode(doc);
     // Layout after the header: id, namespace, title (null), text, attributes (empty), op.
     int op = bytes.length - 2;
     bytes[op] = 2 * 2; // zig-zag 2: Operation has only indexes 0 and 1
 
-    assertReason(() -> codec.decode(bytes), CodecException.MALFORMED_AVRO)
+    // The same reason as an unknown "op" symbol in JSON.
+    assertReason(() -> codec.decode(bytes), CodecException.UNKNOWN_ENUM)
         .hasMessageContaining("field op")
         .hasMessageContaining("enum Operation index 2");
   }

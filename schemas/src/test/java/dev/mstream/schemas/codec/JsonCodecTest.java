@@ -232,7 +232,8 @@ class JsonCodecTest {
     bytes.writeBytes(json("'}"));
 
     assertReason(() -> documents.decode(bytes.toByteArray()), CodecException.INVALID_UTF8)
-        .hasMessageContaining("Invalid UTF-8");
+        .hasMessageContaining("not valid UTF-8")
+        .hasMessageContaining("C3 28");
   }
 
   @Test

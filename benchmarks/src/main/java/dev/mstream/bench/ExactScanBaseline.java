@@ -1,0 +1,117 @@
+package dev.mstream.bench;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Full-dimension exact scan: every query against every vector of a flat {@code float[]} with
+ * {@code VectorUtil.dot}. The reference the funnel has to beat.
+ *
+ * <pre>
+ * benchmarks/run.sh ExactScanBaseline [--queries 500] [--synthetic]
+ * </pre>
+ *
+ * Modes: one thread; two threads with the queries split between them (throughput); two threads
+ * that each scan half of the corpus for every query and merge (latency; what two index subtasks
+ * do).
+ */
+public final class ExactScanBaseline {
+
+  private ExactScanBaseline() {}
+
+  /** One measured mode. */
+  public record Result(String mode, double qps, double recall) {}
+
+  public static void main(String[] args) throws Exception {
+    boolean synthetic = Bench.flag(args, "--synthetic");
+    String tag = synthetic ? "SYNTHETIC" : "REAL";
+    BenchFiles.Vectors corpus;
+    BenchFiles.Vectors queries;
+    int[][] truth;
+    String description;
+    if (synthetic) {
+      SyntheticVectors.Data d = SyntheticVectors.load(Bench.intArg(args, "--n", 1_000_000));
+      corpus = d.corpus();
+      queries = d.queries();
+      truth = d.truth();
+      description = d.description();
+    } else {
+      RealVectors.Data d = RealVectors.load();
+      corpus = d.corpus();
+      queries = d.queries();
+      truth = d.truth();
+      description = d.description();
+    }
+    int nq = Math.min(queries.n(), Bench.intArg(args, "--queries", synthetic ? 100 : 500));
+    System.out.println(tag + " " + Bench.machine());
+    System.out.println(description);
+    Bench.Table table =
+        new Bench.Table(
+            tag + " exact scan, full " + corpus.dims() + " dims, " + String.format("%,d", corpus.n())
+                + " vectors, " + nq + " queries, median of 3 passes",
+            "data", "mode", "queries/s", "ms/query (latency)", "recall@10");
+    table.printHeader();
+    for (Result r : measure(corpus, queries, truth, nq)) {
+      double latency = r.mode().startsWith("2 threads, queries split") ? 2000 / r.qps() : 1000 / r.qps();
+      table.row(tag, r.mode(), Bench.fmt(r.qps(), 1), Bench.fmt(latency, 2), Bench.fmt(r.recall(), 4));
+    }
+  }
+
+  /** Measures the three modes over the first {@code nq} queries. */
+  public static Result[] measure(
+      BenchFiles.Vectors corpus, BenchFiles.Vectors queries, int[][] truth, int nq)
+      throws Exception {
+    int[][] found = new int[nq][];
+    ThreadLocal<TopK> tops = ThreadLocal.withInitial(() -> new TopK(GroundTruth.K));
+    ThreadLocal<float[]> scratch = ThreadLocal.withInitial(ExactSearch::newScratch);
+    float[][] q = new float[nq][];
+    for (int i = 0; i < nq; i++) {
+      q[i] = queries.row(i);
+    }
+    Bench.QueryTask single =
+        i -> {
+          TopK top = tops.get();
+          top.clear();
+          ExactSearch.scan(corpus, q[i], 0, corpus.n(), top, scratch.get());
+          found[i] = top.sortedIds();
+        };
+    int warm = Math.max(5, nq / 10);
+    double qps1 = Bench.queriesPerSecond(nq, 1, warm, 3, single);
+    double r1 = GroundTruth.recall(java.util.Arrays.copyOf(truth, nq), found, GroundTruth.K);
+    double qps2 = Bench.queriesPerSecond(nq, 2, warm, 3, single);
+
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      int half = corpus.n() / 2;
+      TopK[] parts = {new TopK(GroundTruth.K), new TopK(GroundTruth.K)};
+      float[][] scratches = {ExactSearch.newScratch(), ExactSearch.newScratch()};
+      TopK merged = new TopK(GroundTruth.K);
+      Bench.QueryTask sharded =
+          i -> {
+            Future<?> other =
+                pool.submit(
+                    () -> {
+                      parts[1].clear();
+                      ExactSearch.scan(corpus, q[i], half, corpus.n(), parts[1], scratches[1]);
+                    });
+            parts[0].clear();
+            ExactSearch.scan(corpus, q[i], 0, half, parts[0], scratches[0]);
+            other.get();
+            merged.clear();
+            merged.addAll(parts[0]);
+            merged.addAll(parts[1]);
+            found[i] = merged.sortedIds();
+          };
+      double qpsSharded = Bench.queriesPerSecond(nq, 1, warm, 3, sharded);
+      double rs = GroundTruth.recall(java.util.Arrays.copyOf(truth, nq), found, GroundTruth.K);
+      return new Result[] {
+        new Result("1 thread", qps1, r1),
+        new Result("2 threads, queries split between them", qps2, r1),
+        new Result("2 threads, corpus split in halves per query", qpsSharded, rs)
+      };
+    } finally {
+      pool.shutdown();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.mstream.jobs.eval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.mstream.schemas.ResultStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Guards retrieval quality end to end: a fixed slice of SciFact through the real pipeline (embedded
+ * Kafka, MiniCluster at parallelism 2, RocksDB, the default int8 model), scored like BEIR. A change
+ * in tokenisation, truncation, pooling, normalisation, the index or the merge that moves nDCG@10
+ * fails the build. The data is not part of the repository: the test skips where {@code
+ * shared/datasets/scifact} is absent.
+ */
+class BeirEvaluationITCase {
+
+  /**
+   * nDCG@10 measured on this slice with all-minilm-l6-v2-q (batch-invariant: one text per
+   * inference, so vectors do not depend on batching or parallelism and the value is reproducible).
+   * Measured: see docs/quality.md. Re-measure and update it only for a deliberate change.
+   */
+  private static final double EXPECTED_NDCG_AT_10 = 0.0;
+
+  private static final double TOLERANCE = 0.005;
+
+  @Test
+  void sciFactSliceKeepsItsNdcg() throws Exception {
+    String shared = System.getProperty("mstream.shared.dir", "../../shared");
+    Path dir = Paths.get(shared, "datasets", "scifact");
+    assumeTrue(
+        Files.isRegularFile(dir.resolve("corpus.jsonl")),
+        "SciFact not found at "
+            + dir.toAbsolutePath()
+            + " (set -Dmstream.shared.dir to the folder holding datasets/); skipping");
+
+    // The first 50 judged test queries, their judged documents and the first 1,000 others.
+    BeirDataset slice = BeirDataset.load(dir, "test").slice(50, 1_000);
+    assertThat(slice.queries()).hasSize(50);
+
+    BeirEvaluation.Result r =
+        BeirEvaluation.run(
+            slice,
+            // dims = the full dimension: an exact search, so this guards the embeddings and the
+            // pipeline, not the tuning of the index's prefix funnel (dims_used is checked below).
+            new BeirEvaluation.Settings().parallelism(2).k(100).dims(384),
+            Progress.log());
+
+    System.out.printf(
+        "SciFact slice (%d docs, %d queries): ndcg@10=%.5f recall@100=%.4f mrr@10=%.4f;"
+            + " indexed in %.1f s%n",
+        r.documents(),
+        r.queries(),
+        r.ndcgAt10(),
+        r.metrics().recall(100),
+        r.metrics().mrr(10),
+        r.indexSeconds());
+    assertThat(r.statuses()).isEqualTo(Map.of(ResultStatus.OK, 50));
+    assertThat(r.metrics().queries()).isEqualTo(50);
+    assertThat(r.maxDimsUsed()).isEqualTo(384);
+    assertThat(r.ndcgAt10()).isCloseTo(EXPECTED_NDCG_AT_10, within(TOLERANCE));
+  }
+}

@@ -1,0 +1,252 @@
+package dev.mstream.jobs.guarantees;
+
+import dev.mstream.index.StoredDocument;
+import dev.mstream.schemas.Document;
+import dev.mstream.schemas.Operation;
+import dev.mstream.schemas.codec.Codecs;
+import dev.mstream.schemas.codec.Encoding;
+import dev.mstream.schemas.codec.RecordCodec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A reproducible stream of document events — inserts, updates, namespace moves, DELETE records,
+ * tombstones, deletes of ids that are not there, re-inserts after a delete — and the index state it
+ * must leave behind, computed from the input alone: for every live id its namespace, attributes,
+ * the fake model's vector of its text, content hash, version (upserts since it was last deleted)
+ * and event time.
+ */
+final class Corpus {
+
+  static final String[] COLORS = {"red", "green", "blue"};
+  private static final String[] WORDS = {
+    "river", "stone", "violet", "engine", "harbor", "pencil", "cloud", "lantern", "orbit", "maple",
+    "signal", "copper", "meadow", "falcon", "quartz", "thunder", "willow", "canyon", "ember", "tide"
+  };
+
+  /** One Kafka record of the documents topic; {@code value} null is a tombstone. */
+  record Event(String key, byte[] value) {}
+
+  /** What the index must hold for one id. */
+  record Expected(
+      String namespace, Map<String, String> attributes, String text, long version, long eventTime) {
+
+    String canonical() {
+      return IndexState.canonical(
+          namespace,
+          attributes,
+          HashEmbeddingModel.vector(text),
+          HashEmbeddingModel.PROFILE.name(),
+          StoredDocument.contentHash(text),
+          version,
+          eventTime);
+    }
+  }
+
+  final List<Event> events = new ArrayList<>();
+
+  /** Live ids at the end, in first-insert order. */
+  final Map<String, Expected> live = new LinkedHashMap<>();
+
+  /** Ids that were indexed at some point and are deleted at the end. */
+  final Set<String> deleted = new HashSet<>();
+
+  /** Ids whose last upsert moved them to another namespace, with the namespace they left. */
+  final Map<String, String> movedFrom = new HashMap<>();
+
+  /** Text of the last version of every deleted id (a query with it must not find the id). */
+  final Map<String, String> deletedTexts = new HashMap<>();
+
+  int upserts;
+  int moves;
+  int deleteRecords;
+  int tombstones;
+  int reinserts;
+
+  private final RecordCodec<Document> codec;
+  private final Random random;
+  private final int namespaces;
+  private final String idPrefix;
+  private final long t0;
+  private final Map<String, Expected> current = new HashMap<>();
+  private final Map<String, Long> versions = new HashMap<>();
+
+  private Corpus(Encoding encoding, long seed, int namespaces, String idPrefix) {
+    this.codec = Codecs.of(Document.class, encoding);
+    this.random = new Random(seed);
+    this.namespaces = namespaces;
+    this.idPrefix = idPrefix;
+    this.t0 = 1_700_000_000_000L + seed;
+  }
+
+  /**
+   * {@code count} events over {@code ids} ids in {@code namespaces} namespaces: roughly 45% plain
+   * updates, 20% namespace moves, 15% DELETE records and 15% tombstones of live ids, and a few
+   * deletes of ids that are not there; an id that is not live is (re-)inserted.
+   */
+  static Corpus generate(
+      Encoding encoding, long seed, int count, int ids, int namespaces, String idPrefix) {
+    Corpus c = new Corpus(encoding, seed, namespaces, idPrefix);
+    for (int i = 0; i < count; i++) {
+      c.next(i, c.idPrefix + c.random.nextInt(ids));
+    }
+    c.finish();
+    return c;
+  }
+
+  /** Only inserts: {@code count} distinct ids. */
+  static Corpus inserts(Encoding encoding, long seed, int count, int namespaces, String idPrefix) {
+    Corpus c = new Corpus(encoding, seed, namespaces, idPrefix);
+    for (int i = 0; i < count; i++) {
+      c.upsert(i, c.idPrefix + i, c.randomNamespace(), null);
+    }
+    c.finish();
+    return c;
+  }
+
+  private void next(int i, String id) {
+    Expected now = current.get(id);
+    int dice = random.nextInt(100);
+    if (now == null) {
+      if (dice < 3) {
+        delete(i, id, dice % 2 == 0); // a delete of nothing: must change nothing
+      } else {
+        if (versions.containsKey(id)) {
+          reinserts++;
+        }
+        upsert(i, id, randomNamespace(), null);
+      }
+    } else if (dice < 45) {
+      upsert(i, id, now.namespace(), null);
+    } else if (dice < 65) {
+      String ns = randomNamespace();
+      if (!ns.equals(now.namespace())) {
+        moves++;
+        upsert(i, id, ns, now.namespace());
+      } else {
+        upsert(i, id, ns, null);
+      }
+    } else {
+      delete(i, id, dice < 83);
+    }
+  }
+
+  private void upsert(int i, String id, String ns, String movedFromNs) {
+    String text =
+        id
+            + " rev "
+            + i
+            + " "
+            + WORDS[random.nextInt(WORDS.length)]
+            + " "
+            + WORDS[random.nextInt(WORDS.length)]
+            + " "
+            + WORDS[random.nextInt(WORDS.length)];
+    Map<String, String> attrs = new TreeMap<>();
+    attrs.put("ns", ns);
+    attrs.put("rev", Integer.toString(i));
+    attrs.put("color", COLORS[random.nextInt(COLORS.length)]);
+    long eventTime = t0 + i;
+    long version = current.containsKey(id) ? current.get(id).version() + 1 : 1;
+    Document doc =
+        Document.newBuilder()
+            .setId(id)
+            .setNamespace(ns)
+            .setText(text)
+            .setAttributes(new HashMap<>(attrs))
+            .setOp(Operation.UPSERT)
+            .setEventTime(Instant.ofEpochMilli(eventTime))
+            .build();
+    events.add(new Event(id, codec.encode(doc)));
+    current.put(id, new Expected(ns, attrs, text, version, eventTime));
+    versions.put(id, version);
+    upserts++;
+    if (movedFromNs != null) {
+      movedFrom.put(id, movedFromNs);
+    } else {
+      movedFrom.remove(id);
+    }
+  }
+
+  private void delete(int i, String id, boolean asRecord) {
+    if (asRecord) {
+      Document doc =
+          Document.newBuilder()
+              .setId(id)
+              .setOp(Operation.DELETE)
+              .setEventTime(Instant.ofEpochMilli(t0 + i))
+              .build();
+      events.add(new Event(id, codec.encode(doc)));
+      deleteRecords++;
+    } else {
+      events.add(new Event(id, null));
+      tombstones++;
+    }
+    Expected gone = current.remove(id);
+    if (gone != null) {
+      deletedTexts.put(id, gone.text());
+    }
+    movedFrom.remove(id);
+  }
+
+  private String randomNamespace() {
+    return "ns-" + random.nextInt(namespaces);
+  }
+
+  private void finish() {
+    // Keep first-insert order for stable sampling.
+    for (Map.Entry<String, Long> e : versions.entrySet()) {
+      Expected x = current.get(e.getKey());
+      if (x == null) {
+        deleted.add(e.getKey());
+      }
+    }
+    List<String> ids = new ArrayList<>(current.keySet());
+    ids.sort(String::compareTo);
+    for (String id : ids) {
+      live.put(id, current.get(id));
+    }
+    deletedTexts.keySet().retainAll(deleted);
+  }
+
+  /** Live documents per namespace. */
+  Map<String, Integer> namespaceSizes() {
+    Map<String, Integer> sizes = new TreeMap<>();
+    live.values().forEach(e -> sizes.merge(e.namespace(), 1, Integer::sum));
+    return sizes;
+  }
+
+  /** id → canonical form of what the index must hold. */
+  Map<String, String> expectedIndex() {
+    Map<String, String> out = new TreeMap<>();
+    live.forEach((id, e) -> out.put(id, e.canonical()));
+    return out;
+  }
+
+  String summary() {
+    return events.size()
+        + " events: "
+        + upserts
+        + " upserts ("
+        + moves
+        + " namespace moves, "
+        + reinserts
+        + " re-inserts after a delete), "
+        + deleteRecords
+        + " DELETE records, "
+        + tombstones
+        + " tombstones; "
+        + live.size()
+        + " ids live at the end, "
+        + deleted.size()
+        + " deleted";
+  }
+}

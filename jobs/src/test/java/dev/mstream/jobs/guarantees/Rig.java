@@ -1,0 +1,346 @@
+package dev.mstream.jobs.guarantees;
+
+import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.jobs.MStreamJob;
+import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.MStreamPipeline;
+import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.schemas.codec.CodecException;
+import dev.mstream.schemas.codec.Codecs;
+import dev.mstream.schemas.codec.Encoding;
+import dev.mstream.schemas.codec.RecordCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
+import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Shared set-up and observation helpers of the guarantee ITCases. */
+final class Rig {
+
+  private Rig() {}
+
+  /**
+   * Options of one test's job: its own four topics (created here) and consumer group on the shared
+   * broker, checkpoints every second under {@code dir}, the projection fitted early so that queries
+   * go through the funnel.
+   */
+  static Configuration options(
+      EmbeddedKafka kafka, Path dir, String name, Encoding encoding, int partitions) {
+    Configuration c = new Configuration();
+    c.set(MStreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    c.set(MStreamOptions.ENCODING, encoding);
+    c.set(MStreamOptions.GROUP_ID, name);
+    c.set(MStreamOptions.DOCUMENTS_TOPIC, name + ".documents");
+    c.set(MStreamOptions.QUERIES_TOPIC, name + ".queries");
+    c.set(MStreamOptions.RESULTS_TOPIC, name + ".results");
+    c.set(MStreamOptions.DEAD_LETTERS_TOPIC, name + ".dead-letters");
+    c.set(MStreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
+    c.set(MStreamOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
+    c.set(MStreamOptions.FIT_SAMPLE, 300);
+    kafka.createTopics(
+        partitions,
+        c.get(MStreamOptions.DOCUMENTS_TOPIC),
+        c.get(MStreamOptions.QUERIES_TOPIC),
+        c.get(MStreamOptions.RESULTS_TOPIC),
+        c.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+    return c;
+  }
+
+  /**
+   * Submits the job to the test's MiniCluster, restored from {@code savepoint} when not null, with
+   * a fixed-delay restart strategy (a failure restores the last checkpoint after 200 ms).
+   */
+  static JobClient submit(
+      Configuration options, int parallelism, String savepoint, EmbeddingModelFactory models)
+      throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    env.setParallelism(parallelism);
+    MStreamJob.configure(env, options);
+    Configuration extra = new Configuration();
+    extra.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    extra.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
+    extra.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+    if (savepoint != null) {
+      extra.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+    }
+    env.configure(extra);
+    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models);
+    return env.executeAsync(options.get(MStreamOptions.GROUP_ID));
+  }
+
+  static String stopWithSavepoint(JobClient job, Path dir) throws Exception {
+    return job.stopWithSavepoint(
+            false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
+        .get();
+  }
+
+  // ------------------------------------------------------------------------
+  //  the job, seen from the MiniCluster
+  // ------------------------------------------------------------------------
+
+  static AccessExecutionGraph graph(MiniCluster cluster, JobID job) throws Exception {
+    return cluster.getExecutionGraph(job).get();
+  }
+
+  /** Every subtask of every operator RUNNING. */
+  static boolean allRunning(AccessExecutionGraph g) {
+    if (g.getState() != JobStatus.RUNNING) {
+      return false;
+    }
+    for (AccessExecutionVertex v : g.getAllExecutionVertices()) {
+      if (v.getExecutionState() != ExecutionState.RUNNING) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static void awaitAllRunning(MiniCluster cluster, JobID job, Duration timeout) throws Exception {
+    await(
+        () -> {
+          try {
+            return allRunning(graph(cluster, job));
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        timeout,
+        "all subtasks of job " + job + " running");
+  }
+
+  static long completedCheckpoints(MiniCluster cluster, JobID job) throws Exception {
+    return graph(cluster, job)
+        .getCheckpointStatsSnapshot()
+        .getCounts()
+        .getNumberOfCompletedCheckpoints();
+  }
+
+  /** How often the job restored a checkpoint after a failure. */
+  static long restoredCheckpoints(MiniCluster cluster, JobID job) throws Exception {
+    return graph(cluster, job)
+        .getCheckpointStatsSnapshot()
+        .getCounts()
+        .getNumberOfRestoredCheckpoints();
+  }
+
+  /** The highest execution attempt of any subtask: 0 while the job never restarted. */
+  static int highestAttempt(AccessExecutionGraph g) {
+    int max = 0;
+    for (AccessExecutionVertex v : g.getAllExecutionVertices()) {
+      max = Math.max(max, v.getCurrentExecutionAttempt().getAttemptNumber());
+    }
+    return max;
+  }
+
+  /** Waits until a checkpoint completes that was triggered after this call. */
+  static void awaitNewCheckpoint(MiniCluster cluster, JobID job, Duration timeout)
+      throws Exception {
+    long before = completedCheckpoints(cluster, job);
+    await(
+        () -> {
+          try {
+            return completedCheckpoints(cluster, job) >= before + 2;
+          } catch (Exception e) {
+            return false;
+          }
+        },
+        timeout,
+        "a new completed checkpoint of job " + job);
+  }
+
+  static void await(BooleanSupplier condition, Duration timeout, String what)
+      throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  // ------------------------------------------------------------------------
+  //  Kafka
+  // ------------------------------------------------------------------------
+
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return new KafkaProducer<>(p);
+  }
+
+  /**
+   * Sends records in order and returns where each landed (partition and offset), for matching dead
+   * letters with their source.
+   */
+  static List<RecordMetadata> send(
+      KafkaProducer<byte[], byte[]> producer, List<ProducerRecord<byte[], byte[]>> records) {
+    List<AtomicReference<RecordMetadata>> slots = new ArrayList<>(records.size());
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    for (ProducerRecord<byte[], byte[]> r : records) {
+      AtomicReference<RecordMetadata> slot = new AtomicReference<>();
+      slots.add(slot);
+      producer.send(
+          r,
+          (m, e) -> {
+            if (e != null) {
+              failure.compareAndSet(null, e);
+            } else {
+              slot.set(m);
+            }
+          });
+    }
+    producer.flush();
+    if (failure.get() != null) {
+      throw new IllegalStateException("publishing failed", failure.get());
+    }
+    return slots.stream().map(AtomicReference::get).collect(Collectors.toList());
+  }
+
+  static Admin admin(String bootstrap) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return Admin.create(p);
+  }
+
+  static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    var partitions =
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+            .map(i -> new TopicPartition(topic, i.partition()))
+            .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+    Map<TopicPartition, Long> ends = new HashMap<>();
+    admin.listOffsets(partitions).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+    return ends;
+  }
+
+  /**
+   * Records of {@code topic} not yet covered by the job's committed offsets. The Kafka source
+   * commits offsets when a checkpoint completes, so this is the lag of the job's durable state.
+   */
+  static long lag(Admin admin, String group, String topic) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    long lag = 0;
+    for (var e : endOffsets(admin, topic).entrySet()) {
+      OffsetAndMetadata c = committed.get(e.getKey());
+      lag += e.getValue() - (c == null ? 0 : c.offset());
+    }
+    return lag;
+  }
+
+  /**
+   * Waits until the job's committed offsets reach the end of each topic: then a checkpoint has
+   * completed after every record of them went through every operator.
+   */
+  static void awaitConsumed(String bootstrap, String group, Duration timeout, String... topics)
+      throws Exception {
+    try (Admin admin = admin(bootstrap)) {
+      long end = System.nanoTime() + timeout.toNanos();
+      for (String topic : topics) {
+        long lag;
+        while ((lag = lag(admin, group, topic)) > 0) {
+          if (System.nanoTime() > end) {
+            throw new AssertionError(
+                "job did not consume " + topic + " within " + timeout + ": " + lag + " behind");
+          }
+          Thread.sleep(200);
+        }
+      }
+    }
+  }
+
+  /**
+   * Every record of {@code topic} from the beginning up to its end at the time of the call. With
+   * {@code readCommitted}, only records of committed transactions; their end is the last stable
+   * offset, which an open transaction holds back, so this then also waits for open transactions.
+   */
+  static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrap, String topic, boolean readCommitted, Duration timeout) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        readCommitted ? "read_committed" : "read_uncommitted");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        boolean done = true;
+        for (TopicPartition tp : partitions) {
+          done &= consumer.position(tp) >= ends.get(tp);
+        }
+        if (done) {
+          return out;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(
+              "could not read " + topic + " to its end " + ends + " within " + timeout);
+        }
+        consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+      }
+    }
+  }
+
+  static <T extends SpecificRecord> List<T> decodeAll(
+      List<ConsumerRecord<byte[], byte[]>> records, Class<T> type, Encoding encoding) {
+    RecordCodec<T> codec = Codecs.of(type, encoding);
+    List<T> out = new ArrayList<>(records.size());
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      try {
+        out.add(codec.decode(r.value()));
+      } catch (CodecException e) {
+        throw new AssertionError(
+            "undecodable " + type.getSimpleName() + " at " + r.topic() + "@" + r.offset(), e);
+      }
+    }
+    return out;
+  }
+}
