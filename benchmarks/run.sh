@@ -17,6 +17,7 @@ if [[ "${SKIP_BUILD:-0}" != "1" || ! -f "$here/target/classpath.txt" ]]; then
   (cd "$root" && mvn -B -o -q -pl benchmarks -am package dependency:build-classpath \
       -DskipTests -Dspotless.check.skip=true -Dmdep.outputFile=target/classpath.txt >&2)
 fi
+cd "$root"  # programs write scratch data under benchmarks/target/
 export DJL_CACHE_DIR="${DJL_CACHE_DIR:-${TMPDIR:-/tmp}/mstream-djl}"
 # shellcheck disable=SC2086
 exec java -Xmx"${BENCH_XMX:-6g}" --add-modules jdk.incubator.vector ${BENCH_JAVA_OPTS:-} \

@@ -1,11 +1,14 @@
 package dev.mstream.bench;
 
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Small helpers shared by the benchmark programs: timing, heap, tables, arguments. */
 final class Bench {
@@ -46,49 +49,86 @@ final class Bench {
   }
 
   /**
-   * Runs {@code task} for queries {@code [0, n)} on {@code threads} threads (queries split
-   * round-robin) and returns queries per second. One warm-up pass of {@code warmup} queries
-   * first, then {@code repeats} timed passes; the median pass counts.
+   * Throughput of one measurement: queries per wall-clock second, and queries per CPU second of the
+   * threads that ran them (summed over threads). On a shared, oversubscribed machine the wall
+   * figure swings with other people's load; the CPU figure mostly does not, so ratios are taken on
+   * it too.
    */
-  static double queriesPerSecond(int n, int threads, int warmup, int repeats, QueryTask task)
+  record Rate(double wall, double cpu) {}
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** CPU time of the calling thread in nanoseconds. */
+  static long threadCpuNanos() {
+    return THREADS.getCurrentThreadCpuTime();
+  }
+
+  /**
+   * Runs {@code task} for queries {@code [0, n)} on {@code threads} threads (queries split
+   * round-robin). One warm-up pass of {@code warmup} queries first, then {@code repeats} timed
+   * passes; the median pass counts (wall and CPU separately).
+   */
+  static Rate rate(int n, int threads, int warmup, int repeats, QueryTask task) throws Exception {
+    return rate(n, threads, warmup, repeats, task, null);
+  }
+
+  /**
+   * As {@link #rate(int, int, int, int, QueryTask)}; {@code extraCpu}, if given, is CPU time (ns)
+   * spent for the task on helper threads, which the task adds up itself.
+   */
+  static Rate rate(int n, int threads, int warmup, int repeats, QueryTask task, AtomicLong extraCpu)
       throws Exception {
     if (warmup > 0) {
       runOnce(Math.min(n, warmup), threads, task);
     }
-    double[] qps = new double[repeats];
+    double[] wall = new double[repeats];
+    double[] cpu = new double[repeats];
     for (int r = 0; r < repeats; r++) {
+      if (extraCpu != null) {
+        extraCpu.set(0);
+      }
       long t0 = System.nanoTime();
-      runOnce(n, threads, task);
-      qps[r] = n / ((System.nanoTime() - t0) / 1e9);
+      long cpuNanos = runOnce(n, threads, task);
+      wall[r] = n / ((System.nanoTime() - t0) / 1e9);
+      if (extraCpu != null) {
+        cpuNanos += extraCpu.get();
+      }
+      cpu[r] = n / (cpuNanos / 1e9);
     }
-    java.util.Arrays.sort(qps);
-    return qps[repeats / 2];
+    Arrays.sort(wall);
+    Arrays.sort(cpu);
+    return new Rate(wall[repeats / 2], cpu[repeats / 2]);
   }
 
-  private static void runOnce(int n, int threads, QueryTask task) throws Exception {
+  /** Runs one pass; returns the CPU nanoseconds its worker threads used. */
+  private static long runOnce(int n, int threads, QueryTask task) throws Exception {
     if (threads == 1) {
+      long c0 = threadCpuNanos();
       for (int q = 0; q < n; q++) {
         task.run(q);
       }
-      return;
+      return threadCpuNanos() - c0;
     }
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
-      List<Future<?>> fs = new ArrayList<>();
+      List<Future<Long>> fs = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         final int first = t;
         fs.add(
             pool.submit(
                 () -> {
+                  long c0 = threadCpuNanos();
                   for (int q = first; q < n; q += threads) {
                     task.run(q);
                   }
-                  return null;
+                  return threadCpuNanos() - c0;
                 }));
       }
-      for (Future<?> f : fs) {
-        f.get();
+      long total = 0;
+      for (Future<Long> f : fs) {
+        total += f.get();
       }
+      return total;
     } finally {
       pool.shutdown();
     }

@@ -3,25 +3,33 @@ package dev.mstream.bench;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Full-dimension exact scan: every query against every vector of a flat {@code float[]} with
- * {@code VectorUtil.dot}. The reference the funnel has to beat.
+ * Full-dimension exact scan: every query against every vector of a flat {@code float[]} with {@code
+ * VectorUtil.dot}. The reference the funnel has to beat.
  *
  * <pre>
  * benchmarks/run.sh ExactScanBaseline [--queries 500] [--synthetic]
  * </pre>
  *
- * Modes: one thread; two threads with the queries split between them (throughput); two threads
- * that each scan half of the corpus for every query and merge (latency; what two index subtasks
- * do).
+ * Modes: one thread; two threads with the queries split between them (throughput); two threads that
+ * each scan half of the corpus for every query and merge (latency; what two index subtasks do).
  */
 public final class ExactScanBaseline {
 
   private ExactScanBaseline() {}
 
   /** One measured mode. */
-  public record Result(String mode, double qps, double recall) {}
+  public record Result(String mode, Bench.Rate rate, double recall) {
+    public double qps() {
+      return rate.wall();
+    }
+
+    public double cpuQps() {
+      return rate.cpu();
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     boolean synthetic = Bench.flag(args, "--synthetic");
@@ -48,13 +56,31 @@ public final class ExactScanBaseline {
     System.out.println(description);
     Bench.Table table =
         new Bench.Table(
-            tag + " exact scan, full " + corpus.dims() + " dims, " + String.format("%,d", corpus.n())
-                + " vectors, " + nq + " queries, median of 3 passes",
-            "data", "mode", "queries/s", "ms/query (latency)", "recall@10");
+            tag
+                + " exact scan, full "
+                + corpus.dims()
+                + " dims, "
+                + String.format("%,d", corpus.n())
+                + " vectors, "
+                + nq
+                + " queries, median of 3 passes",
+            "data",
+            "mode",
+            "queries/s (wall)",
+            "queries per CPU-second",
+            "ms/query (latency, wall)",
+            "recall@10");
     table.printHeader();
     for (Result r : measure(corpus, queries, truth, nq)) {
-      double latency = r.mode().startsWith("2 threads, queries split") ? 2000 / r.qps() : 1000 / r.qps();
-      table.row(tag, r.mode(), Bench.fmt(r.qps(), 1), Bench.fmt(latency, 2), Bench.fmt(r.recall(), 4));
+      double latency =
+          r.mode().startsWith("2 threads, queries split") ? 2000 / r.qps() : 1000 / r.qps();
+      table.row(
+          tag,
+          r.mode(),
+          Bench.fmt(r.qps(), 1),
+          Bench.fmt(r.cpuQps(), 1),
+          Bench.fmt(latency, 2),
+          Bench.fmt(r.recall(), 4));
     }
   }
 
@@ -77,9 +103,9 @@ public final class ExactScanBaseline {
           found[i] = top.sortedIds();
         };
     int warm = Math.max(5, nq / 10);
-    double qps1 = Bench.queriesPerSecond(nq, 1, warm, 3, single);
+    Bench.Rate qps1 = Bench.rate(nq, 1, warm, 3, single);
     double r1 = GroundTruth.recall(java.util.Arrays.copyOf(truth, nq), found, GroundTruth.K);
-    double qps2 = Bench.queriesPerSecond(nq, 2, warm, 3, single);
+    Bench.Rate qps2 = Bench.rate(nq, 2, warm, 3, single);
 
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
@@ -87,13 +113,16 @@ public final class ExactScanBaseline {
       TopK[] parts = {new TopK(GroundTruth.K), new TopK(GroundTruth.K)};
       float[][] scratches = {ExactSearch.newScratch(), ExactSearch.newScratch()};
       TopK merged = new TopK(GroundTruth.K);
+      AtomicLong helperCpu = new AtomicLong();
       Bench.QueryTask sharded =
           i -> {
             Future<?> other =
                 pool.submit(
                     () -> {
+                      long c0 = Bench.threadCpuNanos();
                       parts[1].clear();
                       ExactSearch.scan(corpus, q[i], half, corpus.n(), parts[1], scratches[1]);
+                      helperCpu.addAndGet(Bench.threadCpuNanos() - c0);
                     });
             parts[0].clear();
             ExactSearch.scan(corpus, q[i], 0, half, parts[0], scratches[0]);
@@ -103,7 +132,7 @@ public final class ExactScanBaseline {
             merged.addAll(parts[1]);
             found[i] = merged.sortedIds();
           };
-      double qpsSharded = Bench.queriesPerSecond(nq, 1, warm, 3, sharded);
+      Bench.Rate qpsSharded = Bench.rate(nq, 1, warm, 3, sharded, helperCpu);
       double rs = GroundTruth.recall(java.util.Arrays.copyOf(truth, nq), found, GroundTruth.K);
       return new Result[] {
         new Result("1 thread", qps1, r1),

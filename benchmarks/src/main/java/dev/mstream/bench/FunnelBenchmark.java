@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
@@ -37,7 +38,8 @@ public final class FunnelBenchmark {
 
   record Config(String rotation, int dims, int candidates) {}
 
-  record Row(Config config, double recall, double qps1, double qps2, double qpsRocks) {}
+  /** A measured setting; {@code rocks} is null where the RocksDB rerank was not measured. */
+  record Row(Config config, double recall, Bench.Rate one, Bench.Rate two, Bench.Rate rocks) {}
 
   public static void main(String[] args) throws Exception {
     boolean synthetic = Bench.flag(args, "--synthetic");
@@ -68,17 +70,27 @@ public final class FunnelBenchmark {
             ? PrefixEncoding.FLOAT16
             : PrefixEncoding.INT8;
     int pcaSample = Math.min(corpus.n(), Bench.intArg(args, "--pca-sample", 20_000));
-    String rotations = Bench.arg(args, "--rotation") == null ? "both" : Bench.arg(args, "--rotation");
+    String rotations =
+        Bench.arg(args, "--rotation") == null ? "both" : Bench.arg(args, "--rotation");
     int maxDims = Arrays.stream(dimsList).max().orElseThrow();
+    // Each dims gets an arena of exactly that prefix by default: scanning the first 64 of 128
+    // stored coordinates costs the memory traffic of all 128 (and defeats sequential prefetch).
+    boolean sharedArena = "max".equals(Bench.arg(args, "--arena-prefix"));
     boolean rocks = synthetic ? Bench.flag(args, "--rocksdb") : !Bench.flag(args, "--no-rocksdb");
     int dims = corpus.dims();
 
     System.out.println(tag + " " + Bench.machine());
     System.out.println(description);
     System.out.printf(
-        "%s funnel: PrefixArena %s, prefix %d dims, shortlist then exact rerank from in-memory"
+        "%s funnel: PrefixArena %s, %s, shortlist then exact rerank from in-memory"
             + " float[] full vectors; %d queries for recall, %d for timing%n",
-        tag, encoding, maxDims, nq, nt);
+        tag,
+        encoding,
+        sharedArena
+            ? "one arena of prefix " + maxDims + " dims scanned at each dims"
+            : "one arena per dims with exactly that prefix",
+        nq,
+        nt);
 
     float[][] q = new float[nq][];
     for (int i = 0; i < nq; i++) {
@@ -90,15 +102,24 @@ public final class FunnelBenchmark {
     ExactScanBaseline.Result[] exact = ExactScanBaseline.measure(corpus, queries, truth, nt);
     Bench.Table exactTable =
         new Bench.Table(
-            tag + " exact scan (same run), full " + dims + " dims, " + String.format("%,d", corpus.n())
-                + " vectors, " + nt + " queries",
-            "data", "mode", "queries/s");
+            tag
+                + " exact scan (same run), full "
+                + dims
+                + " dims, "
+                + String.format("%,d", corpus.n())
+                + " vectors, "
+                + nt
+                + " queries",
+            "data",
+            "mode",
+            "queries/s (wall)",
+            "queries per CPU-second");
     exactTable.printHeader();
     for (ExactScanBaseline.Result r : exact) {
-      exactTable.row(tag, r.mode(), Bench.fmt(r.qps(), 1));
+      exactTable.row(tag, r.mode(), Bench.fmt(r.qps(), 1), Bench.fmt(r.cpuQps(), 1));
     }
-    double exact1 = exact[0].qps();
-    double exact2 = exact[1].qps();
+    Bench.Rate exact1 = exact[0].rate();
+    Bench.Rate exact2 = exact[1].rate();
 
     float[][] sample = new float[pcaSample][];
     for (int i = 0; i < pcaSample; i++) {
@@ -108,66 +129,99 @@ public final class FunnelBenchmark {
     List<Row> rows = new ArrayList<>();
     Bench.Table table =
         new Bench.Table(
-            tag + " funnel recall@10 and queries/s (" + String.format("%,d", corpus.n())
-                + " vectors; speed-up = funnel queries/s / exact scan queries/s, same thread count)",
-            "data", "rotation", "dims", "candidates", "recall@10", "queries/s 1 thread",
-            "speed-up 1 thread", "queries/s 2 threads", "speed-up 2 threads",
-            "queries/s 1 thread, rerank from RocksDB", "speed-up, RocksDB rerank");
+            tag
+                + " funnel recall@10 and queries/s ("
+                + String.format("%,d", corpus.n())
+                + " vectors; speed-up = funnel / exact scan of the same run, same thread count;"
+                + " CPU = queries per CPU-second of the query threads, wall = queries per second)",
+            "data",
+            "rotation",
+            "dims",
+            "candidates",
+            "recall@10",
+            "1 thread: queries/s (wall)",
+            "1 thread: queries per CPU-s",
+            "speed-up 1 thread (CPU / wall)",
+            "2 threads: queries/s (wall)",
+            "speed-up 2 threads (CPU / wall)",
+            "RocksDB rerank, 1 thread: queries per CPU-s",
+            "speed-up RocksDB rerank (CPU / wall)");
     boolean tableStarted = false;
     RocksDbVectors rocksDb = null;
     if (rocks) {
       rocksDb =
           new RocksDbVectors(
-              java.nio.file.Path.of("benchmarks", "target", "rocksdb-vectors"), corpus,
+              java.nio.file.Path.of("benchmarks", "target", "rocksdb-vectors"),
+              corpus,
               tag + " RocksDB load");
       System.out.printf(
           "%s RocksDB rerank: full vectors in a local RocksDB (frocksdbjni, 64 MB block cache), one"
-              + " get per candidate; measured for the pca rows, 1 thread%n", tag);
+              + " get per candidate; measured for the pca rows, 1 thread%n",
+          tag);
     }
-    PrefixArena pcaArena = null;
+    Map<Config, Projection> projections = new java.util.HashMap<>();
     for (String rotation : new String[] {"pca", "identity"}) {
       if (!rotations.equals("both") && !rotations.equals(rotation)) {
         continue;
       }
-      long t0 = System.nanoTime();
-      Projection projection =
-          rotation.equals("pca")
-              ? Projection.fitPca(sample, maxDims)
-              : Projection.identity(dims, maxDims, sample);
-      double fitSecs = (System.nanoTime() - t0) / 1e9;
-      t0 = System.nanoTime();
-      PrefixArena arena = build(projection, encoding, corpus, 0, corpus.n(), tag + " arena " + rotation);
-      double buildSecs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(
-          "%s %s: projection fitted on %,d vectors in %.1f s; arena filled from full vectors in %.1f"
-              + " s (%,.0f docs/s, projection + encoding included)%n",
-          tag, projection, pcaSample, fitSecs, buildSecs, corpus.n() / buildSecs);
-      if (rotation.equals("pca")) {
-        pcaArena = arena;
-      }
-      if (!tableStarted) {
-        table.printHeader();
-        tableStarted = true;
-      }
+      PrefixArena arena = null;
       for (int d : dimsList) {
+        if (arena == null || !sharedArena) {
+          int prefix = sharedArena ? maxDims : d;
+          arena = null;
+          long t0 = System.nanoTime();
+          Projection projection =
+              rotation.equals("pca")
+                  ? Projection.fitPca(sample, prefix)
+                  : Projection.identity(dims, prefix, sample);
+          double fitSecs = (System.nanoTime() - t0) / 1e9;
+          t0 = System.nanoTime();
+          arena =
+              build(
+                  projection,
+                  encoding,
+                  corpus,
+                  0,
+                  corpus.n(),
+                  tag + " arena " + rotation + " " + prefix);
+          double buildSecs = (System.nanoTime() - t0) / 1e9;
+          System.out.printf(
+              "%s %s: fitted on %,d vectors in %.1f s; arena filled from full vectors in %.1f"
+                  + " s (%,.0f docs/s, projection + encoding included)%n",
+              tag, projection, pcaSample, fitSecs, buildSecs, corpus.n() / buildSecs);
+        }
+        if (!tableStarted) {
+          table.printHeader();
+          tableStarted = true;
+        }
         for (int c : candList) {
           Config config = new Config(rotation, d, c);
+          projections.put(config, arena.projection());
           Row row =
-              measure(config, arena, corpus, q, truthQ, nq, nt, rotation.equals("pca") ? rocksDb : null);
+              measure(
+                  config,
+                  arena,
+                  corpus,
+                  q,
+                  truthQ,
+                  nq,
+                  nt,
+                  rotation.equals("pca") ? rocksDb : null);
           rows.add(row);
           table.row(
-              tag, rotation, d, c,
+              tag,
+              rotation,
+              d,
+              c,
               Bench.fmt(row.recall(), 4),
-              Bench.fmt(row.qps1(), 0),
-              Bench.fmt(row.qps1() / exact1, 1) + "x",
-              Bench.fmt(row.qps2(), 0),
-              Bench.fmt(row.qps2() / exact2, 1) + "x",
-              row.qpsRocks() > 0 ? Bench.fmt(row.qpsRocks(), 0) : "-",
-              row.qpsRocks() > 0 ? Bench.fmt(row.qpsRocks() / exact1, 1) + "x" : "-");
+              Bench.fmt(row.one().wall(), 0),
+              Bench.fmt(row.one().cpu(), 0),
+              speedUp(row.one(), exact1),
+              Bench.fmt(row.two().wall(), 0),
+              speedUp(row.two(), exact2),
+              row.rocks() != null ? Bench.fmt(row.rocks().cpu(), 0) : "-",
+              row.rocks() != null ? speedUp(row.rocks(), exact1) : "-");
         }
-      }
-      if (!rotation.equals("pca")) {
-        arena = null;
       }
     }
 
@@ -178,7 +232,7 @@ public final class FunnelBenchmark {
     // (what two index subtasks do: each shortlists and reranks its half, results merged).
     Row best = null;
     for (Row r : rows) {
-      if (r.recall() >= 0.95 && (best == null || r.qps1() > best.qps1())) {
+      if (r.recall() >= 0.95 && (best == null || r.one().cpu() > best.one().cpu())) {
         best = r;
       }
     }
@@ -187,28 +241,61 @@ public final class FunnelBenchmark {
       System.out.println(tag + " funnel: no setting reached recall@10 0.95");
     } else {
       System.out.printf(
-          "%s funnel best at recall@10 >= 0.95: %s dims=%d candidates=%d: recall %.4f, %.0f"
-              + " queries/s 1 thread = %.1fx exact scan (%.0f/s); %.0f queries/s 2 threads = %.1fx"
-              + " exact scan (%.0f/s)%n",
-          tag, best.config().rotation(), best.config().dims(), best.config().candidates(),
-          best.recall(), best.qps1(), best.qps1() / exact1, exact1, best.qps2(),
-          best.qps2() / exact2, exact2);
-      if (pcaArena != null && best.config().rotation().equals("pca")) {
-        double sharded = measureSharded(best.config(), pcaArena.projection(), encoding, corpus, q, truthQ, nt);
+          "%s funnel best at recall@10 >= 0.95: %s dims=%d candidates=%d: recall %.4f; 1 thread"
+              + " %.0f queries per CPU-s = %s exact scan (%.1f), %.0f queries/s wall; 2 threads"
+              + " %.0f queries/s wall = %s exact scan (%.1f/s)%s%n",
+          tag,
+          best.config().rotation(),
+          best.config().dims(),
+          best.config().candidates(),
+          best.recall(),
+          best.one().cpu(),
+          speedUp(best.one(), exact1),
+          exact1.cpu(),
+          best.one().wall(),
+          best.two().wall(),
+          speedUp(best.two(), exact2),
+          exact2.wall(),
+          best.rocks() == null
+              ? ""
+              : String.format(
+                  "; with RocksDB rerank %.0f queries per CPU-s = %s",
+                  best.rocks().cpu(), speedUp(best.rocks(), exact1)));
+      {
+        Bench.Rate sharded =
+            measureSharded(
+                best.config(), projections.get(best.config()), encoding, corpus, q, truthQ, nt);
         System.out.printf(
             "%s funnel best, 2 threads, corpus split in halves per query (2 arenas, each"
-                + " shortlists %d and reranks): %.0f queries/s = %.1fx exact scan split the same way"
-                + " (%.0f/s)%n",
-            tag, best.config().candidates(), sharded, sharded / exact[2].qps(), exact[2].qps());
+                + " shortlists %d and reranks): %.0f queries/s wall, %.0f per CPU-s = %s exact scan"
+                + " split the same way (%.1f/s wall, %.1f per CPU-s)%n",
+            tag,
+            best.config().candidates(),
+            sharded.wall(),
+            sharded.cpu(),
+            speedUp(sharded, exact[2].rate()),
+            exact[2].qps(),
+            exact[2].cpuQps());
       }
     }
-    pcaArena = null;
 
     memoryAndRebuild(tag, corpus, sample, dimsList, encoding);
   }
 
+  /** "9.1x / 8.7x": the ratio of CPU throughputs, then of wall-clock throughputs. */
+  static String speedUp(Bench.Rate funnel, Bench.Rate exact) {
+    return Bench.fmt(funnel.cpu() / exact.cpu(), 1)
+        + "x / "
+        + Bench.fmt(funnel.wall() / exact.wall(), 1)
+        + "x";
+  }
+
   static PrefixArena build(
-      Projection projection, PrefixEncoding encoding, BenchFiles.Vectors corpus, int from, int to,
+      Projection projection,
+      PrefixEncoding encoding,
+      BenchFiles.Vectors corpus,
+      int from,
+      int to,
       String task) {
     PrefixArena arena = new PrefixArena(projection, encoding, to - from);
     try (ProgressBar pb = Progress.bar(task, to - from)) {
@@ -233,14 +320,23 @@ public final class FunnelBenchmark {
 
   /** Shortlist + rerank of one query; returns the ids of the best 10, best first. */
   static int[] search(
-      PrefixArena arena, BenchFiles.Vectors corpus, float[] query, int dims, int candidates, TopK top) {
+      PrefixArena arena,
+      BenchFiles.Vectors corpus,
+      float[] query,
+      int dims,
+      int candidates,
+      TopK top) {
     PrefixArena.Shortlist s = arena.shortlist(NAMESPACE, Map.of(), query, dims, candidates);
     rerankInto(arena, s, corpus, query, top);
     return top.sortedIds();
   }
 
   static void rerankInto(
-      PrefixArena arena, PrefixArena.Shortlist s, BenchFiles.Vectors corpus, float[] query, TopK top) {
+      PrefixArena arena,
+      PrefixArena.Shortlist s,
+      BenchFiles.Vectors corpus,
+      float[] query,
+      TopK top) {
     int d = corpus.dims();
     float[] data = corpus.data();
     int[] slots = s.slots();
@@ -251,8 +347,15 @@ public final class FunnelBenchmark {
   }
 
   static Row measure(
-      Config config, PrefixArena arena, BenchFiles.Vectors corpus, float[][] q, int[][] truth,
-      int nq, int nt, RocksDbVectors rocksDb) throws Exception {
+      Config config,
+      PrefixArena arena,
+      BenchFiles.Vectors corpus,
+      float[][] q,
+      int[][] truth,
+      int nq,
+      int nt,
+      RocksDbVectors rocksDb)
+      throws Exception {
     int[][] found = new int[nq][];
     ThreadLocal<TopK> tops = ThreadLocal.withInitial(() -> new TopK(GroundTruth.K));
     Bench.QueryTask task =
@@ -265,9 +368,9 @@ public final class FunnelBenchmark {
       task.run(i); // recall pass, also the warm-up
     }
     double recall = GroundTruth.recall(truth, found, GroundTruth.K);
-    double qps1 = Bench.queriesPerSecond(nt, 1, 0, 3, task);
-    double qps2 = Bench.queriesPerSecond(nt, 2, 0, 3, task);
-    double qpsRocks = 0;
+    Bench.Rate qps1 = Bench.rate(nt, 1, 0, 3, task);
+    Bench.Rate qps2 = Bench.rate(nt, 2, 0, 3, task);
+    Bench.Rate qpsRocks = null;
     if (rocksDb != null) {
       TopK top = new TopK(GroundTruth.K);
       float[] full = new float[corpus.dims()];
@@ -285,19 +388,26 @@ public final class FunnelBenchmark {
             }
             viaRocks[i] = top.sortedIds();
           };
-      qpsRocks = Bench.queriesPerSecond(nt, 1, nt, 3, rocksTask);
+      qpsRocks = Bench.rate(nt, 1, nt, 3, rocksTask);
       for (int i = 0; i < nt; i++) {
         if (!Arrays.equals(viaRocks[i], found[i])) {
-          throw new IllegalStateException("RocksDB rerank differs from in-memory rerank, query " + i);
+          throw new IllegalStateException(
+              "RocksDB rerank differs from in-memory rerank, query " + i);
         }
       }
     }
     return new Row(config, recall, qps1, qps2, qpsRocks);
   }
 
-  static double measureSharded(
-      Config config, Projection projection, PrefixEncoding encoding, BenchFiles.Vectors corpus,
-      float[][] q, int[][] truth, int nt) throws Exception {
+  static Bench.Rate measureSharded(
+      Config config,
+      Projection projection,
+      PrefixEncoding encoding,
+      BenchFiles.Vectors corpus,
+      float[][] q,
+      int[][] truth,
+      int nt)
+      throws Exception {
     int half = corpus.n() / 2;
     PrefixArena[] arenas = {
       build(projection, encoding, corpus, 0, half, "half arena 1"),
@@ -308,13 +418,16 @@ public final class FunnelBenchmark {
       TopK[] parts = {new TopK(GroundTruth.K), new TopK(GroundTruth.K)};
       TopK merged = new TopK(GroundTruth.K);
       int[][] found = new int[nt][];
+      AtomicLong helperCpu = new AtomicLong();
       Bench.QueryTask task =
           i -> {
             Future<?> other =
                 pool.submit(
                     () -> {
+                      long c0 = Bench.threadCpuNanos();
                       parts[1].clear();
                       search(arenas[1], corpus, q[i], config.dims(), config.candidates(), parts[1]);
+                      helperCpu.addAndGet(Bench.threadCpuNanos() - c0);
                     });
             parts[0].clear();
             search(arenas[0], corpus, q[i], config.dims(), config.candidates(), parts[0]);
@@ -324,7 +437,7 @@ public final class FunnelBenchmark {
             merged.addAll(parts[1]);
             found[i] = merged.sortedIds();
           };
-      double qps = Bench.queriesPerSecond(nt, 1, nt, 3, task);
+      Bench.Rate qps = Bench.rate(nt, 1, nt, 3, task, helperCpu);
       System.out.printf(
           "(sharded recall@10 on %d queries: %.4f)%n",
           nt, GroundTruth.recall(Arrays.copyOf(truth, nt), found, GroundTruth.K));
@@ -336,15 +449,26 @@ public final class FunnelBenchmark {
 
   /** Heap per document of the arena and how fast it is rebuilt from stored prefix codes. */
   static void memoryAndRebuild(
-      String tag, BenchFiles.Vectors corpus, float[][] sample, int[] dimsList, PrefixEncoding encoding)
+      String tag,
+      BenchFiles.Vectors corpus,
+      float[][] sample,
+      int[] dimsList,
+      PrefixEncoding encoding)
       throws Exception {
     Bench.Table table =
         new Bench.Table(
-            tag + " arena memory and rebuild from stored codes (" + String.format("%,d", corpus.n())
-                + " docs, ids \"doc-<n>\" of " + id(corpus.n() / 2).length()
+            tag
+                + " arena memory and rebuild from stored codes ("
+                + String.format("%,d", corpus.n())
+                + " docs, ids \"doc-<n>\" of "
+                + id(corpus.n() / 2).length()
                 + " bytes, one namespace, no attributes; rebuild = putEncoded of codes already in"
                 + " memory, median of 3)",
-            "data", "prefix dims", "encoding", "heapBytes()/doc", "measured heap/doc (GC)",
+            "data",
+            "prefix dims",
+            "encoding",
+            "heapBytes()/doc",
+            "measured heap/doc (GC)",
             "rebuild docs/s");
     table.printHeader();
     for (int d : dimsList) {
@@ -369,14 +493,17 @@ public final class FunnelBenchmark {
       }
       Arrays.sort(rates);
       table.row(
-          tag, d, encoding,
+          tag,
+          d,
+          encoding,
           Bench.fmt(heapBytes / (double) size, 1),
           Bench.fmt((after - before) / (double) size, 1),
           Bench.fmt(rates[1], 0));
     }
   }
 
-  static PrefixArena rebuild(Projection projection, PrefixEncoding encoding, byte[][] codes, int n) {
+  static PrefixArena rebuild(
+      Projection projection, PrefixEncoding encoding, byte[][] codes, int n) {
     // A rebuild knows its document count (keyed state), so it sizes the arena once.
     PrefixArena arena = new PrefixArena(projection, encoding, n);
     for (int i = 0; i < n; i++) {

@@ -47,7 +47,8 @@ public final class LuceneHnswBaseline {
   private LuceneHnswBaseline() {}
 
   /** One fan-out setting. */
-  record Point(int fanout, double recall, double qps1, double qps2) {}
+  /** One fan-out setting: recall, 1-thread wall and CPU throughput, 2-thread wall throughput. */
+  record Point(int fanout, double recall, double qps1, double cpu1, double qps2) {}
 
   public static void main(String[] args) throws Exception {
     RealVectors.Data data = RealVectors.load();
@@ -62,21 +63,31 @@ public final class LuceneHnswBaseline {
       }
     }
     int nq = Math.min(queries.n(), Bench.intArg(args, "--queries", queries.n()));
-    int[] fanouts = Bench.intList(args, "--fanouts", 10, 16, 24, 32, 48, 64, 100, 150, 200, 300, 500);
+    int[] fanouts =
+        Bench.intList(args, "--fanouts", 10, 16, 24, 32, 48, 64, 100, 150, 200, 300, 500);
     boolean fs = "fs".equals(Bench.arg(args, "--dir"));
+    Path fsPath = Path.of("benchmarks", "target", "lucene-hnsw");
+    // --reuse (with --dir fs): search the index a previous run left, skip the build numbers.
+    boolean reuse =
+        fs && Bench.flag(args, "--reuse") && Files.exists(fsPath) && maxDocs == data.corpus().n();
 
     System.out.println("REAL " + Bench.machine());
-    System.out.println(data.description() + (maxDocs < data.corpus().n() ? ", first " + maxDocs + " docs" : ""));
+    System.out.println(
+        data.description() + (maxDocs < data.corpus().n() ? ", first " + maxDocs + " docs" : ""));
     System.out.printf(
         "Lucene %s HNSW: M=%d, beamWidth=%d, DOT_PRODUCT, %s, 1 indexing thread, 1 segment%n",
-        org.apache.lucene.util.Version.LATEST, M, BEAM_WIDTH, fs ? "FSDirectory (mmap)" : "ByteBuffersDirectory (heap)");
+        org.apache.lucene.util.Version.LATEST,
+        M,
+        BEAM_WIDTH,
+        fs ? "FSDirectory (mmap)" : "ByteBuffersDirectory (heap)");
 
     long heapBefore = Bench.usedHeapAfterGc();
-    Path fsPath = Path.of("benchmarks", "target", "lucene-hnsw");
     Directory dir;
     if (fs) {
-      deleteRecursively(fsPath);
-      Files.createDirectories(fsPath);
+      if (!reuse) {
+        deleteRecursively(fsPath);
+        Files.createDirectories(fsPath);
+      }
       dir = FSDirectory.open(fsPath);
     } else {
       dir = new ByteBuffersDirectory();
@@ -93,25 +104,36 @@ public final class LuceneHnswBaseline {
     config.setMergePolicy(NoMergePolicy.INSTANCE);
     config.setUseCompoundFile(false);
     long t0 = System.nanoTime();
-    try (IndexWriter writer = new IndexWriter(dir, config);
-        ProgressBar pb = Progress.bar("REAL HNSW insert", corpus.n())) {
-      for (int i = 0; i < corpus.n(); i++) {
-        Document doc = new Document();
-        doc.add(new KnnFloatVectorField(FIELD, corpus.row(i), VectorSimilarityFunction.DOT_PRODUCT));
-        writer.addDocument(doc);
-        if ((i & 255) == 255) {
-          pb.stepTo(i + 1);
+    if (!reuse) {
+      try (IndexWriter writer = new IndexWriter(dir, config);
+          ProgressBar pb = Progress.bar("REAL HNSW insert", corpus.n())) {
+        for (int i = 0; i < corpus.n(); i++) {
+          Document doc = new Document();
+          doc.add(
+              new KnnFloatVectorField(FIELD, corpus.row(i), VectorSimilarityFunction.DOT_PRODUCT));
+          writer.addDocument(doc);
+          if ((i & 255) == 255) {
+            pb.stepTo(i + 1);
+          }
         }
+        pb.stepTo(corpus.n());
+        writer.commit();
       }
-      pb.stepTo(corpus.n());
-      writer.commit();
+    } else {
+      System.out.println(
+          "REAL Lucene HNSW: reusing the index in " + fsPath + " (no build numbers)");
     }
     double insertSecs = (System.nanoTime() - t0) / 1e9;
     DirectoryReader reader = DirectoryReader.open(dir);
     if (reader.leaves().size() != 1 || reader.maxDoc() != corpus.n()) {
       throw new IllegalStateException(
-          "expected 1 segment of " + corpus.n() + " docs, got " + reader.leaves().size()
-              + " segments, " + reader.maxDoc() + " docs");
+          "expected 1 segment of "
+              + corpus.n()
+              + " docs, got "
+              + reader.leaves().size()
+              + " segments, "
+              + reader.maxDoc()
+              + " docs");
     }
     IndexSearcher searcher = new IndexSearcher(reader);
     long heapAfter = Bench.usedHeapAfterGc();
@@ -123,14 +145,20 @@ public final class LuceneHnswBaseline {
     Bench.Table build =
         new Bench.Table(
             "REAL Lucene HNSW build, " + String.format("%,d", corpus.n()) + " vectors",
-            "data", "insert vectors/s", "build s", "heap bytes/doc", "index file bytes/doc");
-    build.printHeader();
-    build.row(
-        "REAL",
-        Bench.fmt(corpus.n() / insertSecs, 0),
-        Bench.fmt(insertSecs, 1),
-        Bench.fmt((heapAfter - heapBefore) / (double) corpus.n(), 0),
-        Bench.fmt(indexBytes / (double) corpus.n(), 0));
+            "data",
+            "insert vectors/s",
+            "build s",
+            "heap bytes/doc",
+            "index file bytes/doc");
+    if (!reuse) {
+      build.printHeader();
+      build.row(
+          "REAL",
+          Bench.fmt(corpus.n() / insertSecs, 0),
+          Bench.fmt(insertSecs, 1),
+          Bench.fmt((heapAfter - heapBefore) / (double) corpus.n(), 0),
+          Bench.fmt(indexBytes / (double) corpus.n(), 0));
+    }
 
     float[][] q = new float[nq][];
     for (int i = 0; i < nq; i++) {
@@ -140,13 +168,20 @@ public final class LuceneHnswBaseline {
     Bench.Table table =
         new Bench.Table(
             "REAL Lucene HNSW search, k=10, " + nq + " queries, median of 3 passes",
-            "data", "numCandidates", "recall@10", "queries/s 1 thread", "queries/s 2 threads", "ms/query");
+            "data",
+            "numCandidates",
+            "recall@10",
+            "1 thread: queries/s (wall)",
+            "1 thread: queries per CPU-s",
+            "2 threads: queries/s (wall)",
+            "CPU ms/query");
     table.printHeader();
     List<Point> points = new ArrayList<>();
     for (int fanout : fanouts) {
       Bench.QueryTask task =
           i -> {
-            TopDocs top = searcher.search(new KnnFloatVectorQuery(FIELD, q[i], fanout), GroundTruth.K);
+            TopDocs top =
+                searcher.search(new KnnFloatVectorQuery(FIELD, q[i], fanout), GroundTruth.K);
             int[] ids = new int[top.scoreDocs.length];
             int j = 0;
             for (ScoreDoc sd : top.scoreDocs) {
@@ -154,11 +189,18 @@ public final class LuceneHnswBaseline {
             }
             found[i] = ids;
           };
-      double qps1 = Bench.queriesPerSecond(nq, 1, Math.min(nq, 200), 3, task);
+      Bench.Rate one = Bench.rate(nq, 1, Math.min(nq, 200), 3, task);
       double recall = GroundTruth.recall(java.util.Arrays.copyOf(truth, nq), found, GroundTruth.K);
-      double qps2 = Bench.queriesPerSecond(nq, 2, 0, 3, task);
-      points.add(new Point(fanout, recall, qps1, qps2));
-      table.row("REAL", fanout, Bench.fmt(recall, 4), Bench.fmt(qps1, 0), Bench.fmt(qps2, 0), Bench.fmt(1000 / qps1, 3));
+      Bench.Rate two = Bench.rate(nq, 2, 0, 3, task);
+      points.add(new Point(fanout, recall, one.wall(), one.cpu(), two.wall()));
+      table.row(
+          "REAL",
+          fanout,
+          Bench.fmt(recall, 4),
+          Bench.fmt(one.wall(), 0),
+          Bench.fmt(one.cpu(), 0),
+          Bench.fmt(two.wall(), 0),
+          Bench.fmt(1000 / one.cpu(), 3));
     }
     reader.close();
     dir.close();
@@ -174,15 +216,15 @@ public final class LuceneHnswBaseline {
       System.out.println("REAL Lucene HNSW: no numCandidates reached recall@10 0.95");
     } else {
       System.out.printf(
-          "REAL Lucene HNSW at recall@10 >= 0.95: numCandidates=%d, recall %.4f, %.0f queries/s"
-              + " (1 thread), %.0f queries/s (2 threads)%n",
-          chosen.fanout(), chosen.recall(), chosen.qps1(), chosen.qps2());
+          "REAL Lucene HNSW at recall@10 >= 0.95: numCandidates=%d, recall %.4f, 1 thread %.0f"
+              + " queries per CPU-s (%.0f queries/s wall), 2 threads %.0f queries/s wall%n",
+          chosen.fanout(), chosen.recall(), chosen.cpu1(), chosen.qps1(), chosen.qps2());
       double[] interp = interpolateAt(points, 0.95);
       if (interp != null) {
         System.out.printf(
-            "REAL Lucene HNSW interpolated at recall@10 = 0.95: %.0f queries/s (1 thread), %.0f"
-                + " queries/s (2 threads)%n",
-            interp[0], interp[1]);
+            "REAL Lucene HNSW interpolated at recall@10 = 0.95: 1 thread %.0f queries per CPU-s"
+                + " (%.0f queries/s wall), 2 threads %.0f queries/s wall%n",
+            interp[1], interp[0], interp[2]);
       }
     }
     System.out.printf(
@@ -190,7 +232,10 @@ public final class LuceneHnswBaseline {
         corpus.n(), corpus.n() / insertSecs, (heapAfter - heapBefore) / (double) corpus.n());
   }
 
-  /** Queries/s (1 and 2 threads) at {@code target} recall, linear between the two points around it. */
+  /**
+   * {1-thread queries/s, 1-thread queries per CPU-s, 2-thread queries/s} at {@code target} recall,
+   * linear between the two points around it (null if no two points bracket it).
+   */
   static double[] interpolateAt(List<Point> points, double target) {
     List<Point> sorted = new ArrayList<>(points);
     sorted.sort(java.util.Comparator.comparingDouble(Point::recall));
@@ -200,7 +245,9 @@ public final class LuceneHnswBaseline {
       if (lo.recall() <= target && hi.recall() >= target && hi.recall() > lo.recall()) {
         double t = (target - lo.recall()) / (hi.recall() - lo.recall());
         return new double[] {
-          lo.qps1() + t * (hi.qps1() - lo.qps1()), lo.qps2() + t * (hi.qps2() - lo.qps2())
+          lo.qps1() + t * (hi.qps1() - lo.qps1()),
+          lo.cpu1() + t * (hi.cpu1() - lo.cpu1()),
+          lo.qps2() + t * (hi.qps2() - lo.qps2())
         };
       }
     }

@@ -1,9 +1,8 @@
 package dev.mstream.bench;
 
 /**
- * The best {@code k} (score, id) pairs seen so far: a binary min-heap on score, ties broken
- * towards the smaller id. {@code offer} costs one comparison for the common "not good enough"
- * case.
+ * The best {@code k} (score, id) pairs seen so far: a binary min-heap on score, ties broken towards
+ * the smaller id. {@code offer} costs one comparison for the common "not good enough" case.
  */
 public final class TopK {
 
@@ -61,8 +60,7 @@ public final class TopK {
       order[i] = i;
     }
     java.util.Arrays.sort(
-        order,
-        (x, y) -> better(scores[x], ids[x], scores[y], ids[y]) ? -1 : (x.equals(y) ? 0 : 1));
+        order, (x, y) -> better(scores[x], ids[x], scores[y], ids[y]) ? -1 : (x.equals(y) ? 0 : 1));
     int[] out = new int[size];
     for (int i = 0; i < size; i++) {
       out[i] = ids[order[i]];

@@ -34,7 +34,8 @@ public final class WordNetTexts {
       Path file = dir.resolve(name);
       if (!Files.exists(file)) {
         throw new IOException(
-            file + " is missing: install the Debian package wordnet-base"
+            file
+                + " is missing: install the Debian package wordnet-base"
                 + " (apt-get install -y wordnet-base)");
       }
       // WordNet 3.0 data files are ASCII with a few Latin-1 bytes.

@@ -154,10 +154,11 @@ class BenchToolsTest {
   void interpolationAtTargetRecall() {
     List<LuceneHnswBaseline.Point> pts =
         List.of(
-            new LuceneHnswBaseline.Point(10, 0.90, 1000, 1800),
-            new LuceneHnswBaseline.Point(20, 1.00, 500, 900));
+            new LuceneHnswBaseline.Point(10, 0.90, 1000, 1100, 1800),
+            new LuceneHnswBaseline.Point(20, 1.00, 500, 600, 900));
     double[] at = LuceneHnswBaseline.interpolateAt(pts, 0.95);
     assertThat(at[0]).isCloseTo(750.0, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(at[1]).isCloseTo(1350.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(at[1]).isCloseTo(850.0, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(at[2]).isCloseTo(1350.0, org.assertj.core.data.Offset.offset(1e-9));
   }
 }

@@ -3,6 +3,8 @@ package dev.mstream.index;
 import dev.mstream.index.vector.VectorUtil;
 import java.io.Serializable;
 import java.util.Arrays;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
 
 /**
  * An orthonormal map from a full embedding to the prefix the arena stores, plus the int8 scale of
@@ -61,40 +63,47 @@ public final class Projection implements Serializable {
     }
     int d = sample[0].length;
     checkPrefix(d, prefixDims);
-    double[] mean = new double[d];
-    for (float[] v : sample) {
+    // Covariance as dot products of centred columns: d²/2 SIMD dot products of length n instead
+    // of n scalar outer-product updates, which matters because the fit runs once, cold, on the
+    // task thread.
+    int n = sample.length;
+    float[][] columns = new float[d][n];
+    for (int r = 0; r < n; r++) {
       for (int j = 0; j < d; j++) {
-        mean[j] += v[j];
+        columns[j][r] = sample[r][j];
       }
     }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= sample.length;
+    for (float[] column : columns) {
+      double mean = 0;
+      for (float x : column) {
+        mean += x;
+      }
+      float m = (float) (mean / n);
+      for (int r = 0; r < n; r++) {
+        column[r] -= m;
+      }
     }
     double[][] cov = new double[d][d];
-    double[] centered = new double[d];
-    for (float[] v : sample) {
-      for (int j = 0; j < d; j++) {
-        centered[j] = v[j] - mean[j];
-      }
-      for (int i = 0; i < d; i++) {
-        double ci = centered[i];
-        double[] row = cov[i];
-        for (int j = i; j < d; j++) {
-          row[j] += ci * centered[j];
-        }
-      }
-    }
     for (int i = 0; i < d; i++) {
       for (int j = i; j < d; j++) {
-        cov[i][j] /= sample.length - 1;
+        cov[i][j] = VectorUtil.dot(columns[i], 0, columns[j], 0, n) / (n - 1.0);
         cov[j][i] = cov[i][j];
       }
     }
-    double[][] eigen = SymmetricEigen.decompose(cov, d, new double[d]);
+    // Householder tridiagonalisation + implicit QL (commons-math): ~0.1 s for 384 dims, where
+    // cyclic Jacobi took seconds on the task thread.
+    EigenDecomposition eigen = new EigenDecomposition(new Array2DRowRealMatrix(cov, false));
+    double[] values = eigen.getRealEigenvalues();
+    Integer[] order = new Integer[d];
+    for (int i = 0; i < d; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
     float[] rows = new float[prefixDims * d];
     for (int i = 0; i < prefixDims; i++) {
+      double[] v = eigen.getEigenvector(order[i]).toArray();
       for (int j = 0; j < d; j++) {
-        rows[i * d + j] = (float) eigen[i][j];
+        rows[i * d + j] = (float) v[j];
       }
     }
     return withFittedScales(d, prefixDims, rows, sample, false);

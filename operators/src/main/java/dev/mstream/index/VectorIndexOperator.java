@@ -425,9 +425,12 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
    * than the adaptive latency bound (queueing delay, smoothed).
    */
   private int dimsFor(SearchRequest request) {
-    if (request.eventTime > 0) {
+    if (request.eventTime > 0 && settings.adaptiveLatencyMillis() > 0) {
+      // Each sample is capped at twice the bound, so one query with a stale or skewed event
+      // time cannot hold the average up for hundreds of queries: only a run of late ones can.
       long delay = Math.max(0, System.currentTimeMillis() - request.eventTime);
-      queueDelayEwma = 0.9 * queueDelayEwma + 0.1 * delay;
+      double capped = Math.min(delay, 2.0 * settings.adaptiveLatencyMillis());
+      queueDelayEwma = 0.9 * queueDelayEwma + 0.1 * capped;
     }
     if (request.dims > 0) {
       return Math.min(request.dims, arena.prefixDims());

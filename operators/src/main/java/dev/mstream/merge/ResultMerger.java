@@ -14,6 +14,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -21,6 +22,11 @@ import org.apache.flink.util.Collector;
  * Combines the partial top-k of every index subtask into the one answer of a query, keyed by query
  * id. It answers as soon as all subtasks have; if the deadline passes first, it answers with what
  * it has and marks the result PARTIAL, so no query is left waiting forever.
+ *
+ * <p>A query is answered once: after a PARTIAL answer the merger remembers the query id for {@link
+ * #ANSWERED_RETENTION_DEADLINES} deadlines and drops the partials of subtasks that answer late,
+ * instead of starting a second wait and a second answer. (After an OK answer every subtask has
+ * answered; checkpoints keep index and merger consistent, so none answers again.)
  */
 public class ResultMerger extends KeyedProcessFunction<String, PartialResult, SearchResult> {
 
@@ -28,6 +34,10 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
 
   public static final String METRIC_RESULTS = "results";
   public static final String METRIC_PARTIAL_RESULTS = "partialResults";
+  public static final String METRIC_LATE_PARTIALS = "latePartials";
+
+  /** How long, in deadlines, an answered query id is remembered to drop late partials. */
+  public static final int ANSWERED_RETENTION_DEADLINES = 10;
 
   // configuration
   private final long deadlineMillis;
@@ -36,9 +46,13 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   private transient ListState<PartialResult> partials;
   private transient ValueState<Long> deadline;
 
+  /** Set once the query is answered: until when its late partials are dropped. */
+  private transient ValueState<Long> answeredUntil;
+
   // metrics
   private transient Counter results;
   private transient Counter partialResults;
+  private transient Counter latePartials;
 
   public ResultMerger(long deadlineMillis) {
     if (deadlineMillis <= 0) {
@@ -55,13 +69,20 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
             .getListState(
                 new ListStateDescriptor<>("partials", TypeInformation.of(PartialResult.class)));
     deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+    answeredUntil =
+        getRuntimeContext().getState(new ValueStateDescriptor<>("answered-until", Types.LONG));
     results = getRuntimeContext().getMetricGroup().counter(METRIC_RESULTS);
     partialResults = getRuntimeContext().getMetricGroup().counter(METRIC_PARTIAL_RESULTS);
+    latePartials = getRuntimeContext().getMetricGroup().counter(METRIC_LATE_PARTIALS);
   }
 
   @Override
   public void processElement(PartialResult partial, Context ctx, Collector<SearchResult> out)
       throws Exception {
+    if (answeredUntil.value() != null) {
+      latePartials.inc(); // answered PARTIAL already: one answer per query
+      return;
+    }
     List<PartialResult> received = new ArrayList<>();
     for (PartialResult p : partials.get()) {
       received.add(p);
@@ -89,6 +110,13 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<SearchResult> out)
       throws Exception {
+    Long until = answeredUntil.value();
+    if (until != null) {
+      if (timestamp >= until) {
+        answeredUntil.clear(); // forget the answered query
+      }
+      return;
+    }
     List<PartialResult> received = new ArrayList<>();
     for (PartialResult p : partials.get()) {
       received.add(p);
@@ -104,9 +132,16 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
               + " index subtasks answered";
       emit(received, SearchResult.Status.PARTIAL, why, out);
       partialResults.inc();
+      remember(timestamp, ctx.timerService());
     }
     partials.clear();
     deadline.clear();
+  }
+
+  private void remember(long now, TimerService timers) throws Exception {
+    long until = now + ANSWERED_RETENTION_DEADLINES * deadlineMillis;
+    answeredUntil.update(until);
+    timers.registerProcessingTimeTimer(until);
   }
 
   private void clear(Context ctx) throws Exception {

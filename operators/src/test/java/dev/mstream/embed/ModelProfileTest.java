@@ -35,7 +35,7 @@ class ModelProfileTest {
       assertThat(p.dimension()).isEqualTo(384);
       assertThat(p.normalize()).isTrue();
       assertThat(p.matryoshka()).isFalse();
-      assertThat(p.matryoshkaDims()).containsExactly(32, 64, 128, 256, 384);
+      assertThat(p.matryoshkaDims()).containsExactly(16, 32, 64, 128, 256, 384);
     }
     assertThat(ModelProfiles.DEFAULT).isEqualTo("all-minilm-l6-v2-q");
     assertThat(ModelProfiles.defaultProfile().name()).isEqualTo(ModelProfiles.DEFAULT);

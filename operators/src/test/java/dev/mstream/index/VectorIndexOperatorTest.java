@@ -23,36 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 abstract class VectorIndexOperatorTest {
 
-  /** Before the projection is fitted: exact search over heap vectors. */
-  static class WarmupTest extends VectorIndexOperatorTest {
-    @Override
-    IndexSettings settings() {
-      return new IndexSettings(
-          "test-model", DIM, 2, PrefixEncoding.INT8, true, 10_000, 2, 100, 1, 0, true);
-    }
-  }
-
-  /** Projection fitted after 4 documents: prefix shortlist, rerank from RocksDB. */
-  static class FunnelTest extends VectorIndexOperatorTest {
-    @Override
-    IndexSettings settings() {
-      return new IndexSettings(
-          "test-model", DIM, 2, PrefixEncoding.INT8, true, 4, 2, 100, 1, 0, true);
-    }
-  }
-
-  /** Same with float16 codes. */
-  static class Float16FunnelTest extends VectorIndexOperatorTest {
-    @Override
-    IndexSettings settings() {
-      return new IndexSettings(
-          "test-model", DIM, 3, PrefixEncoding.FLOAT16, true, 4, 3, 100, 1, 0, true);
-    }
-  }
-
   abstract IndexSettings settings();
 
-  private static final int DIM = 4;
+  static final int DIM = 4;
 
   private KeyedTwoInputStreamOperatorTestHarness<
           String, DocumentChange, SearchRequest, PartialResult>

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 
@@ -202,7 +203,7 @@ public final class BeirEvaluation {
                 opts.get(MStreamOptions.ENCODING),
                 MStreamOptions.kafkaProperties(opts))) {
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
-      TasksRunning.await(runner, java.time.Duration.ofMinutes(3));
+      TasksRunning.await(runner, Duration.ofMinutes(3));
       long start = System.nanoTime();
       progress.start("publish", corpus.size(), "docs");
       int published = 0;
@@ -267,7 +268,7 @@ public final class BeirEvaluation {
 
   private static Map<String, QueryResult> runQueries(
       QueryClient client, BeirDataset data, Settings settings, Progress progress)
-      throws java.util.concurrent.TimeoutException {
+      throws TimeoutException {
     Map<String, String> idsByQueryId = new HashMap<>();
     progress.start("query", data.queries().size(), "queries");
     // Unique query ids per run, so a result of an earlier run on the same topic cannot count.
@@ -291,7 +292,7 @@ public final class BeirEvaluation {
     long end = System.nanoTime() + settings.queryTimeout.toNanos();
     while (results.size() < idsByQueryId.size()) {
       if (System.nanoTime() > end) {
-        throw new java.util.concurrent.TimeoutException(
+        throw new TimeoutException(
             results.size()
                 + " of "
                 + idsByQueryId.size()

@@ -12,11 +12,13 @@ import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.Document;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -121,7 +123,7 @@ public final class EmbedThroughputBenchmark {
       for (int p = 0; p < parallelism; p++) {
         models.add(OnnxEmbeddingModel.open(profile, embedder));
       }
-      java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+      AtomicLong done = new AtomicLong();
       progress.start("bare ONNX loop", docs.size(), "docs");
       long start = System.nanoTime();
       List<Future<?>> running = new ArrayList<>();
@@ -171,7 +173,7 @@ public final class EmbedThroughputBenchmark {
                 opts.get(MStreamOptions.ENCODING),
                 MStreamOptions.kafkaProperties(opts))) {
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
-      TasksRunning.await(runner, java.time.Duration.ofMinutes(3));
+      TasksRunning.await(runner, Duration.ofMinutes(3));
       progress.start("job: Kafka -> indexed", docs.size(), "docs");
       long start = System.nanoTime();
       for (Document d : docs) {
@@ -179,7 +181,7 @@ public final class EmbedThroughputBenchmark {
       }
       publisher.flush();
       new IndexProbe(client, "default", runner.job())
-          .awaitIndexSize(docs.size(), java.time.Duration.ofMinutes(5), progress::update);
+          .awaitIndexSize(docs.size(), Duration.ofMinutes(5), progress::update);
       double seconds = (System.nanoTime() - start) / 1e9;
       progress.finish();
       return seconds;

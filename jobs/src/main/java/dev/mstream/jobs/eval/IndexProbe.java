@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
 import org.apache.flink.api.common.JobStatus;
@@ -101,7 +102,7 @@ public final class IndexProbe {
     JobStatus status;
     try {
       status = job.getJobStatus().get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       return; // status unknown: keep waiting, the stall timeout still applies
     }
     if (status.isGloballyTerminalState()) {

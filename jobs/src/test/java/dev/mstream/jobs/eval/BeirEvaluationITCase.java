@@ -21,11 +21,13 @@ import org.junit.jupiter.api.Test;
 class BeirEvaluationITCase {
 
   /**
-   * nDCG@10 measured on this slice with all-minilm-l6-v2-q (batch-invariant: one text per
-   * inference, so vectors do not depend on batching or parallelism and the value is reproducible).
-   * Measured: see docs/quality.md. Re-measure and update it only for a deliberate change.
+   * nDCG@10 of this slice (1,051 documents, 50 queries) with all-minilm-l6-v2-q and an exact
+   * search, measured with this test on 2026-11-24 (recall@100 1.0, MRR@10 0.8300). The default int8
+   * profile runs one text per inference (batch-invariant), so vectors do not depend on batching or
+   * parallelism and the value is reproducible. Re-measure and update it only for a deliberate
+   * change of tokenisation, pooling or model (see docs/quality.md).
    */
-  private static final double EXPECTED_NDCG_AT_10 = 0.0;
+  private static final double EXPECTED_NDCG_AT_10 = 0.8535;
 
   private static final double TOLERANCE = 0.005;
 

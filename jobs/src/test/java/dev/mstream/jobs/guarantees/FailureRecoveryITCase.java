@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * 50,000 document events stream in with queries between them; at random moments a TaskManager is
  * terminated (and a fresh one started), or the index operator throws in the middle of a document
  * update (after its full record is written, before its prefix entry). After the input is consumed
- * the index is read out of a savepoint and compared, document by document, with the state the
- * input defines: same ids, each with exactly its last version (vector bits, attributes, namespace,
+ * the index is read out of a savepoint and compared, document by document, with the state the input
+ * defines: same ids, each with exactly its last version (vector bits, attributes, namespace,
  * content hash, version count, event time), nothing deleted present. Every query — those that ran
  * through the failures and the probes afterwards — must see only its own namespace.
  */
@@ -67,6 +67,7 @@ class FailureRecoveryITCase {
               .build());
 
   private static EmbeddedKafka kafka;
+
   /** Indexes of the MiniCluster's TaskManagers that are still running. */
   private static final List<Integer> liveTaskManagers = new ArrayList<>(List.of(0, 1));
 
@@ -119,7 +120,9 @@ class FailureRecoveryITCase {
 
     Outcome outcome = run(cluster, dir, options, corpus, plan, random, 10, 40);
 
-    assertThat(outcome.restores).as("checkpoint restores (one per failure)").isGreaterThanOrEqualTo(plan.size());
+    assertThat(outcome.restores)
+        .as("checkpoint restores (one per failure)")
+        .isGreaterThanOrEqualTo(plan.size());
     IndexState.assertEquals(corpus.expectedIndex(), outcome.index, corpus.deleted);
 
     // Exactly-once delivery: a read_committed consumer sees exactly one result per query.
@@ -203,7 +206,9 @@ class FailureRecoveryITCase {
       int failures = 0;
       for (int chunk = 0; chunk < chunks; chunk++) {
         List<ProducerRecord<byte[], byte[]>> docs = new ArrayList<>();
-        for (int i = chunk * perChunk; i < Math.min(corpus.events.size(), (chunk + 1) * perChunk); i++) {
+        for (int i = chunk * perChunk;
+            i < Math.min(corpus.events.size(), (chunk + 1) * perChunk);
+            i++) {
           Corpus.Event e = corpus.events.get(i);
           docs.add(
               new ProducerRecord<>(
@@ -324,10 +329,10 @@ class FailureRecoveryITCase {
   }
 
   /**
-   * Queries whose answers the final state fixes: a live document's own text in its namespace
-   * finds it first with score 1 (exactly, and through the funnel); the last text of a deleted
-   * document, or of a moved one in the namespace it left, does not find it; and one query per
-   * namespace reports that namespace's size.
+   * Queries whose answers the final state fixes: a live document's own text in its namespace finds
+   * it first with score 1 (exactly, and through the funnel); the last text of a deleted document,
+   * or of a moved one in the namespace it left, does not find it; and one query per namespace
+   * reports that namespace's size.
    */
   private static void sendProbes(
       KafkaProducer<byte[], byte[]> producer,
@@ -363,7 +368,8 @@ class FailureRecoveryITCase {
       if (n++ == 60) {
         break;
       }
-      Query q = probe("probe-moved-" + n, m.getValue(), corpus.live.get(m.getKey()).text(), 10, 384);
+      Query q =
+          probe("probe-moved-" + n, m.getValue(), corpus.live.get(m.getKey()).text(), 10, 384);
       out.add(q);
       probes.put(q.getQueryId(), "absent:" + m.getKey());
     }
@@ -407,12 +413,16 @@ class FailureRecoveryITCase {
     for (QueryResult r : outcome.results) {
       Query q = outcome.queries.get(r.getQueryId());
       assertThat(q).as("result for a query nobody sent: %s", r.getQueryId()).isNotNull();
-      assertThat(r.getStatus()).as("%s: %s", r.getQueryId(), r.getError()).isEqualTo(ResultStatus.OK);
+      assertThat(r.getStatus())
+          .as("%s: %s", r.getQueryId(), r.getError())
+          .isEqualTo(ResultStatus.OK);
       assertThat(r.getSubtasksAnswered()).isEqualTo(r.getSubtasksExpected());
       assertThat(r.getHits().size()).isLessThanOrEqualTo(q.getK());
       for (Hit h : r.getHits()) {
         assertThat(h.getAttributes().get("ns"))
-            .as("query %s in %s got %s of another namespace", q.getQueryId(), q.getNamespace(), h.getDocId())
+            .as(
+                "query %s in %s got %s of another namespace",
+                q.getQueryId(), q.getNamespace(), h.getDocId())
             .isEqualTo(q.getNamespace());
         q.getFilter().forEach((k, v) -> assertThat(h.getAttributes()).containsEntry(k, v));
         hits++;

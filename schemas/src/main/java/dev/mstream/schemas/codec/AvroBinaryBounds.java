@@ -69,8 +69,7 @@ final class AvroBinaryBounds {
         if (i < 0 || i >= size) {
           // e.g. an `op` this schema does not know: the same reason as in JSON
           throw new Violation(
-                  at,
-                  "enum " + schema.getName() + " index " + i + " is outside 0.." + (size - 1))
+                  at, "enum " + schema.getName() + " index " + i + " is outside 0.." + (size - 1))
               .because(CodecException.UNKNOWN_ENUM);
         }
       }

@@ -6,17 +6,17 @@ package dev.mstream.schemas.codec;
  * <p>Java's {@code new String(bytes, UTF_8)} (used by Avro's decoder) silently turns every
  * malformed sequence into U+FFFD, and Jackson's UTF-8 parser lets overlong forms, encoded
  * surrogates and code points above U+10FFFF through. Either way a corrupted text would be indexed
- * as something nobody wrote. These checks find such input so that it is rejected with reason
- * {@link CodecException#INVALID_UTF8} instead; a genuine U+FFFD in the input (bytes EF BF BD) is
- * valid and accepted.
+ * as something nobody wrote. These checks find such input so that it is rejected with reason {@link
+ * CodecException#INVALID_UTF8} instead; a genuine U+FFFD in the input (bytes EF BF BD) is valid and
+ * accepted.
  */
 public final class Utf8Validation {
 
   private Utf8Validation() {}
 
   /**
-   * The offset of the first byte of {@code bytes[offset, offset + length)} that does not belong
-   * to a well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing above
+   * The offset of the first byte of {@code bytes[offset, offset + length)} that does not belong to
+   * a well-formed UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing above
    * U+10FFFF), or -1 when all of it is well-formed.
    */
   public static int firstInvalidByte(byte[] bytes, int offset, int length) {
@@ -70,8 +70,8 @@ public final class Utf8Validation {
 
   /**
    * The index of the first unpaired surrogate char in {@code s}, or -1. A Java string with one
-   * (JSON can escape a lone surrogate on its own) is not Unicode text and has no UTF-8
-   * form: encoders replace it with '?'.
+   * (JSON can escape a lone surrogate on its own) is not Unicode text and has no UTF-8 form:
+   * encoders replace it with '?'.
    */
   public static int firstUnpairedSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
