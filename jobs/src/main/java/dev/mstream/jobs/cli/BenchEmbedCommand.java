@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,6 +55,23 @@ final class BenchEmbedCommand implements Callable<Integer> {
   int parallelism;
 
   @Option(
+      names = "--warmup-docs",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Run the first N documents through both, untimed, before each clock starts (JIT, first"
+              + " checkpoint, index set-up); default: ${DEFAULT-VALUE}, a cold start.")
+  int warmupDocs;
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "1",
+      description =
+          "Repeat (bare loop, then job) this many times in this process and report the median"
+              + " ratio, for machines whose background load drifts (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(
       names = "-D",
       paramLabel = "mstream.key=value",
       description = "Any job option, e.g. -D mstream.embed.threads=1; applies to both runs.")
@@ -74,40 +92,75 @@ final class BenchEmbedCommand implements Callable<Integer> {
       conf.set(MStreamOptions.MODEL, model);
     }
     System.out.printf(
-        "bench-embed %s: %d documents, model %s, parallelism %d, %d cores%n",
+        "bench-embed %s: %d documents (+%d untimed warm-up), model %s, parallelism %d, %d cores%n",
         file,
         docs.size(),
+        Math.min(warmupDocs, docs.size()),
         conf.get(MStreamOptions.MODEL),
         parallelism,
         Runtime.getRuntime().availableProcessors());
     System.out.flush();
-    EmbedThroughputBenchmark.Result r;
-    try {
-      r = EmbedThroughputBenchmark.run(docs, conf, parallelism, Progress.bars(System.err));
-    } catch (Exception e) {
-      System.err.println("bench-embed failed: " + Failures.describe(e));
-      return 2;
+    List<Double> ratios = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      EmbedThroughputBenchmark.Result r;
+      try {
+        r =
+            EmbedThroughputBenchmark.run(
+                docs, conf, parallelism, warmupDocs, Progress.bars(System.err));
+      } catch (Exception e) {
+        System.err.println("bench-embed failed: " + Failures.describe(e));
+        return 2;
+      }
+      String label = rounds > 1 ? "round " + round + ": " : "";
+      if (round == 1) {
+        System.out.printf(
+            Locale.ROOT,
+            "embedder per subtask: %s; texts per embed call: %d%n",
+            r.embedder(),
+            r.callSize());
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "%sbare ONNX loop : %7.1f docs/s  (%d docs in %.1f s, %d models in parallel)%n",
+          label,
+          r.bareDocsPerSecond(),
+          r.documents(),
+          r.bareSeconds(),
+          r.parallelism());
+      System.out.printf(
+          Locale.ROOT,
+          "%sjob to indexed : %7.1f docs/s  (%d docs in %.1f s, first publish to index_size=%d)%n",
+          label,
+          r.jobDocsPerSecond(),
+          r.documents(),
+          r.jobSeconds(),
+          r.documents());
+      System.out.printf(
+          Locale.ROOT,
+          "%sCPU seconds of this process: bare %.1f, job %.1f -> cpu-ratio %.3f (bare/job: the"
+              + " job's efficiency per CPU second, whatever share of the machine it got)%n",
+          label,
+          r.bareCpuSeconds(),
+          r.jobCpuSeconds(),
+          r.cpuRatio());
+      System.out.printf("%sjob CPU by thread group while the clock ran:%n", label);
+      for (String line : r.jobCpuByThread()) {
+        System.out.println("    " + line);
+      }
+      if (rounds > 1) {
+        System.out.printf(Locale.ROOT, "%sratio %.3f%n", label, r.ratio());
+      }
+      System.out.flush();
+      ratios.add(r.ratio());
     }
-    System.out.printf(
-        Locale.ROOT,
-        "embedder per subtask: %s; texts per embed call: %d%n",
-        r.embedder(),
-        r.callSize());
-    System.out.printf(
-        Locale.ROOT,
-        "bare ONNX loop : %7.1f docs/s  (%d docs in %.1f s, %d models in parallel)%n",
-        r.bareDocsPerSecond(),
-        r.documents(),
-        r.bareSeconds(),
-        r.parallelism());
-    System.out.printf(
-        Locale.ROOT,
-        "job to indexed : %7.1f docs/s  (%d docs in %.1f s, first publish to index_size=%d)%n",
-        r.jobDocsPerSecond(),
-        r.documents(),
-        r.jobSeconds(),
-        r.documents());
-    System.out.printf(Locale.ROOT, "ratio=%.3f%n", r.ratio());
+    Collections.sort(ratios);
+    int n = ratios.size();
+    double median =
+        n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
+    if (rounds > 1) {
+      System.out.printf(Locale.ROOT, "ratios %s, median:%n", ratios);
+    }
+    System.out.printf(Locale.ROOT, "ratio=%.3f%n", median);
     return 0;
   }
 }

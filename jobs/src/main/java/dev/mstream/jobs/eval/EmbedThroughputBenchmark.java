@@ -10,11 +10,16 @@ import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.Document;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,7 +54,10 @@ public final class EmbedThroughputBenchmark {
       EmbedderOptions embedder,
       int callSize,
       double bareSeconds,
-      double jobSeconds) {
+      double jobSeconds,
+      double bareCpuSeconds,
+      double jobCpuSeconds,
+      List<String> jobCpuByThread) {
 
     public double bareDocsPerSecond() {
       return documents / bareSeconds;
@@ -63,7 +71,20 @@ public final class EmbedThroughputBenchmark {
     public double ratio() {
       return jobDocsPerSecond() / bareDocsPerSecond();
     }
+
+    /**
+     * CPU time of this process for the bare loop over CPU time for the job (broker, Flink and all
+     * included), for the same documents: the job's efficiency independent of how much of a shared
+     * machine the process got. On a loaded machine a process with many runnable threads (the job)
+     * gets a larger share of the cores than one with two (the bare loop), which flatters the wall
+     * clock ratio; this one it cannot flatter. -1 where the JVM does not report process CPU time.
+     */
+    public double cpuRatio() {
+      return bareCpuSeconds < 0 || jobCpuSeconds <= 0 ? -1 : bareCpuSeconds / jobCpuSeconds;
+    }
   }
+
+  private static final String WARMUP = "bench-warmup";
 
   private EmbedThroughputBenchmark() {}
 
@@ -73,23 +94,55 @@ public final class EmbedThroughputBenchmark {
   public static Result run(
       List<Document> docs, Configuration options, int parallelism, Progress progress)
       throws Exception {
+    return run(docs, options, parallelism, 0, progress);
+  }
+
+  /**
+   * @param warmupDocs the first this many documents are run through both, untimed, before the clock
+   *     starts: the job's JIT compilation of Kafka and Flink code paths, its first checkpoint and
+   *     the index's set-up are start-up costs, not throughput. The job indexes them under other ids
+   *     in a namespace of their own, so the timed run starts from an empty namespace.
+   */
+  public static Result run(
+      List<Document> docs,
+      Configuration options,
+      int parallelism,
+      int warmupDocs,
+      Progress progress)
+      throws Exception {
+    List<Document> warmup = new ArrayList<>();
+    for (Document d : docs.subList(0, Math.min(Math.max(0, warmupDocs), docs.size()))) {
+      warmup.add(Document.newBuilder(d).setId("warmup-" + d.getId()).setNamespace(WARMUP).build());
+    }
     Configuration conf = new Configuration(options);
     conf.set(MStreamOptions.PARALLELISM, parallelism);
     ModelProfile profile = MStreamPipeline.model(conf);
     EmbedderOptions embedder = MStreamPipeline.embedderOptions(conf, parallelism);
     int callSize = conf.get(MStreamOptions.BATCH_SIZE);
-    double bare = bareLoop(docs, profile, embedder, parallelism, callSize, progress);
+    double[] bareRun = bareLoop(docs, warmup, profile, embedder, parallelism, callSize, progress);
+    double bare = bareRun[0];
+    double bareCpu = bareRun[1];
 
     Path work = Files.createTempDirectory("mstream-bench");
-    double job;
+    double[] job;
     try (LocalRunner runner =
         LocalRunner.start(conf, 0, BeirEvaluation.freePort(), parallelism, work)) {
-      job = jobRun(runner, docs, progress);
+      job = jobRun(runner, docs, warmup, progress);
     } finally {
       progress.finish();
       BeirEvaluation.deleteRecursively(work);
     }
-    return new Result(profile.name(), docs.size(), parallelism, embedder, callSize, bare, job);
+    return new Result(
+        profile.name(),
+        docs.size(),
+        parallelism,
+        embedder,
+        callSize,
+        bare,
+        job[0],
+        bareCpu < 0 ? -1 : bareCpu,
+        job[1],
+        lastJobThreads);
   }
 
   /** Title and text as the job's document decoder joins them (BEIR: one space). */
@@ -102,8 +155,10 @@ public final class EmbedThroughputBenchmark {
     return body.isEmpty() ? title : title + " " + body;
   }
 
-  private static double bareLoop(
+  /** Wall seconds and process CPU seconds of the timed part (models already open). */
+  private static double[] bareLoop(
       List<Document> docs,
+      List<Document> warmup,
       ModelProfile profile,
       EmbedderOptions embedder,
       int parallelism,
@@ -123,9 +178,24 @@ public final class EmbedThroughputBenchmark {
       for (int p = 0; p < parallelism; p++) {
         models.add(OnnxEmbeddingModel.open(profile, embedder));
       }
+      if (!warmup.isEmpty()) {
+        List<Future<?>> warming = new ArrayList<>();
+        for (int p = 0; p < parallelism; p++) {
+          OnnxEmbeddingModel model = models.get(p);
+          List<String> texts = new ArrayList<>();
+          for (int i = p; i < warmup.size(); i += parallelism) {
+            texts.add(text(warmup.get(i)));
+          }
+          warming.add(pool.submit(() -> model.embed(texts, TextRole.DOCUMENT)));
+        }
+        for (Future<?> f : warming) {
+          f.get();
+        }
+      }
       AtomicLong done = new AtomicLong();
       progress.start("bare ONNX loop", docs.size(), "docs");
       long start = System.nanoTime();
+      double cpu0 = processCpuSeconds();
       List<Future<?>> running = new ArrayList<>();
       for (int p = 0; p < parallelism; p++) {
         OnnxEmbeddingModel model = models.get(p);
@@ -146,8 +216,9 @@ public final class EmbedThroughputBenchmark {
         f.get();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = processCpuSeconds() - cpu0;
       progress.finish();
-      return seconds;
+      return new double[] {seconds, cpu0 < 0 ? -1 : cpu};
     } finally {
       pool.shutdownNow();
       for (OnnxEmbeddingModel m : models) {
@@ -156,7 +227,9 @@ public final class EmbedThroughputBenchmark {
     }
   }
 
-  private static double jobRun(LocalRunner runner, List<Document> docs, Progress progress)
+  /** Wall seconds and process CPU seconds from the first publish until all are indexed. */
+  private static double[] jobRun(
+      LocalRunner runner, List<Document> docs, List<Document> warmup, Progress progress)
       throws Exception {
     Configuration opts = runner.options();
     try (QueryClient client =
@@ -174,8 +247,20 @@ public final class EmbedThroughputBenchmark {
                 MStreamOptions.kafkaProperties(opts))) {
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
       TasksRunning.await(runner, Duration.ofMinutes(3));
+      if (!warmup.isEmpty()) {
+        progress.start("job warm-up (untimed)", warmup.size(), "docs");
+        for (Document d : warmup) {
+          publisher.publish(d);
+        }
+        publisher.flush();
+        new IndexProbe(client, WARMUP, runner.job())
+            .awaitIndexSize(warmup.size(), Duration.ofMinutes(5), progress::update);
+        progress.finish();
+      }
       progress.start("job: Kafka -> indexed", docs.size(), "docs");
+      Map<Long, Long> threads0 = threadCpu();
       long start = System.nanoTime();
+      double cpu0 = processCpuSeconds();
       for (Document d : docs) {
         publisher.publish(d);
       }
@@ -183,8 +268,81 @@ public final class EmbedThroughputBenchmark {
       new IndexProbe(client, "default", runner.job())
           .awaitIndexSize(docs.size(), Duration.ofMinutes(5), progress::update);
       double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = processCpuSeconds() - cpu0;
+      lastJobThreads = cpuByThreadGroup(threads0, cpu);
       progress.finish();
-      return seconds;
+      return new double[] {seconds, cpu0 < 0 ? -1 : cpu};
     }
+  }
+
+  private static List<String> lastJobThreads = List.of();
+
+  private static Map<Long, Long> threadCpu() {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> cpu = new HashMap<>();
+    if (!mx.isThreadCpuTimeSupported()) {
+      return cpu;
+    }
+    for (long id : mx.getAllThreadIds()) {
+      long t = mx.getThreadCpuTime(id);
+      if (t >= 0) {
+        cpu.put(id, t);
+      }
+    }
+    return cpu;
+  }
+
+  /**
+   * Where the job's CPU went while the clock ran: CPU seconds per group of threads (names with
+   * digits and subtask suffixes folded), biggest first; the rest of the process CPU time (JIT
+   * compiler, GC and other native threads) as one line.
+   */
+  private static List<String> cpuByThreadGroup(Map<Long, Long> before, double processCpu) {
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    Map<String, Double> groups = new HashMap<>();
+    double javaThreads = 0;
+    for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) {
+        continue;
+      }
+      long t = mx.getThreadCpuTime(info.getThreadId());
+      if (t < 0) {
+        continue;
+      }
+      double seconds = (t - before.getOrDefault(info.getThreadId(), 0L)) / 1e9;
+      if (seconds <= 0) {
+        continue;
+      }
+      String name =
+          info.getThreadName()
+              .replaceAll("\\(\\d+/\\d+\\)", "(i/n)")
+              .replaceAll("#\\d+", "")
+              .replaceAll("\\d+", "N");
+      groups.merge(name, seconds, Double::sum);
+      javaThreads += seconds;
+    }
+    List<Map.Entry<String, Double>> sorted = new ArrayList<>(groups.entrySet());
+    sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Double> e : sorted.subList(0, Math.min(12, sorted.size()))) {
+      out.add(String.format(java.util.Locale.ROOT, "%7.1f s  %s", e.getValue(), e.getKey()));
+    }
+    out.add(
+        String.format(
+            java.util.Locale.ROOT,
+            "%7.1f s  (threads that ended during the run, JIT, GC and other non-Java threads)",
+            processCpu - javaThreads));
+    return out;
+  }
+
+  /** CPU time of all threads of this JVM, or -1 where the platform does not report it. */
+  static double processCpuSeconds() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      long nanos = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+      return nanos < 0 ? -1 : nanos / 1e9;
+    }
+    return -1;
   }
 }
