@@ -119,10 +119,19 @@ public final class MStreamOptions {
   public static final ConfigOption<Integer> INFERENCE_BATCH_SIZE =
       key("mstream.embed.inference-batch-size")
           .intType()
-          .defaultValue(32)
+          .defaultValue(0)
           .withDescription(
-              "Texts per ONNX Runtime run, taken from a length-sorted batch (each run is padded"
-                  + " only to its own longest text).");
+              "Most texts per ONNX Runtime run, taken from a length-sorted batch (each run is"
+                  + " padded only to its own longest text). 0 = 32 on CPU, 256 on CUDA.");
+
+  public static final ConfigOption<Integer> BATCH_TOKENS =
+      key("mstream.embed.batch-tokens")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Most padded tokens (texts × longest text) per ONNX Runtime run, so runs of short"
+                  + " texts are wide and runs of long texts narrow; a longer text runs alone."
+                  + " 0 = 8192 on CPU, 65536 on CUDA.");
 
   public static final ConfigOption<Boolean> BATCH_INVARIANT =
       key("mstream.embed.batch-invariant")

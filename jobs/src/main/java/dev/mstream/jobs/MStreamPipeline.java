@@ -283,6 +283,7 @@ public final class MStreamPipeline {
     return EmbedderOptions.defaults()
         .withIntraOpThreads(threads)
         .withMaxBatchSize(conf.get(MStreamOptions.INFERENCE_BATCH_SIZE))
+        .withBatchTokens(conf.get(MStreamOptions.BATCH_TOKENS))
         .withDevice(conf.get(MStreamOptions.DEVICE))
         .withBatchInvariant(conf.get(MStreamOptions.BATCH_INVARIANT));
   }

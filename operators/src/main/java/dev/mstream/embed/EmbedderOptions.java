@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How an {@link OnnxEmbeddingModel} runs: intra-op threads, the largest batch handed to ONNX
- * Runtime at once, and the device. Immutable; {@code with*} methods return a changed copy and
- * reject bad values with a message naming the setting.
+ * Runtime at once (in texts and in padded tokens), and the device. Immutable; {@code with*} methods
+ * return a changed copy and reject bad values with a message naming the setting.
  */
 public final class EmbedderOptions implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,22 +16,45 @@ public final class EmbedderOptions implements Serializable {
 
   private static final int DEFAULT_MAX_BATCH_SIZE = 32;
 
+  /** Stands for "the execution provider's default", resolved where the model opens. */
+  private static final int BY_PROVIDER = 0;
+
+  /**
+   * Padded tokens per ONNX run on CPU: 32 texts of 256 tokens. Larger runs do not go faster on a
+   * few cores, and attention's memory grows with the square of the length.
+   */
+  static final int CPU_BATCH_TOKENS = 8_192;
+
+  /** On a GPU, runs must be large to keep it busy: 256 texts of 256 tokens. */
+  static final int CUDA_BATCH_TOKENS = 65_536;
+
+  static final int CUDA_MAX_BATCH_SIZE = 256;
+
   private final int intraOpThreads;
   private final int maxBatchSize;
+  private final int batchTokens;
   private final ExecutionDevice device;
   private final boolean batchInvariant;
 
   private EmbedderOptions(
-      int intraOpThreads, int maxBatchSize, ExecutionDevice device, boolean batchInvariant) {
+      int intraOpThreads,
+      int maxBatchSize,
+      int batchTokens,
+      ExecutionDevice device,
+      boolean batchInvariant) {
     this.intraOpThreads = intraOpThreads;
     this.maxBatchSize = maxBatchSize;
+    this.batchTokens = batchTokens;
     this.device = device;
     this.batchInvariant = batchInvariant;
   }
 
-  /** All available processors, batches of 32, CPU. */
+  /**
+   * All available processors, CPU; batches of up to 32 texts and 8,192 padded tokens on CPU, 256
+   * texts and 65,536 tokens when CUDA runs the model.
+   */
   public static EmbedderOptions defaults() {
-    return new EmbedderOptions(ALL_PROCESSORS, DEFAULT_MAX_BATCH_SIZE, ExecutionDevice.CPU, true);
+    return new EmbedderOptions(ALL_PROCESSORS, BY_PROVIDER, BY_PROVIDER, ExecutionDevice.CPU, true);
   }
 
   public EmbedderOptions withIntraOpThreads(int threads) {
@@ -39,15 +62,32 @@ public final class EmbedderOptions implements Serializable {
       throw new IllegalArgumentException(
           "embedder options: 'intraOpThreads' must be >= 1 (was " + threads + ")");
     }
-    return new EmbedderOptions(threads, maxBatchSize, device, batchInvariant);
+    return new EmbedderOptions(threads, maxBatchSize, batchTokens, device, batchInvariant);
   }
 
+  /**
+   * @param size texts per ONNX run; 0 = by execution provider (32 on CPU, 256 on CUDA)
+   */
   public EmbedderOptions withMaxBatchSize(int size) {
-    if (size < 1) {
+    if (size < 0) {
       throw new IllegalArgumentException(
-          "embedder options: 'maxBatchSize' must be >= 1 (was " + size + ")");
+          "embedder options: 'maxBatchSize' must be >= 1, or 0 for the default (was " + size + ")");
     }
-    return new EmbedderOptions(intraOpThreads, size, device, batchInvariant);
+    return new EmbedderOptions(intraOpThreads, size, batchTokens, device, batchInvariant);
+  }
+
+  /**
+   * @param tokens padded tokens (texts × longest text) per ONNX run; a text longer than this still
+   *     runs, alone; 0 = by execution provider (8,192 on CPU, 65,536 on CUDA)
+   */
+  public EmbedderOptions withBatchTokens(int tokens) {
+    if (tokens < 0) {
+      throw new IllegalArgumentException(
+          "embedder options: 'batchTokens' must be >= 1, or 0 for the default (was "
+              + tokens
+              + ")");
+    }
+    return new EmbedderOptions(intraOpThreads, maxBatchSize, tokens, device, batchInvariant);
   }
 
   /**
@@ -56,7 +96,7 @@ public final class EmbedderOptions implements Serializable {
   public EmbedderOptions withDevice(String device) {
     try {
       return new EmbedderOptions(
-          intraOpThreads, maxBatchSize, ExecutionDevice.parse(device), batchInvariant);
+          intraOpThreads, maxBatchSize, batchTokens, ExecutionDevice.parse(device), batchInvariant);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("embedder options: 'device': " + e.getMessage(), e);
     }
@@ -79,15 +119,32 @@ public final class EmbedderOptions implements Serializable {
    * or re-embedded text gets the same vector and a query equal to a document scores 1.0).
    */
   public EmbedderOptions withBatchInvariant(boolean invariant) {
-    return new EmbedderOptions(intraOpThreads, maxBatchSize, device, invariant);
+    return new EmbedderOptions(intraOpThreads, maxBatchSize, batchTokens, device, invariant);
   }
 
   public boolean batchInvariant() {
     return batchInvariant;
   }
 
+  /** Texts per ONNX run on CPU. */
   public int maxBatchSize() {
-    return maxBatchSize;
+    return maxBatchSize(false);
+  }
+
+  /** Texts per ONNX run, on CUDA or on CPU. */
+  public int maxBatchSize(boolean cuda) {
+    if (maxBatchSize != BY_PROVIDER) {
+      return maxBatchSize;
+    }
+    return cuda ? CUDA_MAX_BATCH_SIZE : DEFAULT_MAX_BATCH_SIZE;
+  }
+
+  /** Padded tokens per ONNX run, on CUDA or on CPU. */
+  public int batchTokens(boolean cuda) {
+    if (batchTokens != BY_PROVIDER) {
+      return batchTokens;
+    }
+    return cuda ? CUDA_BATCH_TOKENS : CPU_BATCH_TOKENS;
   }
 
   public ExecutionDevice device() {
@@ -105,13 +162,14 @@ public final class EmbedderOptions implements Serializable {
     EmbedderOptions other = (EmbedderOptions) o;
     return intraOpThreads == other.intraOpThreads
         && maxBatchSize == other.maxBatchSize
+        && batchTokens == other.batchTokens
         && device.equals(other.device)
         && batchInvariant == other.batchInvariant;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(intraOpThreads, maxBatchSize, device, batchInvariant);
+    return Objects.hash(intraOpThreads, maxBatchSize, batchTokens, device, batchInvariant);
   }
 
   @Override
@@ -119,7 +177,9 @@ public final class EmbedderOptions implements Serializable {
     return "EmbedderOptions{intraOpThreads="
         + (intraOpThreads == ALL_PROCESSORS ? "all" : String.valueOf(intraOpThreads))
         + ", maxBatchSize="
-        + maxBatchSize
+        + (maxBatchSize == BY_PROVIDER ? "by provider" : String.valueOf(maxBatchSize))
+        + ", batchTokens="
+        + (batchTokens == BY_PROVIDER ? "by provider" : String.valueOf(batchTokens))
         + ", device="
         + device
         + ", batchInvariant="

@@ -183,17 +183,29 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
     }
     Arrays.sort(order, Comparator.comparingInt(i -> encodings[i].getIds().length));
 
+    int[] sortedLengths = new int[n];
+    for (int k = 0; k < n; k++) {
+      sortedLengths[k] = encodings[order[k]].getIds().length;
+    }
     float[][] vectors = new float[n][];
-    int batch = inferenceBatchSize();
-    for (int from = 0; from < n; from += batch) {
-      runBatch(encodings, order, from, Math.min(n, from + batch), vectors);
+    TokenBudget budget = new TokenBudget(inferenceBatchSize(), options.batchTokens(onCuda()));
+    for (int from = 0; from < n; ) {
+      int to = budget.end(sortedLengths, from);
+      runBatch(encodings, order, from, to, vectors);
+      from = to;
     }
     return vectors;
   }
 
   /** Texts per ONNX run: one for batch-dependent models unless batch noise is allowed. */
   int inferenceBatchSize() {
-    return profile.batchDependent() && options.batchInvariant() ? 1 : options.maxBatchSize();
+    return profile.batchDependent() && options.batchInvariant()
+        ? 1
+        : options.maxBatchSize(onCuda());
+  }
+
+  private boolean onCuda() {
+    return "CUDA".equals(executionProvider);
   }
 
   private void runBatch(Encoding[] encodings, Integer[] order, int from, int to, float[][] out) {
@@ -310,9 +322,13 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
             + "', "
             + options.intraOpThreads()
             + " intra-op threads, "
-            + (inferenceBatchSize() == 1 && options.maxBatchSize() > 1
+            + (inferenceBatchSize() == 1 && options.maxBatchSize(onCuda()) > 1
                 ? "one text per inference so vectors do not depend on batch neighbours"
-                : "batches of up to " + inferenceBatchSize())
+                : "batches of up to "
+                    + inferenceBatchSize()
+                    + " texts and "
+                    + options.batchTokens(onCuda())
+                    + " padded tokens")
             + ")";
     if (cudaProblem != null) {
       LOG.info("{}: CUDA is not usable here, {}", how, cudaProblem);

@@ -13,7 +13,20 @@ class EmbedderOptionsTest {
     assertThat(o.intraOpThreads())
         .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors()));
     assertThat(o.maxBatchSize()).isEqualTo(32);
+    assertThat(o.batchTokens(false)).isEqualTo(8_192);
     assertThat(o.device()).isEqualTo(ExecutionDevice.CPU);
+  }
+
+  @Test
+  void cudaDefaultsToLargerBatchesUnlessSetExplicitly() {
+    EmbedderOptions o = EmbedderOptions.defaults();
+    assertThat(o.maxBatchSize(true)).isEqualTo(256);
+    assertThat(o.batchTokens(true)).isEqualTo(65_536);
+    EmbedderOptions set = o.withMaxBatchSize(8).withBatchTokens(1000);
+    assertThat(set.maxBatchSize(true)).isEqualTo(8);
+    assertThat(set.batchTokens(true)).isEqualTo(1000);
+    assertThat(set.batchTokens(false)).isEqualTo(1000);
+    assertThat(set.withMaxBatchSize(0).maxBatchSize(false)).isEqualTo(32);
   }
 
   @Test
@@ -29,7 +42,8 @@ class EmbedderOptionsTest {
   void badValuesNameTheSetting() {
     EmbedderOptions o = EmbedderOptions.defaults();
     assertThatThrownBy(() -> o.withIntraOpThreads(0)).hasMessageContaining("'intraOpThreads'");
-    assertThatThrownBy(() -> o.withMaxBatchSize(0)).hasMessageContaining("'maxBatchSize'");
+    assertThatThrownBy(() -> o.withMaxBatchSize(-1)).hasMessageContaining("'maxBatchSize'");
+    assertThatThrownBy(() -> o.withBatchTokens(-1)).hasMessageContaining("'batchTokens'");
     assertThatThrownBy(() -> o.withDevice("tpu"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'device'")

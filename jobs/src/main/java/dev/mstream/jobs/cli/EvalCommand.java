@@ -6,7 +6,9 @@ import dev.mstream.jobs.eval.BeirEvaluation;
 import dev.mstream.jobs.eval.Progress;
 import dev.mstream.schemas.ResultStatus;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,10 +51,14 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--dims",
+      split = ",",
+      paramLabel = "D[,D...]",
       description =
           "Prefix dimensions for the shortlist (Query.dims); the model's full dimension (384)"
-              + " searches exactly. Default: the index's default (and its load-adaptive policy).")
-  Integer dims;
+              + " searches exactly. Several, e.g. 16,32,64,128,384, index the corpus once and"
+              + " score the queries once per value (a table; the last line then belongs to the"
+              + " last value). Default: the index's default (and its load-adaptive policy).")
+  List<Integer> dims;
 
   @Option(
       names = "--candidates",
@@ -64,6 +70,15 @@ final class EvalCommand implements Callable<Integer> {
       defaultValue = "100",
       description = "Hits requested per query (default: ${DEFAULT-VALUE}).")
   int k;
+
+  @Option(
+      names = "--max-in-flight",
+      defaultValue = "16",
+      paramLabel = "N",
+      description =
+          "Queries sent but not yet answered (default: ${DEFAULT-VALUE}); a steady pace keeps the"
+              + " load-adaptive policy from shortening the prefix as it would under a burst.")
+  int maxInFlight;
 
   @Option(
       names = "--limit-queries",
@@ -107,7 +122,8 @@ final class EvalCommand implements Callable<Integer> {
         new BeirEvaluation.Settings()
             .options(Configuration.fromMap(settings))
             .model(model)
-            .dims(dims)
+            .dimsSweep(dims == null ? Collections.singletonList(null) : dims)
+            .maxInFlight(maxInFlight)
             .candidates(candidates)
             .k(k)
             .parallelism(parallelism)
@@ -126,29 +142,37 @@ final class EvalCommand implements Callable<Integer> {
         parallelism);
     System.out.flush();
 
-    BeirEvaluation.Result r;
+    List<BeirEvaluation.Result> sweep;
     try {
-      r = BeirEvaluation.run(data, s, Progress.bars(System.err));
+      sweep = BeirEvaluation.run(data, s, Progress.bars(System.err));
     } catch (Exception e) {
       System.err.println("eval failed: " + Failures.describe(e));
       return 2;
     }
 
+    BeirEvaluation.Result first = sweep.get(0);
     System.out.printf(
         Locale.ROOT,
-        "indexed %d documents in %.1f s (%.1f docs/s from first publish); %d queries in %.1f s%n",
-        r.documents(),
-        r.indexSeconds(),
-        r.indexedPerSecond(),
+        "indexed %d documents in %.1f s (%.1f docs/s from first publish)%n",
+        first.documents(),
+        first.indexSeconds(),
+        first.indexedPerSecond());
+    boolean anyError = false;
+    for (BeirEvaluation.Result r : sweep) {
+      anyError |= r.statuses().getOrDefault(ResultStatus.ERROR, 0) > 0;
+    }
+    if (sweep.size() > 1) {
+      printTable(sweep);
+    }
+    BeirEvaluation.Result r = sweep.get(sweep.size() - 1);
+    System.out.printf(
+        Locale.ROOT,
+        "%d queries in %.1f s; results: %s; dims used %s; %d queries with relevant documents"
+            + " evaluated%n",
         r.queries(),
-        r.querySeconds());
-    System.out.printf(
-        Locale.ROOT,
-        "results: %s; dims used %s; %d queries with relevant documents evaluated%n",
+        r.querySeconds(),
         r.statuses(),
-        r.minDimsUsed() == r.maxDimsUsed()
-            ? String.valueOf(r.maxDimsUsed())
-            : r.minDimsUsed() + ".." + r.maxDimsUsed(),
+        dimsUsed(r),
         r.metrics().queries());
     if (r.firstError() != null) {
       System.out.println("first ERROR result: " + r.firstError());
@@ -159,6 +183,28 @@ final class EvalCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "MRR@10     %.4f%n", r.metrics().mrr(10));
     System.out.printf(Locale.ROOT, "ndcg@10=%.5f%n", r.ndcgAt10());
     System.out.flush();
-    return r.statuses().getOrDefault(ResultStatus.ERROR, 0) > 0 ? 1 : 0;
+    return anyError ? 1 : 0;
+  }
+
+  private static void printTable(List<BeirEvaluation.Result> sweep) {
+    System.out.println("dims  dims_used  nDCG@10  recall@10  recall@100  MRR@10  statuses");
+    for (BeirEvaluation.Result r : sweep) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-5s %-10s %.4f   %.4f     %.4f      %.4f  %s%n",
+          r.requestedDims() == null ? "-" : r.requestedDims(),
+          dimsUsed(r),
+          r.metrics().ndcg(10),
+          r.metrics().recall(10),
+          r.metrics().recall(100),
+          r.metrics().mrr(10),
+          r.statuses());
+    }
+  }
+
+  private static String dimsUsed(BeirEvaluation.Result r) {
+    return r.minDimsUsed() == r.maxDimsUsed()
+        ? String.valueOf(r.maxDimsUsed())
+        : r.minDimsUsed() + ".." + r.maxDimsUsed();
   }
 }

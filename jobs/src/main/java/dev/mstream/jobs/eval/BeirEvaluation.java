@@ -20,9 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,8 +50,9 @@ public final class BeirEvaluation {
   /** What to run: model, query settings and the local cluster's size. */
   public static final class Settings {
     private String model;
-    private Integer dims;
+    private List<Integer> dims = Collections.singletonList(null);
     private Integer candidates;
+    private int maxInFlight = 16;
     private int k = 100;
     private int parallelism = 2;
     private Configuration options = new Configuration();
@@ -66,7 +69,32 @@ public final class BeirEvaluation {
 
     /** Prefix dimensions for the shortlist, passed in every Query; null = the index's default. */
     public Settings dims(Integer dims) {
-      this.dims = dims;
+      this.dims = Collections.singletonList(dims);
+      return this;
+    }
+
+    /**
+     * Several prefix dimensions scored on one index: the corpus is published and indexed once, then
+     * the queries run once per entry (null = the index's default), one {@link Result} each.
+     */
+    public Settings dimsSweep(List<Integer> dims) {
+      if (dims.isEmpty()) {
+        throw new IllegalArgumentException("dims sweep needs at least one entry");
+      }
+      this.dims = new ArrayList<>(dims);
+      return this;
+    }
+
+    /**
+     * Queries sent but not yet answered. Quality is measured at a steady pace: a burst of every
+     * query at once would queue them in front of the index, and the load-adaptive policy would then
+     * (rightly) shorten the prefix of queries that name no dims.
+     */
+    public Settings maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("max in flight must be >= 1, was " + maxInFlight);
+      }
+      this.maxInFlight = maxInFlight;
       return this;
     }
 
@@ -136,6 +164,7 @@ public final class BeirEvaluation {
   public record Result(
       String dataset,
       String model,
+      Integer requestedDims,
       int documents,
       int queries,
       RetrievalMetrics.Summary metrics,
@@ -165,7 +194,7 @@ public final class BeirEvaluation {
    * @throws Exception when the cluster cannot start (e.g. a model profile whose files are missing,
    *     with the message saying which), indexing stalls, or queries are not answered in time
    */
-  public static Result run(BeirDataset data, Settings settings, Progress progress)
+  public static List<Result> run(BeirDataset data, Settings settings, Progress progress)
       throws Exception {
     Configuration jobOptions = settings.jobOptions();
     // A missing model jar or a bad profile file fails here, before Kafka and Flink start.
@@ -183,8 +212,11 @@ public final class BeirEvaluation {
     }
   }
 
-  /** Runs the evaluation against an already running local cluster whose index is empty. */
-  public static Result evaluate(
+  /**
+   * Runs the evaluation against an already running local cluster whose index is empty: one result
+   * per entry of the dims sweep, all on the same index.
+   */
+  public static List<Result> evaluate(
       LocalRunner runner, BeirDataset data, Settings settings, Progress progress) throws Exception {
     Configuration opts = runner.options();
     String model = opts.get(MStreamOptions.MODEL);
@@ -224,83 +256,115 @@ public final class BeirEvaluation {
       progress.finish();
       double indexSeconds = (System.nanoTime() - start) / 1e9;
 
-      long queryStart = System.nanoTime();
-      Map<String, QueryResult> results = runQueries(client, data, settings, progress);
-      double querySeconds = (System.nanoTime() - queryStart) / 1e9;
-
-      Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
-      Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
-      String firstError = null;
-      int minDims = Integer.MAX_VALUE;
-      int maxDims = 0;
-      for (QueryResult r : results.values()) {
-        statuses.merge(r.getStatus(), 1, Integer::sum);
-        if (r.getStatus() == ResultStatus.ERROR && firstError == null) {
-          firstError = r.getError();
-        }
-        if (r.getStatus() != ResultStatus.ERROR) {
-          minDims = Math.min(minDims, r.getDimsUsed());
-          maxDims = Math.max(maxDims, r.getDimsUsed());
-        }
-        List<RetrievalMetrics.Scored> hits = new ArrayList<>(r.getHits().size());
-        for (Hit h : r.getHits()) {
-          hits.add(new RetrievalMetrics.Scored(h.getDocId(), h.getScore()));
-        }
-        runs.put(r.getQueryId(), hits);
+      List<Result> sweep = new ArrayList<>();
+      for (Integer dims : settings.dims) {
+        long queryStart = System.nanoTime();
+        Map<String, QueryResult> results = runQueries(client, data, settings, dims, progress);
+        double querySeconds = (System.nanoTime() - queryStart) / 1e9;
+        sweep.add(
+            score(
+                data,
+                model,
+                dims,
+                results,
+                settings.ignoreIdenticalIds,
+                publishSeconds,
+                indexSeconds,
+                querySeconds));
       }
-      RetrievalMetrics.Summary metrics =
-          RetrievalMetrics.evaluate(data.qrels(), runs, CUTOFFS, settings.ignoreIdenticalIds);
-      return new Result(
-          data.name(),
-          model,
-          corpus.size(),
-          data.queries().size(),
-          metrics,
-          statuses,
-          minDims == Integer.MAX_VALUE ? 0 : minDims,
-          maxDims,
-          firstError,
-          publishSeconds,
-          indexSeconds,
-          querySeconds);
+      return sweep;
     }
   }
 
+  private static Result score(
+      BeirDataset data,
+      String model,
+      Integer dims,
+      Map<String, QueryResult> results,
+      boolean ignoreIdenticalIds,
+      double publishSeconds,
+      double indexSeconds,
+      double querySeconds) {
+    Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
+    Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
+    String firstError = null;
+    int minDims = Integer.MAX_VALUE;
+    int maxDims = 0;
+    for (QueryResult r : results.values()) {
+      statuses.merge(r.getStatus(), 1, Integer::sum);
+      if (r.getStatus() == ResultStatus.ERROR && firstError == null) {
+        firstError = r.getError();
+      }
+      if (r.getStatus() != ResultStatus.ERROR) {
+        minDims = Math.min(minDims, r.getDimsUsed());
+        maxDims = Math.max(maxDims, r.getDimsUsed());
+      }
+      List<RetrievalMetrics.Scored> hits = new ArrayList<>(r.getHits().size());
+      for (Hit h : r.getHits()) {
+        hits.add(new RetrievalMetrics.Scored(h.getDocId(), h.getScore()));
+      }
+      runs.put(r.getQueryId(), hits);
+    }
+    RetrievalMetrics.Summary metrics =
+        RetrievalMetrics.evaluate(data.qrels(), runs, CUTOFFS, ignoreIdenticalIds);
+    return new Result(
+        data.name(),
+        model,
+        dims,
+        data.corpus().size(),
+        data.queries().size(),
+        metrics,
+        statuses,
+        minDims == Integer.MAX_VALUE ? 0 : minDims,
+        maxDims,
+        firstError,
+        publishSeconds,
+        indexSeconds,
+        querySeconds);
+  }
+
   private static Map<String, QueryResult> runQueries(
-      QueryClient client, BeirDataset data, Settings settings, Progress progress)
+      QueryClient client, BeirDataset data, Settings settings, Integer dims, Progress progress)
       throws TimeoutException {
     Map<String, String> idsByQueryId = new HashMap<>();
-    progress.start("query", data.queries().size(), "queries");
+    progress.start(
+        "query" + (dims == null ? "" : " dims " + dims), data.queries().size(), "queries");
     // Unique query ids per run, so a result of an earlier run on the same topic cannot count.
-    String run = Long.toString(System.currentTimeMillis(), 36);
-    for (Map.Entry<String, String> q : data.queries().entrySet()) {
-      String queryId = "eval-" + run + "-" + q.getKey();
-      idsByQueryId.put(queryId, q.getKey());
-      client.send(
-          Query.newBuilder()
-              .setQueryId(queryId)
-              .setNamespace(NAMESPACE)
-              .setText(q.getValue())
-              .setK(settings.k)
-              .setDims(settings.dims)
-              .setCandidates(settings.candidates)
-              .setEventTime(Instant.now())
-              .build());
-    }
-    client.flush();
+    String run = Long.toString(System.nanoTime(), 36);
+    Iterator<Map.Entry<String, String>> pending = data.queries().entrySet().iterator();
     Map<String, QueryResult> results = new HashMap<>();
     long end = System.nanoTime() + settings.queryTimeout.toNanos();
-    while (results.size() < idsByQueryId.size()) {
+    while (results.size() < data.queries().size()) {
+      boolean sent = false;
+      while (pending.hasNext() && idsByQueryId.size() - results.size() < settings.maxInFlight) {
+        Map.Entry<String, String> q = pending.next();
+        String queryId = "eval-" + run + "-" + q.getKey();
+        idsByQueryId.put(queryId, q.getKey());
+        client.send(
+            Query.newBuilder()
+                .setQueryId(queryId)
+                .setNamespace(NAMESPACE)
+                .setText(q.getValue())
+                .setK(settings.k)
+                .setDims(dims)
+                .setCandidates(settings.candidates)
+                .setEventTime(Instant.now())
+                .build());
+        sent = true;
+      }
+      if (sent) {
+        client.flush();
+      }
       if (System.nanoTime() > end) {
         throw new TimeoutException(
             results.size()
                 + " of "
-                + idsByQueryId.size()
+                + data.queries().size()
                 + " queries answered within "
                 + settings.queryTimeout.toSeconds()
                 + " s");
       }
-      for (QueryResult r : client.poll(Duration.ofMillis(100))) {
+      for (QueryResult r : client.poll(Duration.ofMillis(20))) {
         String original = idsByQueryId.get(r.getQueryId());
         if (original != null && !results.containsKey(original)) {
           r.setQueryId(original);

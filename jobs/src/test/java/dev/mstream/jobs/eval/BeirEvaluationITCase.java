@@ -47,11 +47,13 @@ class BeirEvaluationITCase {
 
     BeirEvaluation.Result r =
         BeirEvaluation.run(
-            slice,
-            // dims = the full dimension: an exact search, so this guards the embeddings and the
-            // pipeline, not the tuning of the index's prefix funnel (dims_used is checked below).
-            new BeirEvaluation.Settings().parallelism(2).k(100).dims(384),
-            Progress.log());
+                slice,
+                // dims = the full dimension: an exact search, so this guards the embeddings and the
+                // pipeline, not the tuning of the index's prefix funnel (dims_used is checked
+                // below).
+                new BeirEvaluation.Settings().parallelism(2).k(100).dims(384),
+                Progress.log())
+            .get(0);
 
     System.out.printf(
         "SciFact slice (%d docs, %d queries): ndcg@10=%.5f recall@100=%.4f mrr@10=%.4f;"
