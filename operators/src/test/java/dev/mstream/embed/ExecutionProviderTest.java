@@ -3,22 +3,51 @@ package dev.mstream.embed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Device selection on a machine without CUDA, the case every developer and CI machine is. */
+/**
+ * Device selection on a machine without a usable CUDA, the case every developer and CI machine is:
+ * with the default CPU-only onnxruntime, and with onnxruntime_gpu ({@code -Pgpu}) on a machine
+ * without an NVIDIA GPU or its libraries, where the provider is compiled in but cannot load.
+ */
 class ExecutionProviderTest {
 
+  /**
+   * Set by the surefire execution that runs this class against onnxruntime_gpu, so that run cannot
+   * quietly test the CPU build again.
+   */
+  @Test
+  void gpuBuildHasTheCudaProviderCompiledIn() {
+    assumeTrue(Boolean.getBoolean("mstream.expect.cuda.provider"), "CPU build of ONNX Runtime");
+    assertThat(OrtEnvironment.getAvailableProviders()).contains(OrtProvider.CUDA);
+  }
+
   @BeforeEach
-  void requireCpuOnlyOnnxRuntime() {
-    // with onnxruntime_gpu on a GPU machine "cuda" would rightly succeed
+  void requireNoUsableCuda() {
+    // on a GPU machine with onnxruntime_gpu, "cuda" would rightly succeed
     assumeFalse(
-        OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA),
-        "this ONNX Runtime build has the CUDA provider; these tests cover CPU-only machines");
+        cudaLoads(),
+        "the CUDA execution provider loads here; these tests cover machines without it");
+  }
+
+  private static boolean cudaLoads() {
+    if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+      return false;
+    }
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.addCUDA(0);
+      return true;
+    } catch (OrtException | RuntimeException | LinkageError e) {
+      return false;
+    }
   }
 
   @Test
