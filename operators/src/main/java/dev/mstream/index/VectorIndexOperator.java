@@ -83,7 +83,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   private transient Projection restoredProjection;
   private transient SubtaskIndex index;
   private transient FunnelSearch funnel;
-  private transient IndexMetrics metrics;
+  private transient IndexMetrics indexMetrics;
 
   public VectorIndexOperator(IndexSettings settings) {
     if (settings == null) {
@@ -138,10 +138,10 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     index =
         new SubtaskIndex(
             settings, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), state);
-    metrics = new IndexMetrics(getMetricGroup(), index);
+    indexMetrics = new IndexMetrics(getMetricGroup(), index);
     funnel =
         new FunnelSearch(
-            settings, state, new AdaptiveDims(settings, System::currentTimeMillis), metrics);
+            settings, state, new AdaptiveDims(settings, System::currentTimeMillis), indexMetrics);
 
     index.rebuild(restoredProjection);
   }
@@ -158,7 +158,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
       if (state.document() != null) {
         state.clear();
         index.remove(id);
-        metrics.documentDeleted();
+        indexMetrics.documentDeleted();
       }
       return;
     }
@@ -183,7 +183,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     state.putDocument(doc);
     FailureInjector.check(FailureInjector.INDEX_AFTER_DOCUMENT_WRITE); // test-only, see there
     index.add(id, doc);
-    metrics.documentIndexed(change.eventTime);
+    indexMetrics.documentIndexed(change.eventTime);
   }
 
   // ------------------------------------------------------------------------
@@ -210,7 +210,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     partial.searchMillis = (System.nanoTime() - start) / 1e6;
     output.collect(record.replace(partial));
 
-    metrics.queryAnswered(partial, (System.nanoTime() - start) / 1000);
+    indexMetrics.queryAnswered(partial, (System.nanoTime() - start) / 1000);
   }
 
   // ------------------------------------------------------------------------
