@@ -143,58 +143,45 @@ public final class ModelProfiles {
   }
 
   /**
-   * all-MiniLM-L6-v2 as packaged in the langchain4j model jars (files at the jar root). maxTokens
-   * 256 is what sentence-transformers uses for this model, although the bundled tokenizer.json says
-   * 128; the model was not trained with Matryoshka loss, so its prefixes need a rotation.
+   * all-MiniLM-L6-v2 as packaged in the langchain4j model jars: mean pooling, no prefixes.
+   * maxTokens 256 is what sentence-transformers uses for this model, although the bundled
+   * tokenizer.json says 128.
    */
   private static ModelProfile miniLm(String name) {
-    return ModelProfile.builder(name)
-        .onnxModel(name + ".onnx")
-        .tokenizer(name + "-tokenizer.json")
-        .pooling(Pooling.MEAN)
-        .maxTokens(256)
-        .queryPrefix("")
-        .documentPrefix("")
-        .dimension(384)
-        .normalize(true)
-        .matryoshka(false)
-        .batchDependent(name.endsWith("-q"))
-        .matryoshkaDims(List.of(16, 32, 64, 128, 256, 384))
-        .build();
+    return small384(name, Pooling.MEAN, 256, "", "");
   }
 
   /**
    * BAAI bge-small-en-v1.5 (ONNX export by Xenova, as packaged by langchain4j 0.36.2): the [CLS]
-   * vector, normalised; queries get the retrieval instruction, passages nothing; 512 tokens.
+   * vector; queries get the retrieval instruction, passages nothing; 512 tokens.
    */
   private static ModelProfile bge(String name) {
-    return ModelProfile.builder(name)
-        .onnxModel(name + ".onnx")
-        .tokenizer(name + "-tokenizer.json")
-        .pooling(Pooling.CLS)
-        .maxTokens(512)
-        .queryPrefix(BGE_QUERY_INSTRUCTION)
-        .documentPrefix("")
-        .dimension(384)
-        .normalize(true)
-        .matryoshka(false)
-        .batchDependent(name.endsWith("-q"))
-        .matryoshkaDims(List.of(16, 32, 64, 128, 256, 384))
-        .build();
+    return small384(name, Pooling.CLS, 512, BGE_QUERY_INSTRUCTION, "");
   }
 
   /**
    * intfloat e5-small-v2 (ONNX export by Xenova, as packaged by langchain4j 0.36.2): mean pooling,
-   * normalised, "query: " and "passage: " prefixes as its model card requires; 512 tokens.
+   * "query: " and "passage: " prefixes as its model card requires; 512 tokens.
    */
   private static ModelProfile e5(String name) {
+    return small384(name, Pooling.MEAN, 512, "query: ", "passage: ");
+  }
+
+  /**
+   * What every built-in profile shares: the ONNX model and tokenizer at the root of its jar, named
+   * after the profile; 384 normalised dimensions from a model not trained with Matryoshka loss (its
+   * prefixes need a rotation, see {@code mstream.index.rotate}). The {@code -q} variants are the
+   * int8 exports, whose dynamic activation scales make a vector depend on its batch.
+   */
+  private static ModelProfile small384(
+      String name, Pooling pooling, int maxTokens, String queryPrefix, String documentPrefix) {
     return ModelProfile.builder(name)
         .onnxModel(name + ".onnx")
         .tokenizer(name + "-tokenizer.json")
-        .pooling(Pooling.MEAN)
-        .maxTokens(512)
-        .queryPrefix("query: ")
-        .documentPrefix("passage: ")
+        .pooling(pooling)
+        .maxTokens(maxTokens)
+        .queryPrefix(queryPrefix)
+        .documentPrefix(documentPrefix)
         .dimension(384)
         .normalize(true)
         .matryoshka(false)

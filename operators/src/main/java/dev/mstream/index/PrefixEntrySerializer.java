@@ -5,13 +5,12 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
 /** Binary form of {@link PrefixEntry}; the first byte is a format version, checked on read. */
-public final class PrefixEntrySerializer extends TypeSerializerSingleton<PrefixEntry> {
+public final class PrefixEntrySerializer extends VersionedRecordSerializer<PrefixEntry> {
 
   public static final PrefixEntrySerializer INSTANCE = new PrefixEntrySerializer();
 
@@ -20,32 +19,12 @@ public final class PrefixEntrySerializer extends TypeSerializerSingleton<PrefixE
   private static final long serialVersionUID = 1L;
 
   @Override
-  public boolean isImmutableType() {
-    return false;
-  }
-
-  @Override
-  public PrefixEntry createInstance() {
-    return null;
-  }
-
-  @Override
   public PrefixEntry copy(PrefixEntry from) {
     return new PrefixEntry(
         from.namespace(),
         new HashMap<>(from.attributes()),
         from.projectionVersion(),
         from.codes().clone());
-  }
-
-  @Override
-  public PrefixEntry copy(PrefixEntry from, PrefixEntry reuse) {
-    return copy(from);
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -64,11 +43,7 @@ public final class PrefixEntrySerializer extends TypeSerializerSingleton<PrefixE
 
   @Override
   public PrefixEntry deserialize(DataInputView in) throws IOException {
-    byte format = in.readByte();
-    if (format != FORMAT_V1) {
-      throw new IOException(
-          "unknown PrefixEntry format version " + format + " (this build reads " + FORMAT_V1 + ")");
-    }
+    readFormatVersion(in, "PrefixEntry", FORMAT_V1);
     String namespace = StringValue.readString(in);
     long version = in.readLong();
     int n = in.readInt();
@@ -79,16 +54,6 @@ public final class PrefixEntrySerializer extends TypeSerializerSingleton<PrefixE
     byte[] codes = new byte[in.readInt()];
     in.readFully(codes);
     return new PrefixEntry(namespace, attrs, version, codes);
-  }
-
-  @Override
-  public PrefixEntry deserialize(PrefixEntry reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.mstream.index;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -11,7 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * Binary form of {@link Projection}, for operator state and for projection files written by {@code
  * fit-projection}. First byte: format version.
  */
-public final class ProjectionSerializer extends TypeSerializerSingleton<Projection> {
+public final class ProjectionSerializer extends VersionedRecordSerializer<Projection> {
 
   public static final ProjectionSerializer INSTANCE = new ProjectionSerializer();
 
@@ -19,29 +18,15 @@ public final class ProjectionSerializer extends TypeSerializerSingleton<Projecti
 
   private static final long serialVersionUID = 1L;
 
+  /** A projection never changes once built (its arrays stay inside this package): share it. */
   @Override
   public boolean isImmutableType() {
     return true;
   }
 
   @Override
-  public Projection createInstance() {
-    return null;
-  }
-
-  @Override
   public Projection copy(Projection from) {
     return from;
-  }
-
-  @Override
-  public Projection copy(Projection from, Projection reuse) {
-    return from;
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -60,11 +45,7 @@ public final class ProjectionSerializer extends TypeSerializerSingleton<Projecti
 
   @Override
   public Projection deserialize(DataInputView in) throws IOException {
-    byte format = in.readByte();
-    if (format != FORMAT_V1) {
-      throw new IOException(
-          "unknown Projection format version " + format + " (this build reads " + FORMAT_V1 + ")");
-    }
+    readFormatVersion(in, "Projection", FORMAT_V1);
     int d = in.readInt();
     int p = in.readInt();
     if (d <= 0 || p <= 0 || p > d || (long) d * p > 16L * 1024 * 1024) {
@@ -80,16 +61,6 @@ public final class ProjectionSerializer extends TypeSerializerSingleton<Projecti
       scales[i] = in.readFloat();
     }
     return new Projection(d, p, rows, scales, identity);
-  }
-
-  @Override
-  public Projection deserialize(Projection reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
   }
 
   @Override

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -15,7 +14,7 @@ import org.apache.flink.types.StringValue;
  * so that state written today can still be read after the format changes; a reader rejects versions
  * it does not know instead of misreading them.
  */
-public final class StoredDocumentSerializer extends TypeSerializerSingleton<StoredDocument> {
+public final class StoredDocumentSerializer extends VersionedRecordSerializer<StoredDocument> {
 
   public static final StoredDocumentSerializer INSTANCE = new StoredDocumentSerializer();
 
@@ -23,16 +22,6 @@ public final class StoredDocumentSerializer extends TypeSerializerSingleton<Stor
   static final byte FORMAT_V1 = 1;
 
   private static final long serialVersionUID = 1L;
-
-  @Override
-  public boolean isImmutableType() {
-    return false;
-  }
-
-  @Override
-  public StoredDocument createInstance() {
-    return null;
-  }
 
   @Override
   public StoredDocument copy(StoredDocument from) {
@@ -44,16 +33,6 @@ public final class StoredDocumentSerializer extends TypeSerializerSingleton<Stor
         from.contentHash(),
         from.version(),
         from.eventTime());
-  }
-
-  @Override
-  public StoredDocument copy(StoredDocument from, StoredDocument reuse) {
-    return copy(from);
-  }
-
-  @Override
-  public int getLength() {
-    return -1;
   }
 
   @Override
@@ -78,15 +57,7 @@ public final class StoredDocumentSerializer extends TypeSerializerSingleton<Stor
 
   @Override
   public StoredDocument deserialize(DataInputView in) throws IOException {
-    byte format = in.readByte();
-    if (format != FORMAT_V1) {
-      throw new IOException(
-          "unknown StoredDocument format version "
-              + format
-              + " (this build reads "
-              + FORMAT_V1
-              + ")");
-    }
+    readFormatVersion(in, "StoredDocument", FORMAT_V1);
     String namespace = StringValue.readString(in);
     String modelId = StringValue.readString(in);
     long contentHash = in.readLong();
@@ -102,16 +73,6 @@ public final class StoredDocumentSerializer extends TypeSerializerSingleton<Stor
       v[i] = in.readFloat();
     }
     return new StoredDocument(namespace, attrs, v, modelId, contentHash, version, eventTime);
-  }
-
-  @Override
-  public StoredDocument deserialize(StoredDocument reuse, DataInputView in) throws IOException {
-    return deserialize(in);
-  }
-
-  @Override
-  public void copy(DataInputView in, DataOutputView out) throws IOException {
-    serialize(deserialize(in), out);
   }
 
   @Override

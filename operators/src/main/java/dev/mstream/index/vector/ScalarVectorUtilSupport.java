@@ -1,6 +1,12 @@
 package dev.mstream.index.vector;
 
-/** Plain-Java kernels: four independent accumulators so the JIT can pipeline the loop. */
+/**
+ * Plain-Java kernels: four independent accumulators so the JIT can pipeline the loop.
+ *
+ * <p>{@link #dot} and {@link #dotInt8} are the same loop on purpose: Java has no generics over
+ * primitive arrays, and sharing one body through boxing or a per-element callback would cost these
+ * hot loops more than the duplication costs to read.
+ */
 public final class ScalarVectorUtilSupport implements VectorUtilSupport {
 
   @Override

@@ -1,0 +1,99 @@
+package dev.mstream.index;
+
+import java.util.List;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.KeyContext;
+
+/**
+ * The index's keyed state, per document id: the full {@link StoredDocument} (the source of truth)
+ * and its {@link PrefixEntry} (what the arena is rebuilt from).
+ *
+ * <p>Methods without an id act under the operator's current key. {@link #forEach} reads other ids
+ * by switching the key, and switches back afterwards, even on failure: a caller in the middle of a
+ * record (a query keyed by its id, a document being added) must find its own key current again, or
+ * its next write would land on the last id read, silently.
+ */
+final class DocumentState {
+
+  private final KeyContext keys;
+  private final KeyedStateBackend<String> backend;
+  private final ValueState<StoredDocument> documents;
+  private final ValueStateDescriptor<PrefixEntry> prefixesDescriptor;
+  private final ValueState<PrefixEntry> prefixes;
+
+  DocumentState(
+      KeyContext keys,
+      KeyedStateBackend<String> backend,
+      ValueState<StoredDocument> documents,
+      ValueStateDescriptor<PrefixEntry> prefixesDescriptor,
+      ValueState<PrefixEntry> prefixes) {
+    this.keys = keys;
+    this.backend = backend;
+    this.documents = documents;
+    this.prefixesDescriptor = prefixesDescriptor;
+    this.prefixes = prefixes;
+  }
+
+  StoredDocument document() throws Exception {
+    return documents.value();
+  }
+
+  void putDocument(StoredDocument doc) throws Exception {
+    documents.update(doc);
+  }
+
+  void putPrefix(PrefixEntry entry) throws Exception {
+    prefixes.update(entry);
+  }
+
+  void clear() {
+    documents.clear();
+    prefixes.clear();
+  }
+
+  /** Calls {@code action} with each id's stored document under that id's key; skips absent ids. */
+  void forEach(List<String> ids, DocumentAction action) throws Exception {
+    Object previous = keys.getCurrentKey();
+    try {
+      for (String id : ids) {
+        keys.setCurrentKey(id);
+        StoredDocument doc = documents.value();
+        if (doc != null) {
+          action.apply(id, doc);
+        }
+      }
+    } finally {
+      if (previous != null) {
+        keys.setCurrentKey(previous);
+      }
+    }
+  }
+
+  /** Calls {@code action} with every stored prefix entry of this subtask's key groups. */
+  void forEachPrefix(PrefixAction action) throws Exception {
+    backend.applyToAllKeys(
+        VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE,
+        prefixesDescriptor,
+        (String id, ValueState<PrefixEntry> state) -> {
+          PrefixEntry e = state.value();
+          if (e != null) {
+            action.apply(id, e);
+          }
+        });
+  }
+
+  @FunctionalInterface
+  interface DocumentAction {
+    void apply(String id, StoredDocument doc) throws Exception;
+  }
+
+  @FunctionalInterface
+  interface PrefixAction {
+    void apply(String id, PrefixEntry entry) throws Exception;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.mstream.index;
+
+import java.io.IOException;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+/**
+ * Base of the index's hand-written serializers: stateless singletons for record types that are
+ * never reused (copy and deserialize always build a new object), whose binary form has a variable
+ * length and starts with a format version byte.
+ *
+ * <p>Format evolution is handled by that byte, not by the serializer snapshot: each subclass keeps
+ * its own {@code Snapshot} class, whose name is written into savepoints and so must not move. No
+ * instance fields here either: the singletons are Java-serialized with the job graph.
+ */
+abstract class VersionedRecordSerializer<T> extends TypeSerializerSingleton<T> {
+
+  private static final long serialVersionUID = 1L;
+
+  @Override
+  public boolean isImmutableType() {
+    return false;
+  }
+
+  @Override
+  public T createInstance() {
+    return null;
+  }
+
+  @Override
+  public T copy(T from, T reuse) {
+    return copy(from);
+  }
+
+  @Override
+  public int getLength() {
+    return -1;
+  }
+
+  @Override
+  public T deserialize(T reuse, DataInputView in) throws IOException {
+    return deserialize(in);
+  }
+
+  @Override
+  public void copy(DataInputView in, DataOutputView out) throws IOException {
+    serialize(deserialize(in), out);
+  }
+
+  /**
+   * Reads the format version byte and rejects any other than {@code expected}: a version this build
+   * does not know would otherwise be misread as data.
+   */
+  static void readFormatVersion(DataInputView in, String type, byte expected) throws IOException {
+    byte format = in.readByte();
+    if (format != expected) {
+      throw new IOException(
+          "unknown " + type + " format version " + format + " (this build reads " + expected + ")");
+    }
+  }
+}
