@@ -180,22 +180,32 @@ public final class MStreamOptions {
               "After the first index subtask answers, how long to wait for the others before"
                   + " answering with status PARTIAL.");
 
+  /** Used when neither mstream.query.default-dims nor the model profile's queryDims is set. */
+  public static final int FALLBACK_DEFAULT_DIMS = 64;
+
+  /**
+   * Used when neither mstream.query.default-candidates nor the profile's queryCandidates is set.
+   */
+  public static final int FALLBACK_DEFAULT_CANDIDATES = 100;
+
   public static final ConfigOption<Integer> DEFAULT_DIMS =
       key("mstream.query.default-dims")
           .intType()
-          .defaultValue(64)
+          .noDefaultValue()
           .withDescription(
-              "Prefix dimensions the shortlist is scored on when a query names no dims. A query's"
-                  + " dims may be any of the model's Matryoshka dims up to mstream.index.prefix-dims,"
-                  + " or the full dimension for an exact search.");
+              "Prefix dimensions the shortlist is scored on when a query names no dims. Default:"
+                  + " the model profile's queryDims, else 64. A query's dims may be any of the"
+                  + " model's Matryoshka dims up to mstream.index.prefix-dims, or the full"
+                  + " dimension for an exact search.");
 
   public static final ConfigOption<Integer> DEFAULT_CANDIDATES =
       key("mstream.query.default-candidates")
           .intType()
-          .defaultValue(100)
+          .noDefaultValue()
           .withDescription(
               "Shortlist size per index subtask when a query names none; the shortlist is"
-                  + " reranked on full vectors read from RocksDB (one point lookup each).");
+                  + " reranked on full vectors read from RocksDB (one point lookup each)."
+                  + " Default: the model profile's queryCandidates, else 100.");
 
   public static final ConfigOption<Integer> ADAPTIVE_MIN_DIMS =
       key("mstream.query.adaptive.min-dims")

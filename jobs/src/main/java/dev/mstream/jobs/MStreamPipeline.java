@@ -208,15 +208,27 @@ public final class MStreamPipeline {
     return new IndexSettings(
         profile.name(),
         profile.dimension(),
-        Math.min(conf.get(MStreamOptions.PREFIX_DIMS), profile.dimension()),
+        prefixDims(conf, profile),
         conf.get(MStreamOptions.PREFIX_ENCODING),
         conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()),
         conf.get(MStreamOptions.FIT_SAMPLE),
-        conf.get(MStreamOptions.DEFAULT_DIMS),
-        conf.get(MStreamOptions.DEFAULT_CANDIDATES),
+        conf.getOptional(MStreamOptions.DEFAULT_DIMS)
+            .orElse(
+                profile.queryDims() > 0
+                    ? Math.min(profile.queryDims(), prefixDims(conf, profile))
+                    : MStreamOptions.FALLBACK_DEFAULT_DIMS),
+        conf.getOptional(MStreamOptions.DEFAULT_CANDIDATES)
+            .orElse(
+                profile.queryCandidates() > 0
+                    ? profile.queryCandidates()
+                    : MStreamOptions.FALLBACK_DEFAULT_CANDIDATES),
         conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS),
         conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis(),
         conf.get(MStreamOptions.RERANK));
+  }
+
+  private static int prefixDims(Configuration conf, ModelProfile profile) {
+    return Math.min(conf.get(MStreamOptions.PREFIX_DIMS), profile.dimension());
   }
 
   /** The model's prefix dims the arena can score, and the full dimension (exact search). */

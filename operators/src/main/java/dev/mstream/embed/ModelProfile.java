@@ -27,6 +27,8 @@ public final class ModelProfile implements Serializable {
   private final boolean matryoshka;
   private final boolean batchDependent;
   private final List<Integer> matryoshkaDims;
+  private final int queryDims;
+  private final int queryCandidates;
 
   private ModelProfile(Builder b) {
     this.name = b.name;
@@ -42,6 +44,8 @@ public final class ModelProfile implements Serializable {
     this.batchDependent = b.batchDependent;
     this.matryoshkaDims =
         b.matryoshkaDims == null ? List.of(b.dimension) : List.copyOf(b.matryoshkaDims);
+    this.queryDims = b.queryDims;
+    this.queryCandidates = b.queryCandidates;
   }
 
   public static Builder builder(String name) {
@@ -62,7 +66,9 @@ public final class ModelProfile implements Serializable {
         .normalize(normalize)
         .matryoshka(matryoshka)
         .batchDependent(batchDependent)
-        .matryoshkaDims(matryoshkaDims);
+        .matryoshkaDims(matryoshkaDims)
+        .queryDims(queryDims)
+        .queryCandidates(queryCandidates);
   }
 
   /** Identifies the model; vectors of different models must never be compared. */
@@ -135,6 +141,19 @@ public final class ModelProfile implements Serializable {
     return matryoshkaDims;
   }
 
+  /**
+   * Prefix dimensions a query that names none is shortlisted on, as suits this model (e.g. its
+   * smallest good Matryoshka prefix); 0 = no advice, the index's configured default applies.
+   */
+  public int queryDims() {
+    return queryDims;
+  }
+
+  /** Shortlist size per index subtask for queries that name none; 0 = no advice. */
+  public int queryCandidates() {
+    return queryCandidates;
+  }
+
   /** Serialized bytes bypass the builder; run them through it so its checks still hold. */
   private Object readResolve() {
     return toBuilder().build();
@@ -160,7 +179,9 @@ public final class ModelProfile implements Serializable {
         && pooling == p.pooling
         && queryPrefix.equals(p.queryPrefix)
         && documentPrefix.equals(p.documentPrefix)
-        && matryoshkaDims.equals(p.matryoshkaDims);
+        && matryoshkaDims.equals(p.matryoshkaDims)
+        && queryDims == p.queryDims
+        && queryCandidates == p.queryCandidates;
   }
 
   @Override
@@ -177,7 +198,9 @@ public final class ModelProfile implements Serializable {
         normalize,
         matryoshka,
         batchDependent,
-        matryoshkaDims);
+        matryoshkaDims,
+        queryDims,
+        queryCandidates);
   }
 
   @Override
@@ -206,6 +229,10 @@ public final class ModelProfile implements Serializable {
         + batchDependent
         + ", matryoshkaDims="
         + matryoshkaDims
+        + ", queryDims="
+        + queryDims
+        + ", queryCandidates="
+        + queryCandidates
         + '}';
   }
 
@@ -223,6 +250,8 @@ public final class ModelProfile implements Serializable {
     private boolean matryoshka;
     private boolean batchDependent;
     private List<Integer> matryoshkaDims;
+    private int queryDims;
+    private int queryCandidates;
 
     private Builder() {}
 
@@ -287,6 +316,18 @@ public final class ModelProfile implements Serializable {
       return this;
     }
 
+    /** 0 (the default) leaves it to mstream.query.default-dims. */
+    public Builder queryDims(int dims) {
+      this.queryDims = dims;
+      return this;
+    }
+
+    /** 0 (the default) leaves it to mstream.query.default-candidates. */
+    public Builder queryCandidates(int candidates) {
+      this.queryCandidates = candidates;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the profile and the setting that is missing or wrong
      */
@@ -315,6 +356,12 @@ public final class ModelProfile implements Serializable {
           previous = d;
         }
       }
+      require(
+          queryDims >= 0 && queryDims <= dimension,
+          "'queryDims' must be in 1.." + dimension + ", or 0 for none (was " + queryDims + ")");
+      require(
+          queryCandidates >= 0,
+          "'queryCandidates' must be > 0, or 0 for none (was " + queryCandidates + ")");
       return new ModelProfile(this);
     }
 

@@ -32,6 +32,8 @@ import java.util.Map;
  * matryoshka: true                     # optional, default false: trained with Matryoshka loss?
  * matryoshkaDims: [64, 128, 256, 512, 768]  # optional, default [dimension]
  * batchDependent: false                # optional, default false; true for dynamic int8 models
+ * queryDims: 128                       # optional: shortlist dims for queries that name none
+ * queryCandidates: 200                 # optional: shortlist size per subtask, ditto
  * }</pre>
  *
  * Every problem — a missing or unknown setting, a wrong type, a file that is not there — fails the
@@ -54,6 +56,8 @@ public final class ModelProfileFile {
     SETTINGS.put("matryoshka", "true or false");
     SETTINGS.put("matryoshkaDims", "list of ascending integers in 1..dimension");
     SETTINGS.put("batchDependent", "true or false");
+    SETTINGS.put("queryDims", "integer in 1..dimension, default prefix dims of a query");
+    SETTINGS.put("queryCandidates", "integer > 0, default shortlist size per index subtask");
   }
 
   private static final List<String> REQUIRED =
@@ -136,6 +140,12 @@ public final class ModelProfileFile {
     }
     if (root.has("matryoshkaDims")) {
       b.matryoshkaDims(integers(root, "matryoshkaDims"));
+    }
+    if (root.has("queryDims")) {
+      b.queryDims(integer(root, "queryDims"));
+    }
+    if (root.has("queryCandidates")) {
+      b.queryCandidates(integer(root, "queryCandidates"));
     }
     try {
       return b.build();

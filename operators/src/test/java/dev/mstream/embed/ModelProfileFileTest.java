@@ -45,6 +45,8 @@ class ModelProfileFileTest {
           "documentPrefix: 'search_document: '",
           "matryoshka: true",
           "matryoshkaDims: [64, 128, 256, 512, 768]",
+          "queryDims: 128",
+          "queryCandidates: 200",
           "");
 
   @Test
@@ -62,6 +64,8 @@ class ModelProfileFileTest {
     assertThat(p.matryoshkaDims()).containsExactly(64, 128, 256, 512, 768);
     assertThat(p.normalize()).isTrue();
     assertThat(p.batchDependent()).isFalse();
+    assertThat(p.queryDims()).isEqualTo(128);
+    assertThat(p.queryCandidates()).isEqualTo(200);
   }
 
   @Test
@@ -77,6 +81,8 @@ class ModelProfileFileTest {
     assertThat(p.queryPrefix()).isEmpty();
     assertThat(p.documentPrefix()).isEmpty();
     assertThat(p.matryoshkaDims()).containsExactly(384);
+    assertThat(p.queryDims()).isZero();
+    assertThat(p.queryCandidates()).isZero();
   }
 
   @Test
@@ -125,6 +131,18 @@ class ModelProfileFileTest {
                 ModelProfileFile.load(
                     write("e.yaml", COMPLETE_YAML.replace("maxTokens: 512", "maxTokens: 0"))))
         .hasMessageContaining("'maxTokens' must be > 0");
+    assertThatThrownBy(
+            () ->
+                ModelProfileFile.load(
+                    write("f.yaml", COMPLETE_YAML.replace("queryDims: 128", "queryDims: 1024"))))
+        .hasMessageContaining("'queryDims' must be in 1..768");
+    assertThatThrownBy(
+            () ->
+                ModelProfileFile.load(
+                    write(
+                        "g.yaml",
+                        COMPLETE_YAML.replace("queryCandidates: 200", "queryCandidates: -5"))))
+        .hasMessageContaining("'queryCandidates' must be > 0");
   }
 
   @Test
