@@ -5,6 +5,7 @@ import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.codec.CodecException;
 import dev.mstream.schemas.codec.Codecs;
 import dev.mstream.schemas.codec.Encoding;
@@ -74,12 +75,7 @@ final class Rig {
     // CI machine); the default 10 s deadline would then turn some answers PARTIAL, which is the
     // documented outcome but not what these tests check.
     c.set(MStreamOptions.QUERY_DEADLINE, Duration.ofSeconds(60));
-    kafka.createTopics(
-        partitions,
-        c.get(MStreamOptions.DOCUMENTS_TOPIC),
-        c.get(MStreamOptions.QUERIES_TOPIC),
-        c.get(MStreamOptions.RESULTS_TOPIC),
-        c.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+    LocalRunner.createTopics(kafka, partitions, c);
     return c;
   }
 
