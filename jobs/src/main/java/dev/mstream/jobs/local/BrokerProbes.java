@@ -8,17 +8,13 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.DescribeTopicsOptions;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartitionInfo;
 
 /**
  * Admin-client polls that wait until the broker can serve what was just asked of it: a started node
@@ -77,40 +73,5 @@ final class BrokerProbes {
             + timeout
             + (last == null ? "" : "; last error: " + last),
         last);
-  }
-
-  /** Waits until every partition of {@code topics} has a leader; returns their descriptions. */
-  static Map<String, TopicDescription> awaitLeaders(Admin admin, Set<String> topics, long deadline)
-      throws InterruptedException, TimeoutException {
-    Throwable last = null;
-    while (remainingMillis(deadline) > 0) {
-      long remaining = remainingMillis(deadline);
-      try {
-        Map<String, TopicDescription> described =
-            admin
-                .describeTopics(
-                    topics, new DescribeTopicsOptions().timeoutMs(clampToInt(remaining)))
-                .allTopicNames()
-                .get(remaining, TimeUnit.MILLISECONDS);
-        boolean allLed =
-            described.values().stream()
-                .flatMap(d -> d.partitions().stream())
-                .map(TopicPartitionInfo::leader)
-                .allMatch(leader -> leader != null && !leader.isEmpty());
-        if (allLed) {
-          return described;
-        }
-      } catch (ExecutionException e) {
-        // Right after creation the broker's metadata image may not have the topic yet.
-        last = e.getCause();
-      }
-      pause(50, deadline);
-    }
-    TimeoutException timeout =
-        new TimeoutException("Partitions of " + topics + " got no leader in time");
-    if (last != null) {
-      timeout.initCause(last);
-    }
-    throw timeout;
   }
 }

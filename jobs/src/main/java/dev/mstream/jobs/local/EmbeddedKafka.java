@@ -1,7 +1,6 @@
 package dev.mstream.jobs.local;
 
 import static dev.mstream.jobs.local.BrokerConfig.NODE_ID;
-import static dev.mstream.jobs.local.BrokerProbes.awaitLeaders;
 import static dev.mstream.jobs.local.BrokerProbes.awaitReady;
 import static dev.mstream.jobs.local.BrokerProbes.newAdmin;
 import static dev.mstream.jobs.local.Deadlines.millisSince;
@@ -16,27 +15,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.CreateTopicsResult;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -216,41 +206,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     ensureOpen();
     long deadline = System.nanoTime() + timeout.toNanos();
     try (Admin admin = newAdmin(bootstrapServers(), timeout)) {
-      List<NewTopic> newTopics = new ArrayList<>();
-      for (String name : topics) {
-        newTopics.add(
-            new NewTopic(Objects.requireNonNull(name, "topic name"), partitions, (short) 1));
-      }
-      CreateTopicsResult result = admin.createTopics(newTopics);
-      Set<String> preExisting = new LinkedHashSet<>();
-      for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
-        try {
-          e.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException ex) {
-          if (!(ex.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "Could not create topic '"
-                    + e.getKey()
-                    + "' on "
-                    + bootstrapServers()
-                    + ": "
-                    + ex.getCause(),
-                ex.getCause());
-          }
-          preExisting.add(e.getKey());
-        }
-      }
-      Map<String, TopicDescription> described = awaitLeaders(admin, topics, deadline);
-      for (String name : preExisting) {
-        int actual = described.get(name).partitions().size();
-        if (actual != partitions) {
-          LOG.warn(
-              "Topic '{}' already exists with {} partitions; {} were requested and it is left unchanged",
-              name,
-              actual,
-              partitions);
-        }
-      }
+      TopicCreator.create(admin, bootstrapServers(), partitions, topics, deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while creating topics " + topics, e);
