@@ -197,14 +197,7 @@ class BadInputFuzzITCase {
     // Dead letters: each broken record once, with its provenance and reason.
     Map<String, DeadLetter> dead = new HashMap<>();
     for (DeadLetter d :
-        Rig.decodeAll(
-            Rig.readAll(
-                KAFKA.bootstrapServers(),
-                options.get(MStreamOptions.DEAD_LETTERS_TOPIC),
-                false,
-                Duration.ofMinutes(1)),
-            DeadLetter.class,
-            encoding)) {
+        Rig.readOutput(options, MStreamOptions.DEAD_LETTERS_TOPIC, DeadLetter.class)) {
       String where = d.getSourceTopic() + "/" + d.getSourcePartition() + "@" + d.getSourceOffset();
       assertThat(dead.put(where, d)).as("dead-lettered twice: %s", where).isNull();
     }
@@ -236,15 +229,7 @@ class BadInputFuzzITCase {
     // Results: one per valid query, one ERROR per bad query with an id, nothing else but for
     // mutated queries (which may have become valid, possibly under another id).
     Map<String, List<QueryResult>> results = new HashMap<>();
-    for (QueryResult r :
-        Rig.decodeAll(
-            Rig.readAll(
-                KAFKA.bootstrapServers(),
-                options.get(MStreamOptions.RESULTS_TOPIC),
-                false,
-                Duration.ofMinutes(1)),
-            QueryResult.class,
-            encoding)) {
+    for (QueryResult r : Rig.readOutput(options, MStreamOptions.RESULTS_TOPIC, QueryResult.class)) {
       results.computeIfAbsent(r.getQueryId(), k -> new ArrayList<>()).add(r);
     }
     int checked = 0;

@@ -248,14 +248,12 @@ class FailureRecoveryITCase {
         options.get(MStreamOptions.RESULTS_DELIVERY)
             == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
     List<QueryResult> results =
-        Rig.decodeAll(
-            Rig.readAll(
-                bootstrap,
-                options.get(MStreamOptions.RESULTS_TOPIC),
-                committed,
-                Duration.ofMinutes(2)),
+        Rig.readOutput(
+            options,
+            MStreamOptions.RESULTS_TOPIC,
             QueryResult.class,
-            options.get(MStreamOptions.ENCODING));
+            committed,
+            Duration.ofMinutes(2));
     LOG.info(
         "{} failures, {} checkpoint restores, {} documents in the index, {} results",
         plan.size(),

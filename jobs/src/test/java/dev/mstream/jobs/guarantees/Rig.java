@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -327,6 +328,32 @@ final class Rig {
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }
     }
+  }
+
+  /** {@link #readOutput} of what the topic holds, committed or not, within a minute. */
+  static <T extends SpecificRecord> List<T> readOutput(
+      Configuration options, ConfigOption<String> topic, Class<T> type) {
+    return readOutput(options, topic, type, false, Duration.ofMinutes(1));
+  }
+
+  /**
+   * Every record of one of the job's topics, decoded: {@link #readAll} on the job's broker, then
+   * {@link #decodeAll} with the job's encoding, both taken from {@code options}.
+   */
+  static <T extends SpecificRecord> List<T> readOutput(
+      Configuration options,
+      ConfigOption<String> topic,
+      Class<T> type,
+      boolean readCommitted,
+      Duration timeout) {
+    return decodeAll(
+        readAll(
+            options.get(MStreamOptions.BOOTSTRAP_SERVERS),
+            options.get(topic),
+            readCommitted,
+            timeout),
+        type,
+        options.get(MStreamOptions.ENCODING));
   }
 
   static <T extends SpecificRecord> List<T> decodeAll(

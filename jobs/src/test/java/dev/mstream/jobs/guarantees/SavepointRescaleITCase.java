@@ -167,15 +167,7 @@ class SavepointRescaleITCase {
         Duration.ofMinutes(2),
         options.get(MStreamOptions.QUERIES_TOPIC));
     Map<String, QueryResult> answers = new LinkedHashMap<>();
-    for (QueryResult r :
-        Rig.decodeAll(
-            Rig.readAll(
-                KAFKA.bootstrapServers(),
-                options.get(MStreamOptions.RESULTS_TOPIC),
-                false,
-                Duration.ofMinutes(1)),
-            QueryResult.class,
-            options.get(MStreamOptions.ENCODING))) {
+    for (QueryResult r : Rig.readOutput(options, MStreamOptions.RESULTS_TOPIC, QueryResult.class)) {
       if (r.getQueryId().endsWith("@" + run)) {
         String id = r.getQueryId().substring(0, r.getQueryId().length() - run.length() - 1);
         assertThat(answers.put(id, r)).as("one answer to %s", r.getQueryId()).isNull();
