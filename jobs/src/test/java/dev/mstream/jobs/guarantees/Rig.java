@@ -4,6 +4,7 @@ import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
+import dev.mstream.jobs.client.KafkaClients;
 import dev.mstream.jobs.local.EmbeddedKafka;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.codec.CodecException;
@@ -42,12 +43,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Shared set-up and observation helpers of the guarantee ITCases. */
 final class Rig {
@@ -197,15 +196,11 @@ final class Rig {
   //  Kafka
   // ------------------------------------------------------------------------
 
+  /**
+   * The publishing clients' producer (acks=all, idempotent), so input arrives as a user's would.
+   */
   static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return new KafkaProducer<>(p);
+    return KafkaClients.producer(bootstrap, new Properties());
   }
 
   /**
