@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
-import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.local.LocalClients;
+import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Hit;
 import dev.mstream.schemas.Operation;
@@ -21,16 +22,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,57 +43,38 @@ class MStreamPipelineITCase {
   private static final int DOCUMENTS = 1_000;
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(PARALLELISM)
-              .build());
+  @Order(1)
+  static final MiniClusterExtension FLINK = MiniClusters.of(1, PARALLELISM);
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafka.builder().partitions(PARALLELISM).start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(PARALLELISM);
 
   @Test
   void indexesDocumentsAndAnswersEveryQueryOnce(@TempDir Path dir) throws Exception {
     Configuration options = new Configuration();
-    options.set(MStreamOptions.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    options.set(MStreamOptions.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers());
     options.set(MStreamOptions.ENCODING, Encoding.AVRO);
     options.set(MStreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
     options.set(MStreamOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
     options.set(MStreamOptions.GROUP_ID, "it-mstream");
     // Fit the projection early so most queries go through the funnel, not the exact warm-up.
     options.set(MStreamOptions.FIT_SAMPLE, 200);
-    kafka.createTopics(
-        PARALLELISM,
-        options.get(MStreamOptions.DOCUMENTS_TOPIC),
-        options.get(MStreamOptions.QUERIES_TOPIC),
-        options.get(MStreamOptions.RESULTS_TOPIC),
-        options.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+    LocalRunner.createTopics(KAFKA.get(), PARALLELISM, options);
 
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(PARALLELISM);
     MStreamJob.configure(env, options);
     MStreamPipeline.build(env, options);
     JobClient job = env.executeAsync("mstream-it");
-    try {
-      Corpus corpus = publishCorpus(options);
+    try (LocalClients clients = LocalClients.open(KAFKA.bootstrapServers(), options)) {
+      Corpus corpus = publishCorpus(clients.documents());
       TestKafka.awaitConsumed(
-          kafka.bootstrapServers(),
+          KAFKA.bootstrapServers(),
           options.get(MStreamOptions.GROUP_ID),
           options.get(MStreamOptions.DOCUMENTS_TOPIC),
           Duration.ofMinutes(3));
-      checkQueries(options, corpus);
+      checkQueries(clients.queries(), corpus);
     } finally {
       job.cancel().get();
     }
@@ -104,50 +83,43 @@ class MStreamPipelineITCase {
   /** What the index must hold after all changes: id → final text, and what was deleted. */
   private record Corpus(Map<String, String> live, Map<String, String> deletedTexts) {}
 
-  private Corpus publishCorpus(Configuration options) {
+  private Corpus publishCorpus(DocumentPublisher publisher) {
     Map<String, String> live = new LinkedHashMap<>();
     Map<String, String> deletedTexts = new HashMap<>();
     Random rnd = new Random(7);
-    try (DocumentPublisher publisher =
-        new DocumentPublisher(
-            kafka.bootstrapServers(),
-            options.get(MStreamOptions.DOCUMENTS_TOPIC),
-            options.get(MStreamOptions.ENCODING),
-            new Properties())) {
-      for (int i = 0; i < DOCUMENTS; i++) {
-        String id = "doc-" + i;
-        String text = Sentences.sentence(i);
-        publisher.publish(document(id, text, Operation.UPSERT));
-        live.put(id, text);
-      }
-      // Updates: 200 documents get new text; the old text must no longer find them first.
-      for (int i = 0; i < 200; i++) {
-        String id = "doc-" + rnd.nextInt(DOCUMENTS);
-        String text = Sentences.sentence(DOCUMENTS + i);
-        publisher.publish(document(id, text, Operation.UPSERT));
-        live.put(id, text);
-      }
-      // Deletes: half as DELETE records, half as Kafka tombstones.
-      List<String> ids = new ArrayList<>(live.keySet());
-      for (int i = 0; i < 150; i++) {
-        String id = ids.get(rnd.nextInt(ids.size()));
-        if (!live.containsKey(id)) {
-          continue;
-        }
-        if (i % 2 == 0) {
-          publisher.publish(document(id, null, Operation.DELETE));
-        } else {
-          publisher.tombstone(id);
-        }
-        deletedTexts.put(id, live.remove(id));
-      }
-      publisher.flush();
+    for (int i = 0; i < DOCUMENTS; i++) {
+      String id = "doc-" + i;
+      String text = Sentences.sentence(i);
+      publisher.publish(document(id, text, Operation.UPSERT));
+      live.put(id, text);
     }
+    // Updates: 200 documents get new text; the old text must no longer find them first.
+    for (int i = 0; i < 200; i++) {
+      String id = "doc-" + rnd.nextInt(DOCUMENTS);
+      String text = Sentences.sentence(DOCUMENTS + i);
+      publisher.publish(document(id, text, Operation.UPSERT));
+      live.put(id, text);
+    }
+    // Deletes: half as DELETE records, half as Kafka tombstones.
+    List<String> ids = new ArrayList<>(live.keySet());
+    for (int i = 0; i < 150; i++) {
+      String id = ids.get(rnd.nextInt(ids.size()));
+      if (!live.containsKey(id)) {
+        continue;
+      }
+      if (i % 2 == 0) {
+        publisher.publish(document(id, null, Operation.DELETE));
+      } else {
+        publisher.tombstone(id);
+      }
+      deletedTexts.put(id, live.remove(id));
+    }
+    publisher.flush();
     assertThat(deletedTexts).hasSizeGreaterThan(100);
     return new Corpus(live, deletedTexts);
   }
 
-  private void checkQueries(Configuration options, Corpus corpus) {
+  private void checkQueries(QueryClient client, Corpus corpus) {
     Map<String, String> expectedFirst = new LinkedHashMap<>();
     List<Query> queries = new ArrayList<>();
     List<String> liveIds = new ArrayList<>(corpus.live().keySet());
@@ -162,49 +134,41 @@ class MStreamPipelineITCase {
       queries.add(query("q-deleted-" + i, corpus.deletedTexts().get(deletedIds.get(i))));
     }
 
-    try (QueryClient client =
-        new QueryClient(
-            kafka.bootstrapServers(),
-            options.get(MStreamOptions.QUERIES_TOPIC),
-            options.get(MStreamOptions.RESULTS_TOPIC),
-            options.get(MStreamOptions.ENCODING),
-            new Properties())) {
-      queries.forEach(client::send);
-      client.flush();
-      List<QueryResult> results = new ArrayList<>();
-      Set<String> answered = new HashSet<>();
-      long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-      while (answered.size() < queries.size() && System.nanoTime() < end) {
-        for (QueryResult r : client.poll(Duration.ofMillis(500))) {
-          results.add(r);
-          answered.add(r.getQueryId());
-        }
+    queries.forEach(client::send);
+    client.flush();
+    List<QueryResult> results = new ArrayList<>();
+    Set<String> answered = new HashSet<>();
+    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (answered.size() < queries.size() && System.nanoTime() < end) {
+      for (QueryResult r : client.poll(Duration.ofMillis(500))) {
+        results.add(r);
+        answered.add(r.getQueryId());
       }
-      // Linger a little: a duplicate answer would arrive right behind the first.
-      results.addAll(client.poll(Duration.ofSeconds(2)));
+    }
+    // Linger a little: a duplicate answer would arrive right behind the first.
+    results.addAll(client.poll(Duration.ofSeconds(2)));
 
-      Map<String, Integer> perQuery = new HashMap<>();
-      results.forEach(r -> perQuery.merge(r.getQueryId(), 1, Integer::sum));
-      assertThat(perQuery).hasSize(queries.size());
-      assertThat(perQuery.values()).allMatch(n -> n == 1);
+    Map<String, Integer> perQuery = new HashMap<>();
+    results.forEach(r -> perQuery.merge(r.getQueryId(), 1, Integer::sum));
+    assertThat(perQuery).hasSize(queries.size());
+    assertThat(perQuery.values()).allMatch(n -> n == 1);
 
-      for (QueryResult r : results) {
-        assertThat(r.getStatus()).as(r.getQueryId()).isEqualTo(ResultStatus.OK);
-        assertThat(r.getSubtasksAnswered()).isEqualTo(PARALLELISM);
-        // 64 by default; 32 when the burst of queries queues up (load-adaptive dims).
-        assertThat(r.getDimsUsed()).as("funnel shortlist dims").isIn(32, 64);
-        assertThat(r.getIndexSize()).isEqualTo(corpus.live().size());
-        assertThat(r.getHits()).hasSize(10);
-        for (Hit h : r.getHits()) {
-          assertThat(corpus.deletedTexts())
-              .as("deleted document in a result")
-              .doesNotContainKey(h.getDocId());
-        }
-        String want = expectedFirst.get(r.getQueryId());
-        if (want != null) {
-          assertThat(r.getHits().get(0).getDocId()).as(r.getQueryId()).isEqualTo(want);
-          assertThat(r.getHits().get(0).getScore()).isGreaterThan(0.99f);
-        }
+    for (QueryResult r : results) {
+      assertThat(r.getStatus()).as(r.getQueryId()).isEqualTo(ResultStatus.OK);
+      assertThat(r.getSubtasksAnswered()).isEqualTo(PARALLELISM);
+      // 64 by default; 32 when the burst of queries queues up (load-adaptive dims).
+      assertThat(r.getDimsUsed()).as("funnel shortlist dims").isIn(32, 64);
+      assertThat(r.getIndexSize()).isEqualTo(corpus.live().size());
+      assertThat(r.getHits()).hasSize(10);
+      for (Hit h : r.getHits()) {
+        assertThat(corpus.deletedTexts())
+            .as("deleted document in a result")
+            .doesNotContainKey(h.getDocId());
+      }
+      String want = expectedFirst.get(r.getQueryId());
+      if (want != null) {
+        assertThat(r.getHits().get(0).getDocId()).as(r.getQueryId()).isEqualTo(want);
+        assertThat(r.getHits().get(0).getScore()).isGreaterThan(0.99f);
       }
     }
   }

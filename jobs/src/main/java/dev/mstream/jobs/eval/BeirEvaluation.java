@@ -4,6 +4,7 @@ import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
+import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Hit;
@@ -221,19 +222,9 @@ public final class BeirEvaluation {
     Configuration opts = runner.options();
     String model = opts.get(MStreamOptions.MODEL);
     List<Document> corpus = data.corpus();
-    try (QueryClient client =
-            new QueryClient(
-                runner.bootstrapServers(),
-                opts.get(MStreamOptions.QUERIES_TOPIC),
-                opts.get(MStreamOptions.RESULTS_TOPIC),
-                opts.get(MStreamOptions.ENCODING),
-                MStreamOptions.kafkaProperties(opts));
-        DocumentPublisher publisher =
-            new DocumentPublisher(
-                runner.bootstrapServers(),
-                opts.get(MStreamOptions.DOCUMENTS_TOPIC),
-                opts.get(MStreamOptions.ENCODING),
-                MStreamOptions.kafkaProperties(opts))) {
+    try (LocalClients clients = LocalClients.open(runner)) {
+      QueryClient client = clients.queries();
+      DocumentPublisher publisher = clients.documents();
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
       TasksRunning.await(runner, Duration.ofMinutes(3));
       long start = System.nanoTime();

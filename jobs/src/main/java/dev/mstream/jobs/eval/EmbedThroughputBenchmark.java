@@ -8,6 +8,7 @@ import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
+import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.Document;
 import java.lang.management.ManagementFactory;
@@ -231,20 +232,9 @@ public final class EmbedThroughputBenchmark {
   private static double[] jobRun(
       LocalRunner runner, List<Document> docs, List<Document> warmup, Progress progress)
       throws Exception {
-    Configuration opts = runner.options();
-    try (QueryClient client =
-            new QueryClient(
-                runner.bootstrapServers(),
-                opts.get(MStreamOptions.QUERIES_TOPIC),
-                opts.get(MStreamOptions.RESULTS_TOPIC),
-                opts.get(MStreamOptions.ENCODING),
-                MStreamOptions.kafkaProperties(opts));
-        DocumentPublisher publisher =
-            new DocumentPublisher(
-                runner.bootstrapServers(),
-                opts.get(MStreamOptions.DOCUMENTS_TOPIC),
-                opts.get(MStreamOptions.ENCODING),
-                MStreamOptions.kafkaProperties(opts))) {
+    try (LocalClients clients = LocalClients.open(runner)) {
+      QueryClient client = clients.queries();
+      DocumentPublisher publisher = clients.documents();
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
       TasksRunning.await(runner, Duration.ofMinutes(3));
       if (!warmup.isEmpty()) {

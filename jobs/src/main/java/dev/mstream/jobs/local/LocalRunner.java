@@ -104,12 +104,7 @@ public final class LocalRunner implements AutoCloseable {
       if (opts.get(MStreamOptions.STATE_DIR) == null) {
         opts.set(MStreamOptions.STATE_DIR, workDir.resolve("rocksdb").toString());
       }
-      kafka.createTopics(
-          parallelism,
-          opts.get(MStreamOptions.DOCUMENTS_TOPIC),
-          opts.get(MStreamOptions.QUERIES_TOPIC),
-          opts.get(MStreamOptions.RESULTS_TOPIC),
-          opts.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+      createTopics(kafka, parallelism, opts);
 
       Configuration cluster = new Configuration();
       cluster.set(RestOptions.PORT, webPort);
@@ -130,6 +125,20 @@ public final class LocalRunner implements AutoCloseable {
       kafka.close();
       throw e;
     }
+  }
+
+  /**
+   * Creates the four topics named in the job's {@code options} (documents, queries, results, dead
+   * letters): the embedded broker never auto-creates topics, so they must exist before the job and
+   * its clients start.
+   */
+  public static void createTopics(EmbeddedKafka kafka, int partitions, Configuration options) {
+    kafka.createTopics(
+        partitions,
+        options.get(MStreamOptions.DOCUMENTS_TOPIC),
+        options.get(MStreamOptions.QUERIES_TOPIC),
+        options.get(MStreamOptions.RESULTS_TOPIC),
+        options.get(MStreamOptions.DEAD_LETTERS_TOPIC));
   }
 
   /**

@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.index.VectorIndexOperator;
+import dev.mstream.jobs.EmbeddedKafkaExtension;
 import dev.mstream.jobs.MStreamOptions;
-import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.MiniClusters;
 import dev.mstream.schemas.codec.Encoding;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +23,12 @@ import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,33 +60,19 @@ class BackpressureITCase {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
+  @Order(1)
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .build());
+      MiniClusters.of(1, 2, METRICS.addToConfiguration(new Configuration()));
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafka.builder().partitions(2).start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(2);
 
   @Test
   void aSlowModelKeepsTheBacklogInKafkaAndLosesNothing(
       @InjectMiniCluster MiniCluster cluster, @TempDir Path dir) throws Exception {
     Corpus corpus = Corpus.inserts(Encoding.JSON, 6, DOCUMENTS, 4, "doc-");
-    Configuration options = Rig.options(kafka, dir, "backpressure", Encoding.JSON, 2);
+    Configuration options = Rig.options(KAFKA.get(), dir, "backpressure", Encoding.JSON, 2);
     options.set(MStreamOptions.BATCH_SIZE, BATCH_SIZE);
     // Plain truncation instead of a PCA fit: the fit blocks an index subtask for seconds on a busy
     // machine and is not what this test is about (FailureRecoveryITCase and
@@ -103,7 +88,7 @@ class BackpressureITCase {
     Rig.awaitAllRunning(cluster, id, Duration.ofMinutes(1));
     Rig.awaitNewCheckpoint(cluster, id, Duration.ofMinutes(1));
 
-    try (KafkaProducer<byte[], byte[]> producer = Rig.producer(kafka.bootstrapServers())) {
+    try (KafkaProducer<byte[], byte[]> producer = Rig.producer(KAFKA.bootstrapServers())) {
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
       for (Corpus.Event e : corpus.events) {
         records.add(new ProducerRecord<>(topic, e.key().getBytes(UTF_8), e.value()));
@@ -115,7 +100,7 @@ class BackpressureITCase {
     long peakUnread = 0;
     long peakInFlight = 0;
     int samples = 0;
-    try (Admin admin = Rig.admin(kafka.bootstrapServers())) {
+    try (Admin admin = Rig.admin(KAFKA.bootstrapServers())) {
       long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
       long lag;
       do {

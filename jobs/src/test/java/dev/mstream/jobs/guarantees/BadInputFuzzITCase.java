@@ -4,8 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mstream.decode.DeadLetters;
+import dev.mstream.jobs.EmbeddedKafkaExtension;
 import dev.mstream.jobs.MStreamOptions;
-import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.MiniClusters;
 import dev.mstream.schemas.DeadLetter;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Hit;
@@ -36,14 +37,12 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,27 +70,13 @@ class BadInputFuzzITCase {
   private static final InMemoryReporter METRICS = InMemoryReporter.create();
 
   @RegisterExtension
+  @Order(1)
   static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(2)
-              .setConfiguration(METRICS.addToConfiguration(new Configuration()))
-              .build());
+      MiniClusters.of(1, 2, METRICS.addToConfiguration(new Configuration()));
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafka.builder().partitions(2).start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(2);
 
   /** One record sent, and what must become of it. */
   private record Sent(
@@ -117,7 +102,7 @@ class BadInputFuzzITCase {
       throws Exception {
     Random random = new Random(31 + encoding.ordinal());
     String name = "fuzz-" + encoding.name().toLowerCase();
-    Configuration options = Rig.options(kafka, dir, name, encoding, 2);
+    Configuration options = Rig.options(KAFKA.get(), dir, name, encoding, 2);
     options.set(MStreamOptions.MAX_TEXT_BYTES, MAX_TEXT_BYTES);
     options.set(MStreamOptions.MAX_K, MAX_K);
     options.set(MStreamOptions.MAX_CANDIDATES, MAX_CANDIDATES);
@@ -165,13 +150,13 @@ class BadInputFuzzITCase {
       id = job.getJobID();
       Rig.awaitAllRunning(cluster, id, Duration.ofMinutes(1));
       Rig.awaitNewCheckpoint(cluster, id, Duration.ofMinutes(1));
-      try (KafkaProducer<byte[], byte[]> producer = Rig.producer(kafka.bootstrapServers())) {
+      try (KafkaProducer<byte[], byte[]> producer = Rig.producer(KAFKA.bootstrapServers())) {
         docMeta = Rig.send(producer, in.docs.stream().map(BadInputFuzzITCase::record).toList());
         queryMeta =
             Rig.send(producer, in.queries.stream().map(BadInputFuzzITCase::record).toList());
       }
       Rig.awaitConsumed(
-          kafka.bootstrapServers(),
+          KAFKA.bootstrapServers(),
           options.get(MStreamOptions.GROUP_ID),
           Duration.ofMinutes(3),
           docsTopic,
@@ -212,14 +197,7 @@ class BadInputFuzzITCase {
     // Dead letters: each broken record once, with its provenance and reason.
     Map<String, DeadLetter> dead = new HashMap<>();
     for (DeadLetter d :
-        Rig.decodeAll(
-            Rig.readAll(
-                kafka.bootstrapServers(),
-                options.get(MStreamOptions.DEAD_LETTERS_TOPIC),
-                false,
-                Duration.ofMinutes(1)),
-            DeadLetter.class,
-            encoding)) {
+        Rig.readOutput(options, MStreamOptions.DEAD_LETTERS_TOPIC, DeadLetter.class)) {
       String where = d.getSourceTopic() + "/" + d.getSourcePartition() + "@" + d.getSourceOffset();
       assertThat(dead.put(where, d)).as("dead-lettered twice: %s", where).isNull();
     }
@@ -251,15 +229,7 @@ class BadInputFuzzITCase {
     // Results: one per valid query, one ERROR per bad query with an id, nothing else but for
     // mutated queries (which may have become valid, possibly under another id).
     Map<String, List<QueryResult>> results = new HashMap<>();
-    for (QueryResult r :
-        Rig.decodeAll(
-            Rig.readAll(
-                kafka.bootstrapServers(),
-                options.get(MStreamOptions.RESULTS_TOPIC),
-                false,
-                Duration.ofMinutes(1)),
-            QueryResult.class,
-            encoding)) {
+    for (QueryResult r : Rig.readOutput(options, MStreamOptions.RESULTS_TOPIC, QueryResult.class)) {
       results.computeIfAbsent(r.getQueryId(), k -> new ArrayList<>()).add(r);
     }
     int checked = 0;

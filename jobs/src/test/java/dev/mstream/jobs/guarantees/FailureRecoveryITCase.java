@@ -3,8 +3,9 @@ package dev.mstream.jobs.guarantees;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.jobs.EmbeddedKafkaExtension;
 import dev.mstream.jobs.MStreamOptions;
-import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.MiniClusters;
 import dev.mstream.schemas.Hit;
 import dev.mstream.schemas.Query;
 import dev.mstream.schemas.QueryResult;
@@ -26,14 +27,12 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,31 +58,17 @@ class FailureRecoveryITCase {
 
   // One slot per TaskManager: the job needs both, so every termination hits a running task.
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(2)
-              .setNumberSlotsPerTaskManager(1)
-              .build());
+  @Order(1)
+  static final MiniClusterExtension FLINK = MiniClusters.of(2, 1);
 
-  private static EmbeddedKafka kafka;
+  @RegisterExtension
+  @Order(2)
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(PARALLELISM);
 
   /** Indexes of the MiniCluster's TaskManagers that are still running. */
   private static final List<Integer> liveTaskManagers = new ArrayList<>(List.of(0, 1));
 
   private static int startedTaskManagers = 2;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafka.builder().partitions(PARALLELISM).start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
 
   @AfterEach
   void disarm() {
@@ -103,7 +88,8 @@ class FailureRecoveryITCase {
     Random random = new Random(seed);
     Corpus corpus = Corpus.generate(Encoding.AVRO, 4, 50_000, 8_000, NAMESPACES, "doc-");
     LOG.info("corpus: {}", corpus.summary());
-    Configuration options = Rig.options(kafka, dir, "failures-eo", Encoding.AVRO, PARALLELISM);
+    Configuration options =
+        Rig.options(KAFKA.get(), dir, "failures-eo", Encoding.AVRO, PARALLELISM);
     options.set(MStreamOptions.RESULTS_DELIVERY, MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE);
     options.setString(MStreamOptions.KAFKA_PROPERTIES_PREFIX + "transaction.timeout.ms", "60000");
 
@@ -142,7 +128,8 @@ class FailureRecoveryITCase {
     LOG.info("failure schedule seed {}", seed);
     Random random = new Random(seed);
     Corpus corpus = Corpus.generate(Encoding.JSON, 5, 10_000, 2_000, NAMESPACES, "doc-");
-    Configuration options = Rig.options(kafka, dir, "failures-alo", Encoding.JSON, PARALLELISM);
+    Configuration options =
+        Rig.options(KAFKA.get(), dir, "failures-alo", Encoding.JSON, PARALLELISM);
     options.set(MStreamOptions.RESULTS_DELIVERY, MStreamOptions.DeliveryGuarantee.AT_LEAST_ONCE);
 
     List<Failure> plan = List.of(Failure.INDEX_EXCEPTION, Failure.KILL_TASK_MANAGER);
@@ -183,7 +170,7 @@ class FailureRecoveryITCase {
       int chunks,
       int queriesPerChunk)
       throws Exception {
-    String bootstrap = kafka.bootstrapServers();
+    String bootstrap = KAFKA.bootstrapServers();
     RecordCodec<Query> queryCodec = Codecs.of(Query.class, options.get(MStreamOptions.ENCODING));
     Map<String, Query> queries = new LinkedHashMap<>();
     Map<String, String> probes = new HashMap<>(); // probe query id -> what it must (not) find
@@ -261,14 +248,12 @@ class FailureRecoveryITCase {
         options.get(MStreamOptions.RESULTS_DELIVERY)
             == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
     List<QueryResult> results =
-        Rig.decodeAll(
-            Rig.readAll(
-                bootstrap,
-                options.get(MStreamOptions.RESULTS_TOPIC),
-                committed,
-                Duration.ofMinutes(2)),
+        Rig.readOutput(
+            options,
+            MStreamOptions.RESULTS_TOPIC,
             QueryResult.class,
-            options.get(MStreamOptions.ENCODING));
+            committed,
+            Duration.ofMinutes(2));
     LOG.info(
         "{} failures, {} checkpoint restores, {} documents in the index, {} results",
         plan.size(),

@@ -4,7 +4,9 @@ import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
+import dev.mstream.jobs.client.KafkaClients;
 import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.codec.CodecException;
 import dev.mstream.schemas.codec.Codecs;
 import dev.mstream.schemas.codec.Encoding;
@@ -22,6 +24,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
@@ -40,12 +43,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /** Shared set-up and observation helpers of the guarantee ITCases. */
 final class Rig {
@@ -74,12 +75,7 @@ final class Rig {
     // CI machine); the default 10 s deadline would then turn some answers PARTIAL, which is the
     // documented outcome but not what these tests check.
     c.set(MStreamOptions.QUERY_DEADLINE, Duration.ofSeconds(60));
-    kafka.createTopics(
-        partitions,
-        c.get(MStreamOptions.DOCUMENTS_TOPIC),
-        c.get(MStreamOptions.QUERIES_TOPIC),
-        c.get(MStreamOptions.RESULTS_TOPIC),
-        c.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+    LocalRunner.createTopics(kafka, partitions, c);
     return c;
   }
 
@@ -200,15 +196,11 @@ final class Rig {
   //  Kafka
   // ------------------------------------------------------------------------
 
+  /**
+   * The publishing clients' producer (acks=all, idempotent), so input arrives as a user's would.
+   */
   static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    return new KafkaProducer<>(p);
+    return KafkaClients.producer(bootstrap, new Properties());
   }
 
   /**
@@ -331,6 +323,32 @@ final class Rig {
         consumer.poll(Duration.ofMillis(200)).forEach(out::add);
       }
     }
+  }
+
+  /** {@link #readOutput} of what the topic holds, committed or not, within a minute. */
+  static <T extends SpecificRecord> List<T> readOutput(
+      Configuration options, ConfigOption<String> topic, Class<T> type) {
+    return readOutput(options, topic, type, false, Duration.ofMinutes(1));
+  }
+
+  /**
+   * Every record of one of the job's topics, decoded: {@link #readAll} on the job's broker, then
+   * {@link #decodeAll} with the job's encoding, both taken from {@code options}.
+   */
+  static <T extends SpecificRecord> List<T> readOutput(
+      Configuration options,
+      ConfigOption<String> topic,
+      Class<T> type,
+      boolean readCommitted,
+      Duration timeout) {
+    return decodeAll(
+        readAll(
+            options.get(MStreamOptions.BOOTSTRAP_SERVERS),
+            options.get(topic),
+            readCommitted,
+            timeout),
+        type,
+        options.get(MStreamOptions.ENCODING));
   }
 
   static <T extends SpecificRecord> List<T> decodeAll(

@@ -3,8 +3,9 @@ package dev.mstream.jobs.guarantees;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.jobs.EmbeddedKafkaExtension;
 import dev.mstream.jobs.MStreamOptions;
-import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.MiniClusters;
 import dev.mstream.schemas.Hit;
 import dev.mstream.schemas.Query;
 import dev.mstream.schemas.QueryResult;
@@ -23,13 +24,11 @@ import java.util.Random;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,37 +47,23 @@ class SavepointRescaleITCase {
   private static final Logger LOG = LoggerFactory.getLogger(SavepointRescaleITCase.class);
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK =
-      new MiniClusterExtension(
-          new MiniClusterResourceConfiguration.Builder()
-              .setNumberTaskManagers(1)
-              .setNumberSlotsPerTaskManager(3)
-              .build());
+  @Order(1)
+  static final MiniClusterExtension FLINK = MiniClusters.of(1, 3);
 
-  private static EmbeddedKafka kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafka.builder().partitions(2).start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  @RegisterExtension
+  @Order(2)
+  static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension(2);
 
   @Test
   void indexAndAnswersSurviveStopWithSavepointAndRescaling(
       @InjectMiniCluster MiniCluster cluster, @TempDir Path dir) throws Exception {
     Corpus corpus = Corpus.generate(Encoding.JSON, 9, 12_000, 3_000, 5, "doc-");
     LOG.info("corpus: {}", corpus.summary());
-    Configuration options = Rig.options(kafka, dir, "rescale", Encoding.JSON, 2);
+    Configuration options = Rig.options(KAFKA.get(), dir, "rescale", Encoding.JSON, 2);
     Map<String, String> expected = corpus.expectedIndex();
 
     JobClient job = Rig.submit(options, 2, null, HashEmbeddingModel.fast());
-    try (KafkaProducer<byte[], byte[]> producer = Rig.producer(kafka.bootstrapServers())) {
+    try (KafkaProducer<byte[], byte[]> producer = Rig.producer(KAFKA.bootstrapServers())) {
       List<ProducerRecord<byte[], byte[]>> docs = new ArrayList<>();
       for (Corpus.Event e : corpus.events) {
         docs.add(
@@ -88,7 +73,7 @@ class SavepointRescaleITCase {
       Rig.send(producer, docs);
     }
     Rig.awaitConsumed(
-        kafka.bootstrapServers(),
+        KAFKA.bootstrapServers(),
         options.get(MStreamOptions.GROUP_ID),
         Duration.ofMinutes(3),
         options.get(MStreamOptions.DOCUMENTS_TOPIC));
@@ -162,7 +147,7 @@ class SavepointRescaleITCase {
       throws Exception {
     Rig.awaitAllRunning(cluster, job.getJobID(), Duration.ofMinutes(1));
     RecordCodec<Query> codec = Codecs.of(Query.class, options.get(MStreamOptions.ENCODING));
-    try (KafkaProducer<byte[], byte[]> producer = Rig.producer(kafka.bootstrapServers())) {
+    try (KafkaProducer<byte[], byte[]> producer = Rig.producer(KAFKA.bootstrapServers())) {
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
       for (Query q : queries) {
         Query renamed = Query.newBuilder(q).setQueryId(q.getQueryId() + "@" + run).build();
@@ -177,20 +162,12 @@ class SavepointRescaleITCase {
     // The query source of the first run starts at the latest offset once it runs; later runs
     // resume from the savepoint's offsets, so nothing sent in between is skipped.
     Rig.awaitConsumed(
-        kafka.bootstrapServers(),
+        KAFKA.bootstrapServers(),
         options.get(MStreamOptions.GROUP_ID),
         Duration.ofMinutes(2),
         options.get(MStreamOptions.QUERIES_TOPIC));
     Map<String, QueryResult> answers = new LinkedHashMap<>();
-    for (QueryResult r :
-        Rig.decodeAll(
-            Rig.readAll(
-                kafka.bootstrapServers(),
-                options.get(MStreamOptions.RESULTS_TOPIC),
-                false,
-                Duration.ofMinutes(1)),
-            QueryResult.class,
-            options.get(MStreamOptions.ENCODING))) {
+    for (QueryResult r : Rig.readOutput(options, MStreamOptions.RESULTS_TOPIC, QueryResult.class)) {
       if (r.getQueryId().endsWith("@" + run)) {
         String id = r.getQueryId().substring(0, r.getQueryId().length() - run.length() - 1);
         assertThat(answers.put(id, r)).as("one answer to %s", r.getQueryId()).isNull();

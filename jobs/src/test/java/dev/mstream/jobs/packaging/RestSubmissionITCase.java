@@ -11,6 +11,7 @@ import dev.mstream.jobs.RepoDir;
 import dev.mstream.jobs.TestKafka;
 import dev.mstream.jobs.TestTraffic;
 import dev.mstream.jobs.local.EmbeddedKafka;
+import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.codec.Encoding;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,12 +81,7 @@ class RestSubmissionITCase {
         ForkedFlinkCluster cluster =
             ForkedFlinkCluster.start(
                 RepoDir.path(), dir.resolve("cluster"), log, PARALLELISM, clusterConf)) {
-      kafka.createTopics(
-          PARALLELISM,
-          options.get(MStreamOptions.DOCUMENTS_TOPIC),
-          options.get(MStreamOptions.QUERIES_TOPIC),
-          options.get(MStreamOptions.RESULTS_TOPIC),
-          options.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+      LocalRunner.createTopics(kafka, PARALLELISM, options);
       URI rest = cluster.rest();
 
       String jarId = upload(rest, jar);

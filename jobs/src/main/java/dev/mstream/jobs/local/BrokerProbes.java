@@ -1,0 +1,77 @@
+package dev.mstream.jobs.local;
+
+import static dev.mstream.jobs.local.Deadlines.clampToInt;
+import static dev.mstream.jobs.local.Deadlines.pause;
+import static dev.mstream.jobs.local.Deadlines.remainingMillis;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Node;
+
+/**
+ * Admin-client polls that wait until the broker can serve what was just asked of it: a started node
+ * that accepts topics, and created topics that have leaders.
+ */
+final class BrokerProbes {
+
+  private BrokerProbes() {}
+
+  /** An admin client tuned for a broker on this machine; the caller closes it. */
+  static Admin newAdmin(String bootstrap, Duration timeout) {
+    Map<String, Object> conf = new HashMap<>();
+    conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    conf.put(AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-admin");
+    conf.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, clampToInt(timeout.toMillis()));
+    // Local broker: don't back off for seconds between retries while it is still coming up.
+    conf.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 200);
+    conf.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+    return Admin.create(conf);
+  }
+
+  /** Waits until node {@code nodeId} is listed by describeCluster, or fails at the deadline. */
+  static void awaitReady(String bootstrap, int nodeId, long deadline, Duration timeout) {
+    Throwable last = null;
+    try (Admin admin = newAdmin(bootstrap, timeout)) {
+      while (true) {
+        long remaining = remainingMillis(deadline);
+        if (remaining <= 0) {
+          break;
+        }
+        try {
+          Collection<Node> nodes =
+              admin
+                  .describeCluster(new DescribeClusterOptions().timeoutMs(clampToInt(remaining)))
+                  .nodes()
+                  .get(remaining, TimeUnit.MILLISECONDS);
+          // The node only appears once registered and unfenced; before that, topic
+          // creation would fail with "no brokers available".
+          if (nodes.stream().anyMatch(n -> n.id() == nodeId)) {
+            return;
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          last = e instanceof ExecutionException ? e.getCause() : e;
+        }
+        pause(100, deadline);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "Interrupted while waiting for embedded Kafka at " + bootstrap, e);
+    }
+    throw new IllegalStateException(
+        "Embedded Kafka at "
+            + bootstrap
+            + " did not answer describeCluster within "
+            + timeout
+            + (last == null ? "" : "; last error: " + last),
+        last);
+  }
+}
