@@ -77,6 +77,7 @@ public final class FunnelBenchmark {
     // stored coordinates costs the memory traffic of all 128 (and defeats sequential prefetch).
     boolean sharedArena = "max".equals(Bench.arg(args, "--arena-prefix"));
     boolean rocks = synthetic ? Bench.flag(args, "--rocksdb") : !Bench.flag(args, "--no-rocksdb");
+    int rocksCacheMb = Bench.intArg(args, "--rocksdb-cache-mb", 64);
     int dims = corpus.dims();
 
     System.out.println(tag + " " + Bench.machine());
@@ -153,11 +154,12 @@ public final class FunnelBenchmark {
           new RocksDbVectors(
               java.nio.file.Path.of("benchmarks", "target", "rocksdb-vectors"),
               corpus,
+              (long) rocksCacheMb << 20,
               tag + " RocksDB load");
       System.out.printf(
-          "%s RocksDB rerank: full vectors in a local RocksDB (frocksdbjni, 64 MB block cache), one"
-              + " get per candidate; measured for the pca rows, 1 thread%n",
-          tag);
+          "%s RocksDB rerank: full vectors in a local RocksDB (frocksdbjni, %d MB block cache for"
+              + " %,d MB of vectors), one get per candidate; measured for the pca rows, 1 thread%n",
+          tag, rocksCacheMb, (long) corpus.n() * corpus.dims() * 4 >> 20);
     }
     Map<Config, Projection> projections = new java.util.HashMap<>();
     for (String rotation : new String[] {"pca", "identity"}) {

@@ -18,7 +18,9 @@ import org.rocksdb.WriteOptions;
  * Full vectors in a local RocksDB (the frocksdbjni that Flink's RocksDB state backend uses), one
  * point lookup per rerank candidate, so the funnel can be timed with the rerank the operator does.
  * An approximation of Flink keyed state: same library and value size (1.5 KB of floats), key =
- * UTF-8 document id, but without Flink's key-group prefix and serializers; block cache 64 MB.
+ * UTF-8 document id, but without Flink's key-group prefix and serializers. The block cache size is
+ * the setting that decides the rerank's cost: in Flink it is the RocksDB share of the task
+ * manager's managed memory, off-heap.
  */
 final class RocksDbVectors implements AutoCloseable {
 
@@ -31,11 +33,12 @@ final class RocksDbVectors implements AutoCloseable {
   private final RocksDB db;
   private final int dims;
 
-  RocksDbVectors(Path dir, BenchFiles.Vectors corpus, String task) throws Exception {
+  RocksDbVectors(Path dir, BenchFiles.Vectors corpus, long blockCacheBytes, String task)
+      throws Exception {
     deleteRecursively(dir);
     Files.createDirectories(dir);
     this.dims = corpus.dims();
-    this.cache = new LRUCache(64L << 20);
+    this.cache = new LRUCache(blockCacheBytes);
     this.options =
         new Options()
             .setCreateIfMissing(true)
