@@ -205,7 +205,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
   }
 
   private boolean onCuda() {
-    return "CUDA".equals(executionProvider);
+    return OnnxSessions.CUDA.equals(executionProvider);
   }
 
   private void runBatch(Encoding[] encodings, Integer[] order, int from, int to, float[][] out) {
