@@ -64,6 +64,16 @@ final class BenchEmbedCommand implements Callable<Integer> {
   int warmupDocs;
 
   @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      paramLabel = "N",
+      description =
+          "Use the corpus N times over (copies get ids id#2, id#3, ...), for a longer run in"
+              + " which the job's start-up costs (JIT compilation of Flink's and Kafka's code, the"
+              + " first checkpoints, the projection fit) weigh less; default: ${DEFAULT-VALUE}.")
+  int repeat;
+
+  @Option(
       names = "--rounds",
       defaultValue = "1",
       description =
@@ -86,6 +96,17 @@ final class BenchEmbedCommand implements Callable<Integer> {
     }
     if (limitDocs != null && limitDocs < docs.size()) {
       docs = new ArrayList<>(docs.subList(0, limitDocs));
+    }
+    if (repeat < 1) {
+      System.err.println("bench-embed: --repeat must be >= 1, was " + repeat);
+      return 2;
+    }
+    int originals = docs.size();
+    for (int copy = 2; copy <= repeat; copy++) {
+      for (int i = 0; i < originals; i++) {
+        Document d = docs.get(i);
+        docs.add(Document.newBuilder(d).setId(d.getId() + "#" + copy).build());
+      }
     }
     Configuration conf = Configuration.fromMap(settings);
     if (model != null) {
