@@ -32,28 +32,23 @@ public final class ExactScanBaseline {
   }
 
   public static void main(String[] args) throws Exception {
-    boolean synthetic = Bench.flag(args, "--synthetic");
-    String tag = synthetic ? "SYNTHETIC" : "REAL";
-    BenchFiles.Vectors corpus;
-    BenchFiles.Vectors queries;
-    int[][] truth;
-    String description;
-    if (synthetic) {
-      SyntheticVectors.Data d = SyntheticVectors.load(Bench.intArg(args, "--n", 1_000_000));
-      corpus = d.corpus();
-      queries = d.queries();
-      truth = d.truth();
-      description = d.description();
-    } else {
-      RealVectors.Data d = RealVectors.load();
-      corpus = d.corpus();
-      queries = d.queries();
-      truth = d.truth();
-      description = d.description();
-    }
+    BenchData data = BenchData.fromArgs(args);
+    boolean synthetic = data.synthetic();
+    String tag = data.tag();
+    BenchFiles.Vectors corpus = data.corpus();
+    BenchFiles.Vectors queries = data.queries();
+    int[][] truth = data.truth();
+    String description = data.description();
     int nq = Math.min(queries.n(), Bench.intArg(args, "--queries", synthetic ? 100 : 500));
     System.out.println(tag + " " + Bench.machine());
     System.out.println(description);
+    printTable(tag, corpus, queries, truth, nq);
+  }
+
+  /** Measures the three modes and prints them as one markdown table labelled {@code tag}. */
+  static void printTable(
+      String tag, BenchFiles.Vectors corpus, BenchFiles.Vectors queries, int[][] truth, int nq)
+      throws Exception {
     Bench.Table table =
         new Bench.Table(
             tag

@@ -42,25 +42,13 @@ public final class FunnelBenchmark {
   record Row(Config config, double recall, Bench.Rate one, Bench.Rate two, Bench.Rate rocks) {}
 
   public static void main(String[] args) throws Exception {
-    boolean synthetic = Bench.flag(args, "--synthetic");
-    String tag = synthetic ? "SYNTHETIC" : "REAL";
-    BenchFiles.Vectors corpus;
-    BenchFiles.Vectors queries;
-    int[][] truth;
-    String description;
-    if (synthetic) {
-      SyntheticVectors.Data d = SyntheticVectors.load(Bench.intArg(args, "--n", 1_000_000));
-      corpus = d.corpus();
-      queries = d.queries();
-      truth = d.truth();
-      description = d.description();
-    } else {
-      RealVectors.Data d = RealVectors.load();
-      corpus = d.corpus();
-      queries = d.queries();
-      truth = d.truth();
-      description = d.description();
-    }
+    BenchData data = BenchData.fromArgs(args);
+    boolean synthetic = data.synthetic();
+    String tag = data.tag();
+    BenchFiles.Vectors corpus = data.corpus();
+    BenchFiles.Vectors queries = data.queries();
+    int[][] truth = data.truth();
+    String description = data.description();
     int nq = Math.min(queries.n(), Bench.intArg(args, "--queries", 1000));
     int nt = Math.min(nq, Bench.intArg(args, "--timing-queries", 300));
     int[] dimsList = Bench.intList(args, "--dims", 32, 64, 128);

@@ -43,34 +43,7 @@ public final class SyntheticVectors {
     int scanQueries = Math.min(nq, Bench.intArg(args, "--scan-queries", 100));
     System.out.println("SYNTHETIC " + Bench.machine());
     System.out.println(d.description());
-    Bench.Table table =
-        new Bench.Table(
-            "SYNTHETIC exact scan, full "
-                + d.corpus().dims()
-                + " dims, "
-                + String.format("%,d", d.corpus().n())
-                + " vectors, "
-                + scanQueries
-                + " queries, median of 3 passes",
-            "data",
-            "mode",
-            "queries/s (wall)",
-            "queries per CPU-second",
-            "ms/query (latency, wall)",
-            "recall@10");
-    table.printHeader();
-    for (ExactScanBaseline.Result r :
-        ExactScanBaseline.measure(d.corpus(), d.queries(), d.truth(), scanQueries)) {
-      double latency =
-          r.mode().startsWith("2 threads, queries split") ? 2000 / r.qps() : 1000 / r.qps();
-      table.row(
-          "SYNTHETIC",
-          r.mode(),
-          Bench.fmt(r.qps(), 1),
-          Bench.fmt(r.cpuQps(), 1),
-          Bench.fmt(latency, 2),
-          Bench.fmt(r.recall(), 4));
-    }
+    ExactScanBaseline.printTable("SYNTHETIC", d.corpus(), d.queries(), d.truth(), scanQueries);
   }
 
   /** Loads the cached set of {@code n} vectors (creating it on first use, ~minutes). */
