@@ -33,16 +33,11 @@ public final class ExactScanBaseline {
 
   public static void main(String[] args) throws Exception {
     BenchData data = BenchData.fromArgs(args);
-    boolean synthetic = data.synthetic();
-    String tag = data.tag();
-    BenchFiles.Vectors corpus = data.corpus();
-    BenchFiles.Vectors queries = data.queries();
-    int[][] truth = data.truth();
-    String description = data.description();
-    int nq = Math.min(queries.n(), Bench.intArg(args, "--queries", synthetic ? 100 : 500));
-    System.out.println(tag + " " + Bench.machine());
-    System.out.println(description);
-    printTable(tag, corpus, queries, truth, nq);
+    int nq =
+        Math.min(data.queries().n(), Bench.intArg(args, "--queries", data.synthetic() ? 100 : 500));
+    System.out.println(data.tag() + " " + Bench.machine());
+    System.out.println(data.description());
+    printTable(data.tag(), data.corpus(), data.queries(), data.truth(), nq);
   }
 
   /** Measures the three modes and prints them as one markdown table labelled {@code tag}. */
