@@ -1,10 +1,5 @@
 package dev.mstream.bench;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * Full-dimension exact scan: every query against every vector of a flat {@code float[]} with {@code
  * VectorUtil.dot}. The reference the funnel has to beat.
@@ -97,40 +92,26 @@ public final class ExactScanBaseline {
     double r1 = GroundTruth.recall(java.util.Arrays.copyOf(truth, nq), found, GroundTruth.K);
     Bench.Rate qps2 = Bench.rate(nq, 2, warm, 3, single);
 
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      int half = corpus.n() / 2;
-      TopK[] parts = {new TopK(GroundTruth.K), new TopK(GroundTruth.K)};
-      float[][] scratches = {ExactSearch.newScratch(), ExactSearch.newScratch()};
-      TopK merged = new TopK(GroundTruth.K);
-      AtomicLong helperCpu = new AtomicLong();
-      Bench.QueryTask sharded =
-          i -> {
-            Future<?> other =
-                pool.submit(
-                    () -> {
-                      long c0 = Bench.threadCpuNanos();
-                      parts[1].clear();
-                      ExactSearch.scan(corpus, q[i], half, corpus.n(), parts[1], scratches[1]);
-                      helperCpu.addAndGet(Bench.threadCpuNanos() - c0);
-                    });
-            parts[0].clear();
-            ExactSearch.scan(corpus, q[i], 0, half, parts[0], scratches[0]);
-            other.get();
-            merged.clear();
-            merged.addAll(parts[0]);
-            merged.addAll(parts[1]);
-            found[i] = merged.sortedIds();
-          };
-      Bench.Rate qpsSharded = Bench.rate(nq, 1, warm, 3, sharded, helperCpu);
+    int half = corpus.n() / 2;
+    float[][] scratches = {ExactSearch.newScratch(), ExactSearch.newScratch()};
+    try (TwoShards shards = new TwoShards()) {
+      TwoShards.Shard halves =
+          (i, shard, out) ->
+              ExactSearch.scan(
+                  corpus,
+                  q[i],
+                  shard == 0 ? 0 : half,
+                  shard == 0 ? half : corpus.n(),
+                  out,
+                  scratches[shard]);
+      Bench.QueryTask sharded = i -> found[i] = shards.search(i, halves);
+      Bench.Rate qpsSharded = Bench.rate(nq, 1, warm, 3, sharded, shards.helperCpu());
       double rs = GroundTruth.recall(java.util.Arrays.copyOf(truth, nq), found, GroundTruth.K);
       return new Result[] {
         new Result("1 thread", qps1, r1),
         new Result("2 threads, queries split between them", qps2, r1),
         new Result("2 threads, corpus split in halves per query", qpsSharded, rs)
       };
-    } finally {
-      pool.shutdown();
     }
   }
 }

@@ -8,10 +8,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import me.tongfei.progressbar.ProgressBar;
 
 /**
@@ -403,37 +399,17 @@ public final class FunnelBenchmark {
       build(projection, encoding, corpus, 0, half, "half arena 1"),
       build(projection, encoding, corpus, half, corpus.n(), "half arena 2")
     };
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      TopK[] parts = {new TopK(GroundTruth.K), new TopK(GroundTruth.K)};
-      TopK merged = new TopK(GroundTruth.K);
-      int[][] found = new int[nt][];
-      AtomicLong helperCpu = new AtomicLong();
-      Bench.QueryTask task =
-          i -> {
-            Future<?> other =
-                pool.submit(
-                    () -> {
-                      long c0 = Bench.threadCpuNanos();
-                      parts[1].clear();
-                      search(arenas[1], corpus, q[i], config.dims(), config.candidates(), parts[1]);
-                      helperCpu.addAndGet(Bench.threadCpuNanos() - c0);
-                    });
-            parts[0].clear();
-            search(arenas[0], corpus, q[i], config.dims(), config.candidates(), parts[0]);
-            other.get();
-            merged.clear();
-            merged.addAll(parts[0]);
-            merged.addAll(parts[1]);
-            found[i] = merged.sortedIds();
-          };
-      Bench.Rate qps = Bench.rate(nt, 1, nt, 3, task, helperCpu);
+    int[][] found = new int[nt][];
+    try (TwoShards shards = new TwoShards()) {
+      TwoShards.Shard halves =
+          (i, shard, out) ->
+              search(arenas[shard], corpus, q[i], config.dims(), config.candidates(), out);
+      Bench.QueryTask task = i -> found[i] = shards.search(i, halves);
+      Bench.Rate qps = Bench.rate(nt, 1, nt, 3, task, shards.helperCpu());
       System.out.printf(
           "(sharded recall@10 on %d queries: %.4f)%n",
           nt, GroundTruth.recall(Arrays.copyOf(truth, nt), found, GroundTruth.K));
       return qps;
-    } finally {
-      pool.shutdown();
     }
   }
 
