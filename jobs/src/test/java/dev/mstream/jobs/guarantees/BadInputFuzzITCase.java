@@ -1,5 +1,7 @@
 package dev.mstream.jobs.guarantees;
 
+import static dev.mstream.testing.CorruptBytes.replace;
+import static dev.mstream.testing.CorruptBytes.unknownAvroOp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -650,27 +652,5 @@ class BadInputFuzzITCase {
       out[2 + i] = (byte) (fingerprint >>> (8 * i));
     }
     return out;
-  }
-
-  /** The Avro body of doc(id, text) ends with op (enum index) and event_time (null branch). */
-  private static byte[] unknownAvroOp(byte[] bytes) {
-    byte[] out = bytes.clone();
-    out[out.length - 2] = 2 * 2;
-    return out;
-  }
-
-  /** Replaces a same-length ASCII marker, padding with 'x' so lengths stay right. */
-  private static byte[] replace(byte[] bytes, String marker, byte[] with) {
-    byte[] m = marker.getBytes(UTF_8);
-    byte[] out = bytes.clone();
-    for (int i = 0; i + m.length <= out.length; i++) {
-      if (Arrays.equals(out, i, i + m.length, m, 0, m.length)) {
-        for (int j = 0; j < m.length; j++) {
-          out[i + j] = j < with.length ? with[j] : (byte) 'x';
-        }
-        return out;
-      }
-    }
-    throw new AssertionError("marker " + marker + " not found");
   }
 }
