@@ -11,6 +11,7 @@ import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -86,10 +87,13 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
     if (q.getQueryId() == null || q.getQueryId().isBlank()) {
       throw new Rejection(Rejection.EMPTY_QUERY_ID, "query_id is empty: no one to answer to");
     }
-    if (q.getText() == null || q.getText().isBlank()) {
-      throw new Rejection(Rejection.EMPTY_TEXT, "query text is empty");
+    float[] vector = q.getVector() == null ? null : vector(q.getVector());
+    String text = q.getText() == null ? "" : q.getText();
+    if (vector == null && text.isBlank()) {
+      throw new Rejection(
+          Rejection.EMPTY_TEXT, "query has no vector and its text is empty: give one of them");
     }
-    int bytes = q.getText().getBytes(StandardCharsets.UTF_8).length;
+    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > limits.maxTextBytes()) {
       throw new Rejection(
           Rejection.TEXT_TOO_LONG,
@@ -122,12 +126,49 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
     SearchRequest r = new SearchRequest();
     r.queryId = q.getQueryId();
     r.namespace = q.getNamespace();
-    r.text = q.getText();
+    r.text = text;
+    r.vector = vector;
     r.k = q.getK();
     r.dims = dims;
     r.candidates = candidates;
     r.filter = new HashMap<>(q.getFilter());
     r.eventTime = q.getEventTime() != null ? q.getEventTime().toEpochMilli() : recordTimestamp;
     return r;
+  }
+
+  /**
+   * A query's own vector, checked against the index's model and L2-normalised: the index scores by
+   * inner product, which is cosine similarity only for unit vectors (the model's own are).
+   */
+  private float[] vector(List<Float> values) throws Rejection {
+    if (values.size() != limits.dimension()) {
+      throw new Rejection(
+          Rejection.VECTOR_DIMENSION,
+          "query vector has "
+              + values.size()
+              + " dimensions, but this index's model has "
+              + limits.dimension()
+              + ": embed the query with the model the job runs");
+    }
+    float[] v = new float[values.size()];
+    double norm = 0;
+    for (int i = 0; i < v.length; i++) {
+      Float x = values.get(i);
+      if (x == null || !Float.isFinite(x)) {
+        throw new Rejection(
+            Rejection.INVALID_VECTOR, "query vector element " + i + " is " + x + ", not finite");
+      }
+      v[i] = x;
+      norm += (double) x * x;
+    }
+    if (norm == 0) {
+      throw new Rejection(
+          Rejection.INVALID_VECTOR, "query vector is all zeros: it has no direction to search");
+    }
+    float scale = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < v.length; i++) {
+      v[i] *= scale;
+    }
+    return v;
   }
 }

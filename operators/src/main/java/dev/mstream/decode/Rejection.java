@@ -13,6 +13,8 @@ final class Rejection extends Exception {
   static final String INVALID_K = "INVALID_K";
   static final String INVALID_DIMS = "INVALID_DIMS";
   static final String INVALID_CANDIDATES = "INVALID_CANDIDATES";
+  static final String VECTOR_DIMENSION = "VECTOR_DIMENSION";
+  static final String INVALID_VECTOR = "INVALID_VECTOR";
 
   private final String reason;
 

@@ -22,14 +22,20 @@ public class SearchRequest implements Embeddable {
   /** When the query was sent (epoch millis), for end-to-end latency. */
   public long eventTime;
 
+  /**
+   * The query vector: the producer's own (set by the decoder, already normalised), or the embedded
+   * text (set by the embed operator).
+   */
   public float[] vector;
+
   public double embedMillis;
 
   public SearchRequest() {}
 
+  /** Null once there is a vector: a query that brought its own is not embedded. */
   @Override
   public String textToEmbed() {
-    return text;
+    return vector == null ? text : null;
   }
 
   @Override

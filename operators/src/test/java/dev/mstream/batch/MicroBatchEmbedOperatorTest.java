@@ -7,6 +7,7 @@ import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.TextRole;
 import dev.mstream.records.DocumentChange;
+import dev.mstream.records.SearchRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,33 @@ class MicroBatchEmbedOperatorTest {
       assertThat(BATCHES).containsExactly(2);
     }
     assertThat(CLOSED).isTrue();
+  }
+
+  @Test
+  void queriesThatBringTheirOwnVectorAreNotEmbedded() throws Exception {
+    BATCHES.clear();
+    try (var h =
+        new OneInputStreamOperatorTestHarness<>(
+            new MicroBatchEmbedOperator<SearchRequest>(
+                FakeModel::new, TextRole.QUERY, 2, 10_000))) {
+      h.open();
+      SearchRequest own = new SearchRequest();
+      own.queryId = "own";
+      own.text = "ignored";
+      own.vector = new float[] {0.6f, 0.8f};
+      SearchRequest text = new SearchRequest();
+      text.queryId = "text";
+      text.text = "four";
+      h.processElement(own, 1);
+      h.processElement(text, 2);
+
+      List<SearchRequest> out = h.extractOutputValues();
+      assertThat(out).extracting(r -> r.queryId).containsExactly("own", "text");
+      assertThat(out.get(0).vector).containsExactly(0.6f, 0.8f);
+      assertThat(out.get(0).embedMillis).isZero();
+      assertThat(out.get(1).vector).containsExactly(4, 1);
+      assertThat(BATCHES).containsExactly(1);
+    }
   }
 
   @Test

@@ -312,12 +312,36 @@ class BadInputCatalogTest {
               false));
       cases.add(
           new Case(
-              "missing text",
+              "neither text nor vector",
               key("mt"),
               "{\"query_id\": \"mt\"}".getBytes(UTF_8),
-              CodecException.MISSING_FIELD,
-              false));
+              Rejection.EMPTY_TEXT,
+              true));
     }
+    cases.add(
+        new Case(
+            "vector of another dimension",
+            key("vd"),
+            codec.encode(vectorQuery("vd", new float[] {1, 2, 3})),
+            Rejection.VECTOR_DIMENSION,
+            true));
+    float[] nan = new float[LIMITS.dimension()];
+    nan[7] = Float.NaN;
+    cases.add(
+        new Case(
+            "vector with NaN",
+            key("vn"),
+            codec.encode(vectorQuery("vn", nan)),
+            Rejection.INVALID_VECTOR,
+            true));
+    cases.add(
+        new Case(
+            "vector of zeros",
+            key("vz"),
+            codec.encode(vectorQuery("vz", new float[LIMITS.dimension()])),
+            Rejection.INVALID_VECTOR,
+            true));
+
 
     try (var h =
         new OneInputStreamOperatorTestHarness<>(
@@ -356,6 +380,14 @@ class BadInputCatalogTest {
         }
       }
     }
+  }
+
+  private static Query vectorQuery(String id, float[] vector) {
+    List<Float> values = new ArrayList<>();
+    for (float x : vector) {
+      values.add(x);
+    }
+    return Query.newBuilder().setQueryId(id).setVector(values).build();
   }
 
   private static void assertDeadLetters(

@@ -3,6 +3,8 @@ package dev.mstream.schemas.codec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -15,7 +17,8 @@ import org.apache.avro.specific.SpecificRecord;
  * Avro single-object encoding: {@code 0xC3 0x01}, the schema's 8-byte little-endian CRC-64-AVRO
  * fingerprint, then the Avro binary body. Producers in any language can write it from the .avsc
  * alone, and the fingerprint lets a reader reject records of another schema instead of misreading
- * them.
+ * them. Records written with an earlier version of the schema ({@link SchemaHistory}) are resolved
+ * to the current one by their fingerprint.
  */
 public final class AvroSingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
@@ -75,9 +78,9 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       throw new CodecException(
           CodecException.EMPTY_VALUE, "empty value, expected an Avro " + s.name + " record");
     }
-    checkHeader(s, bytes);
+    Schema writer = writerSchema(s, bytes);
     try {
-      AvroBinaryBounds.check(s.schema, bytes, HEADER_LENGTH);
+      AvroBinaryBounds.check(writer, bytes, HEADER_LENGTH);
     } catch (AvroBinaryBounds.Violation v) {
       throw new CodecException(
           v.reason(),
@@ -108,7 +111,8 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     }
   }
 
-  private static void checkHeader(State<?> s, byte[] bytes) throws CodecException {
+  /** The schema the record was written with, found by the fingerprint in its header. */
+  private static Schema writerSchema(State<?> s, byte[] bytes) throws CodecException {
     if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new CodecException(
           CodecException.MALFORMED_AVRO,
@@ -118,7 +122,8 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.bytes(bytes, 0, Math.min(bytes.length, 2)));
     }
     long got = readLittleEndianLong(bytes, 2);
-    if (got != s.fingerprint) {
+    Schema writer = s.writers.get(got);
+    if (writer == null) {
       throw new CodecException(
           CodecException.UNKNOWN_SCHEMA,
           "unknown schema fingerprint "
@@ -127,8 +132,12 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.fingerprint(s.fingerprint)
               + " (CRC-64-AVRO of the parsing canonical form of "
               + s.schema.getFullName()
+              + (s.writers.size() > 1
+                  ? ", or of one of its " + (s.writers.size() - 1) + " earlier version(s)"
+                  : "")
               + "); the record was written with another schema");
     }
+    return writer;
   }
 
   static long readLittleEndianLong(byte[] bytes, int offset) {
@@ -157,6 +166,10 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     final Schema schema;
     final String name;
     final long fingerprint;
+
+    /** Fingerprint → schema: the current one and every earlier version. */
+    final Map<Long, Schema> writers = new HashMap<>();
+
     final BinaryMessageEncoder<T> encoder;
     final BinaryMessageDecoder<T> decoder;
 
@@ -167,6 +180,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
       this.encoder = new BinaryMessageEncoder<>(record.model, schema);
       this.decoder = new BinaryMessageDecoder<>(record.model, schema);
+      writers.put(fingerprint, schema);
+      for (Schema old : SchemaHistory.of(schema, type.getClassLoader())) {
+        decoder.addSchema(old);
+        writers.put(SchemaNormalization.parsingFingerprint64(old), old);
+      }
     }
   }
 }

@@ -68,6 +68,15 @@ final class Fixtures {
     return Query.newBuilder().setQueryId("q2").setText("anything").build();
   }
 
+  /** A query that brings its own vector and no text. */
+  static Query vectorQuery() {
+    return Query.newBuilder()
+        .setQueryId("q5")
+        .setK(3)
+        .setVector(List.of(0.25f, -0.5f, 1.0f, Float.MIN_VALUE))
+        .build();
+  }
+
   static QueryResult okResult() {
     return QueryResult.newBuilder()
         .setQueryId("q1")
@@ -138,6 +147,7 @@ final class Fixtures {
         unicodeDocument(),
         fullQuery(),
         minimalQuery(),
+        vectorQuery(),
         okResult(),
         errorResult(),
         partialResult(),

@@ -168,8 +168,8 @@ class JsonCodecTest {
   void missingRequiredFieldsAreNamed() {
     assertReason(() -> documents.decode(json("{'text':'t'}")), CodecException.MISSING_FIELD)
         .hasMessageContaining("'id'");
-    assertReason(() -> queries.decode(json("{'query_id':'q'}")), CodecException.MISSING_FIELD)
-        .hasMessageContaining("'text'")
+    assertReason(() -> queries.decode(json("{'text':'t'}")), CodecException.MISSING_FIELD)
+        .hasMessageContaining("'query_id'")
         .hasMessageContaining("a string");
     assertReason(
             () ->
