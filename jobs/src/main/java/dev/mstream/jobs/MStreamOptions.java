@@ -67,7 +67,10 @@ public final class MStreamOptions {
           .defaultValue(Encoding.JSON)
           .withDescription(
               "Encoding of record values on all four topics: AVRO (Avro single-object encoding of"
-                  + " the schemas in schemas/) or JSON (objects with the same field names).");
+                  + " the schemas in schemas/), JSON (objects with the same field names), or"
+                  + " AVRO_SQL (plain Avro binary without header, as Flink SQL's avro format writes"
+                  + " it: the schema is implied by the topic, enums are strings; see the README's"
+                  + " SQL section for each topic's table).");
 
   public static final ConfigOption<Boolean> FROM_EARLIEST =
       key("mstream.kafka.documents-from-earliest")
