@@ -110,7 +110,7 @@ public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> 
   }
 
   /** BEIR/MTEB convention: title and text joined with one space. */
-  static String joinTitle(String title, String text) {
+  public static String joinTitle(String title, String text) {
     String body = text == null ? "" : text;
     if (title == null || title.isBlank()) {
       return body;
