@@ -1,11 +1,11 @@
 package dev.mstream.jobs;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;

@@ -44,7 +44,7 @@ class PackagedJarsITCase {
           "dev/mstream/jobs/MStreamJob.class",
           "dev/mstream/jobs/MStreamPipeline.class",
           "dev/mstream/index/VectorIndexOperator.class",
-          "dev/mstream/batch/MicroBatchEmbedOperator.class",
+          "dev/mstream/embed/MicroBatchEmbedOperator.class",
           // generated from schemas/src/main/avro
           "dev/mstream/schemas/Document.class",
           "dev/mstream/schemas/Query.class",
