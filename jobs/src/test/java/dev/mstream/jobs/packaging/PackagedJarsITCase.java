@@ -182,6 +182,13 @@ class PackagedJarsITCase {
   }
 
   @Test
+  void neitherJarHoldsTestUtilities() {
+    // dev.mstream.testing lives in the operators' test-jar, which only tests depend on.
+    assertThat(jobJar).noneMatch(e -> e.startsWith("dev/mstream/testing/"));
+    assertThat(cliJar).noneMatch(e -> e.startsWith("dev/mstream/testing/"));
+  }
+
+  @Test
   void jobJarIsMuchSmallerThanTheCliJar() throws IOException {
     long job = Files.size(Jars.jobJar());
     long cli = Files.size(Jars.cliJar());
