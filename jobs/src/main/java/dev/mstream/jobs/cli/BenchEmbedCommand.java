@@ -1,8 +1,8 @@
 package dev.mstream.jobs.cli;
 
 import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.bench.EmbedThroughputBenchmark;
 import dev.mstream.jobs.client.CorpusReader;
-import dev.mstream.jobs.eval.EmbedThroughputBenchmark;
 import dev.mstream.jobs.eval.Progress;
 import dev.mstream.schemas.Document;
 import java.io.BufferedReader;

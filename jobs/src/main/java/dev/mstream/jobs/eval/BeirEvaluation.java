@@ -369,7 +369,7 @@ public final class BeirEvaluation {
   }
 
   /** A port free on 127.0.0.1 right now (for the Flink web UI of the local cluster). */
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket()) {
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       return s.getLocalPort();
@@ -378,7 +378,7 @@ public final class BeirEvaluation {
     }
   }
 
-  static void deleteRecursively(Path root) {
+  public static void deleteRecursively(Path root) {
     if (root == null || !Files.exists(root)) {
       return;
     }

@@ -114,6 +114,7 @@ class PackagedJarsITCase {
           "picocli/",
           "dev/mstream/jobs/cli/",
           "dev/mstream/jobs/local/",
+          "dev/mstream/jobs/bench/",
           "log4j2.properties",
           "ai/onnxruntime/native/osx-",
           "ai/onnxruntime/native/win-");

@@ -1,4 +1,4 @@
-package dev.mstream.jobs.eval;
+package dev.mstream.jobs.bench;
 
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.ModelProfile;
@@ -8,6 +8,10 @@ import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
+import dev.mstream.jobs.eval.BeirEvaluation;
+import dev.mstream.jobs.eval.IndexProbe;
+import dev.mstream.jobs.eval.Progress;
+import dev.mstream.jobs.eval.TasksRunning;
 import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.schemas.Document;
