@@ -52,6 +52,14 @@ public final class LuceneHnswBaseline {
   record Point(int fanout, double recall, double qps1, double cpu1, double qps2) {}
 
   public static void main(String[] args) throws Exception {
+    Bench.checkArgs(
+        "LuceneHnswBaseline",
+        args,
+        "--max-docs=N",
+        "--queries=N",
+        "--fanouts=LIST",
+        "--dir=VALUE",
+        "--reuse");
     RealVectors.Data data = RealVectors.load();
     BenchFiles.Vectors corpus = data.corpus();
     BenchFiles.Vectors queries = data.queries();
