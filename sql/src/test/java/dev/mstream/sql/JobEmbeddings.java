@@ -1,6 +1,6 @@
 package dev.mstream.sql;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;

@@ -1,7 +1,7 @@
 package dev.mstream.sql.predict;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.embed.EmbeddingModel;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
