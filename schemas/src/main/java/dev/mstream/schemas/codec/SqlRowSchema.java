@@ -23,17 +23,24 @@ import org.apache.avro.specific.SpecificData;
 /**
  * A record's schema as a Flink SQL table row sees it, and the conversion of values between the two.
  *
- * <p>Flink SQL has no enum type: its {@code avro} format derives the Avro schema from the table's
- * columns, so an enum field is declared as a {@code STRING} column and written as an Avro string.
- * Everything else maps one to one (nullable columns are {@code ["null", T]} unions, like ours). The
- * row schema is therefore the record's schema with every enum replaced by {@code "string"}; the
- * values of such a field must still be one of the enum's symbols.
+ * <p>Flink SQL's {@code avro} format derives the Avro schema from the table's columns: a nullable
+ * column (or map value, or array element) becomes {@code ["null", T]}, and there are no enums. The
+ * row schema follows the columns a SQL user would naturally declare for the record:
+ *
+ * <ul>
+ *   <li>an enum is a {@code STRING} column: an Avro string that must be one of the symbols;
+ *   <li>a field with a default is a nullable column: NULL means the default ({@code namespace}
+ *       'default', {@code op} 'UPSERT', no {@code attributes}); only fields without a default (a
+ *       document's {@code id}) are {@code NOT NULL};
+ *   <li>map values and array elements are nullable, as in {@code MAP<STRING, STRING>}: a NULL map
+ *       value means no such entry, a NULL array element is rejected.
+ * </ul>
  */
 final class SqlRowSchema {
 
   private SqlRowSchema() {}
 
-  /** {@code schema} with every enum, at any depth, replaced by a string. */
+  /** The row schema of {@code schema} (see the class comment). */
   static Schema of(Schema schema) {
     return convert(schema, new HashMap<>());
   }
@@ -52,13 +59,15 @@ final class SqlRowSchema {
         records.put(schema.getFullName(), row);
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field f : schema.getFields()) {
-          fields.add(new Schema.Field(f.name(), convert(f.schema(), records), f.doc()));
+          Schema column = convert(f.schema(), records);
+          fields.add(
+              new Schema.Field(f.name(), f.hasDefaultValue() ? nullable(column) : column, f.doc()));
         }
         row.setFields(fields);
         yield row;
       }
-      case ARRAY -> Schema.createArray(convert(schema.getElementType(), records));
-      case MAP -> Schema.createMap(convert(schema.getValueType(), records));
+      case ARRAY -> Schema.createArray(nullable(convert(schema.getElementType(), records)));
+      case MAP -> Schema.createMap(nullable(convert(schema.getValueType(), records)));
       case UNION -> {
         List<Schema> branches = new ArrayList<>();
         schema.getTypes().forEach(b -> branches.add(convert(b, records)));
@@ -66,6 +75,17 @@ final class SqlRowSchema {
       }
       default -> schema;
     };
+  }
+
+  private static Schema nullable(Schema s) {
+    return s.isNullable() ? s : Schema.createUnion(Schema.create(Schema.Type.NULL), s);
+  }
+
+  /** The branch of a nullable row column that holds the values of a non-nullable field. */
+  private static Schema valueBranch(Schema target, Schema row) {
+    return row.getType() == Schema.Type.UNION && target.getType() != Schema.Type.UNION
+        ? row.getTypes().get(1)
+        : row;
   }
 
   /**
@@ -80,6 +100,7 @@ final class SqlRowSchema {
     if (v == null) {
       return null;
     }
+    row = valueBranch(target, row);
     Object raw =
         switch (target.getType()) {
           case RECORD -> {
@@ -87,13 +108,13 @@ final class SqlRowSchema {
             Object out = model.newRecord(null, target);
             for (Schema.Field f : target.getFields()) {
               Schema.Field rowField = row.getField(f.name());
+              Object column = in.get(rowField.pos());
               Object value =
-                  toRecord(
-                      model,
-                      f.schema(),
-                      rowField.schema(),
-                      in.get(rowField.pos()),
-                      child(path, f.name()));
+                  column == null && f.hasDefaultValue()
+                      // a NULL column means the default; copied, as the model caches one instance
+                      ? model.deepCopy(f.schema(), model.getDefaultValue(f))
+                      : toRecord(
+                          model, f.schema(), rowField.schema(), column, child(path, f.name()));
               model.setField(out, f.name(), f.pos(), value);
             }
             yield out;
@@ -124,6 +145,10 @@ final class SqlRowSchema {
             List<?> in = (List<?>) v;
             List<Object> out = new ArrayList<>(in.size());
             for (int i = 0; i < in.size(); i++) {
+              if (in.get(i) == null) {
+                throw new CodecException(
+                    CodecException.WRONG_TYPE, "field '" + element(path, i) + "' is NULL");
+              }
               out.add(
                   toRecord(
                       model,
@@ -138,6 +163,9 @@ final class SqlRowSchema {
             Map<?, ?> in = (Map<?, ?>) v;
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : in.entrySet()) {
+              if (e.getValue() == null) {
+                continue; // MAP<STRING, STRING> may hold NULLs: no value, no entry
+              }
               String key = e.getKey().toString();
               out.put(
                   key,
@@ -169,6 +197,7 @@ final class SqlRowSchema {
     if (v == null) {
       return null;
     }
+    row = valueBranch(source, row);
     LogicalType logicalType = source.getLogicalType();
     Conversion<?> conversion = logicalType == null ? null : model.getConversionFor(logicalType);
     if (conversion != null && source.getType() != Schema.Type.UNION) {

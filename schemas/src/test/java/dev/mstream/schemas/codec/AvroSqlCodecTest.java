@@ -25,18 +25,23 @@ class AvroSqlCodecTest {
   private final AvroSqlCodec<Document> codec = new AvroSqlCodec<>(Document.class);
 
   @Test
-  void theRowSchemaIsTheRecordsWithEnumsAsStrings() {
+  void theRowSchemaIsWhatSqlColumnsNaturallyDeclare() {
     Schema row = codec.rowSchema();
     Schema avsc = ForeignAvroWriter.avsc("Document");
-
-    assertThat(row.getField("op").schema().getType()).isEqualTo(Schema.Type.STRING);
     assertThat(row.getFields())
         .extracting(Schema.Field::name)
         .containsExactlyElementsOf(avsc.getFields().stream().map(Schema.Field::name).toList());
-    // Nested enums too (QueryResult.status); nested records keep their fields.
+    // id has no default: STRING NOT NULL; op is an enum with a default: a nullable STRING
+    assertThat(row.getField("id").schema().getType()).isEqualTo(Schema.Type.STRING);
+    assertThat(row.getField("op").schema().getTypes())
+        .extracting(Schema::getType)
+        .containsExactly(Schema.Type.NULL, Schema.Type.STRING);
+    // MAP<STRING, STRING>: nullable map, nullable values
+    Schema attributes = row.getField("attributes").schema().getTypes().get(1);
+    assertThat(attributes.getValueType().isNullable()).isTrue();
+    // nested: QueryResult.status (an enum without default) is a plain string
     Schema result = new AvroSqlCodec<>(QueryResult.class).rowSchema();
     assertThat(result.getField("status").schema().getType()).isEqualTo(Schema.Type.STRING);
-    assertThat(result.getField("hits").schema().getElementType().getField("doc_id")).isNotNull();
   }
 
   /**
@@ -47,21 +52,26 @@ class AvroSqlCodecTest {
    */
   @Test
   void decodesWhatAGenericWriterWritesWithTheFlinkDerivedSchema() throws Exception {
+    Schema nullableString =
+        Schema.createUnion(Schema.create(Schema.Type.NULL), Schema.create(Schema.Type.STRING));
     Schema flink =
         SchemaBuilder.record("record")
             .namespace("org.apache.flink.avro.generated")
             .fields()
             .requiredString("id")
-            .requiredString("namespace")
+            .optionalString("namespace")
             .optionalString("title")
             .optionalString("text")
             .name("attributes")
             .type()
+            .unionOf()
+            .nullType()
+            .and()
             .map()
-            .values()
-            .stringType()
-            .noDefault()
-            .requiredString("op")
+            .values(nullableString)
+            .endUnion()
+            .nullDefault()
+            .optionalString("op")
             .name("event_time")
             .type()
             .unionOf()
@@ -85,7 +95,10 @@ class AvroSqlCodecTest {
     r.put("namespace", "news");
     r.put("title", null);
     r.put("text", "written by Flink SQL");
-    r.put("attributes", Map.of("lang", "en"));
+    Map<String, String> attributes = new java.util.HashMap<>();
+    attributes.put("lang", "en");
+    attributes.put("empty", null); // MAP<STRING, STRING> may hold NULL: no such attribute
+    r.put("attributes", attributes);
     r.put("op", "DELETE");
     r.put("event_time", Fixtures.T0.toEpochMilli());
     byte[] bytes = plain(r);
@@ -100,8 +113,20 @@ class AvroSqlCodecTest {
                 .setOp(Operation.DELETE)
                 .setEventTime(Fixtures.T0)
                 .build());
-    // and the codec writes the same bytes
-    assertThat(codec.encode(codec.decode(bytes))).isEqualTo(bytes);
+  }
+
+  @Test
+  void nullColumnsTakeTheFieldsDefaults() throws Exception {
+    GenericRecord r = new GenericData.Record(codec.rowSchema());
+    r.put("id", "d2");
+    r.put("text", "only an id and a text");
+    Document d = codec.decode(plain(r));
+    assertThat(d.getNamespace()).isEqualTo("default");
+    assertThat(d.getOp()).isEqualTo(Operation.UPSERT);
+    assertThat(d.getAttributes()).isEmpty();
+    assertThat(d.getEventTime()).isNull();
+    // what the codec writes, it reads back
+    assertThat(codec.decode(codec.encode(d))).isEqualTo(d);
   }
 
   @Test
