@@ -7,18 +7,32 @@ import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.jobs.local.EmbeddedKafka;
 import dev.mstream.jobs.local.LocalRunner;
+import dev.mstream.schemas.DeadLetter;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Query;
 import dev.mstream.schemas.QueryResult;
+import dev.mstream.schemas.codec.Codecs;
 import dev.mstream.schemas.codec.Encoding;
+import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The real Matryoshka Stream job (bundled model, RocksDB, checkpoints) on the test's MiniCluster
@@ -136,6 +150,80 @@ public final class RunningJob implements AutoCloseable {
             + " (last seen: "
             + seen
             + ")");
+  }
+
+  /**
+   * Waits until the job's committed offsets reach the end of its documents topic: the Kafka source
+   * commits them when a checkpoint completes, which is after every record before it went through
+   * every operator, so then all of them are in the index.
+   */
+  public void awaitDocumentsConsumed(Duration timeout) throws Exception {
+    String topic = options.get(MStreamOptions.DOCUMENTS_TOPIC);
+    String group = options.get(MStreamOptions.GROUP_ID);
+    Properties p = new Properties();
+    p.put(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.get(MStreamOptions.BOOTSTRAP_SERVERS));
+    try (Admin admin = Admin.create(p)) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(i -> latest.put(new TopicPartition(topic, i.partition()), OffsetSpec.latest()));
+      Map<TopicPartition, Long> ends = new HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, o) -> ends.put(tp, o.offset()));
+      long end = System.nanoTime() + timeout.toNanos();
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        long behind = 0;
+        for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
+          OffsetAndMetadata c = committed.get(e.getKey());
+          behind += e.getValue() - (c == null ? 0 : c.offset());
+        }
+        if (behind <= 0) {
+          return;
+        }
+        if (System.nanoTime() > end) {
+          throw new AssertionError(
+              "the job did not consume "
+                  + topic
+                  + " within "
+                  + timeout
+                  + ": "
+                  + behind
+                  + " behind");
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** Every dead letter the job has written so far. */
+  public List<DeadLetter> deadLetters() throws Exception {
+    String topic = options.get(MStreamOptions.DEAD_LETTERS_TOPIC);
+    RecordCodec<DeadLetter> codec =
+        Codecs.of(DeadLetter.class, options.get(MStreamOptions.ENCODING));
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.get(MStreamOptions.BOOTSTRAP_SERVERS));
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    List<DeadLetter> out = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+      List<TopicPartition> parts = new ArrayList<>();
+      c.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> ends = c.endOffsets(parts);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          out.add(codec.decode(r.value()));
+        }
+      }
+    }
+    return out;
   }
 
   /** Sends the queries to the queries topic and returns each one's result. */

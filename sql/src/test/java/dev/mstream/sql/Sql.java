@@ -37,6 +37,11 @@ public final class Sql {
   public static StreamTableEnvironment session(int parallelism) {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(parallelism);
+    return session(env);
+  }
+
+  /** A session on {@code env}, whose DataStreams it can turn into tables. */
+  public static StreamTableEnvironment session(StreamExecutionEnvironment env) {
     StreamTableEnvironment sql = StreamTableEnvironment.create(env);
     sql.getConfig().set(RestartStrategyOptions.RESTART_STRATEGY, "none");
     return sql;
