@@ -129,11 +129,7 @@ public final class MStreamPipeline {
             .transform(
                 "embed-documents",
                 TypeInformation.of(DocumentChange.class),
-                new MicroBatchEmbedOperator<>(
-                    models,
-                    TextRole.DOCUMENT,
-                    conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.MAX_DELAY).toMillis()))
+                documentEmbedder(conf, models))
             .uid(UID_EMBED_DOCS)
             .setParallelism(parallelism);
 
@@ -152,11 +148,7 @@ public final class MStreamPipeline {
             .transform(
                 "embed-queries",
                 TypeInformation.of(SearchRequest.class),
-                new MicroBatchEmbedOperator<>(
-                    models,
-                    TextRole.QUERY,
-                    conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis()))
+                queryEmbedder(conf, models))
             .uid(UID_EMBED_QUERIES);
 
     DataStream<PartialResult> partials =
@@ -209,6 +201,36 @@ public final class MStreamPipeline {
                     d -> d.source.key)))
         .uid(UID_DEAD_LETTERS_SINK)
         .name("dead-letters");
+  }
+
+  /**
+   * The documents' embed operator as the job runs it: {@code mstream.embed.batch-size} and {@code
+   * max-delay}. Public so that benchmarks and the SQL tests compare with exactly this.
+   */
+  public static MicroBatchEmbedOperator<DocumentChange> documentEmbedder(
+      Configuration conf, EmbeddingModelFactory models) {
+    return new MicroBatchEmbedOperator<>(
+        models,
+        TextRole.DOCUMENT,
+        conf.get(MStreamOptions.BATCH_SIZE),
+        conf.get(MStreamOptions.MAX_DELAY).toMillis());
+  }
+
+  /** The queries' embed operator as the job runs it ({@code query-max-delay}). */
+  public static MicroBatchEmbedOperator<SearchRequest> queryEmbedder(
+      Configuration conf, EmbeddingModelFactory models) {
+    return new MicroBatchEmbedOperator<>(
+        models,
+        TextRole.QUERY,
+        conf.get(MStreamOptions.BATCH_SIZE),
+        conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis());
+  }
+
+  /**
+   * The job's model ({@code mstream.model}) as its embed subtasks open it at {@code parallelism}.
+   */
+  public static OnnxEmbeddingModelFactory models(Configuration conf, int parallelism) {
+    return new OnnxEmbeddingModelFactory(model(conf), embedderOptions(conf, parallelism));
   }
 
   private static int parallelism(StreamExecutionEnvironment env, Configuration conf) {

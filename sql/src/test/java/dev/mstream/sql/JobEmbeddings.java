@@ -1,10 +1,8 @@
 package dev.mstream.sql;
 
-import dev.mstream.embed.MicroBatchEmbedOperator;
-import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
-import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.index.vector.VectorUtil;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.SearchRequest;
@@ -34,9 +32,7 @@ public final class JobEmbeddings {
       throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(parallelism);
-    ModelProfile profile = MStreamPipeline.model(conf);
-    OnnxEmbeddingModelFactory models =
-        new OnnxEmbeddingModelFactory(profile, MStreamPipeline.embedderOptions(conf, parallelism));
+    OnnxEmbeddingModelFactory models = MStreamPipeline.models(conf, parallelism);
     DataStream<Tuple2<String, float[]>> vectors;
     TypeInformation<Tuple2<String, float[]>> pair =
         Types.TUPLE(Types.STRING, Types.PRIMITIVE_ARRAY(Types.FLOAT));
@@ -49,11 +45,7 @@ public final class JobEmbeddings {
               .transform(
                   "embed-documents",
                   TypeInformation.of(DocumentChange.class),
-                  new MicroBatchEmbedOperator<>(
-                      models,
-                      TextRole.DOCUMENT,
-                      conf.get(MStreamOptions.BATCH_SIZE),
-                      conf.get(MStreamOptions.MAX_DELAY).toMillis()))
+                  MStreamPipeline.documentEmbedder(conf, models))
               .map(c -> Tuple2.of(c.id, c.vector))
               .returns(pair);
     } else {
@@ -70,11 +62,7 @@ public final class JobEmbeddings {
               .transform(
                   "embed-queries",
                   TypeInformation.of(SearchRequest.class),
-                  new MicroBatchEmbedOperator<>(
-                      models,
-                      TextRole.QUERY,
-                      conf.get(MStreamOptions.BATCH_SIZE),
-                      conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis()))
+                  MStreamPipeline.queryEmbedder(conf, models))
               .map(r -> Tuple2.of(r.queryId, r.vector))
               .returns(pair);
     }
@@ -87,14 +75,6 @@ public final class JobEmbeddings {
 
   /** Cosine similarity; both vectors are unit length, but do not rely on it. */
   public static double cosine(float[] a, float[] b) {
-    double dot = 0;
-    double na = 0;
-    double nb = 0;
-    for (int i = 0; i < a.length; i++) {
-      dot += (double) a[i] * b[i];
-      na += (double) a[i] * a[i];
-      nb += (double) b[i] * b[i];
-    }
-    return dot / Math.sqrt(na * nb);
+    return VectorUtil.dot(a, b) / Math.sqrt((double) VectorUtil.dot(a, a) * VectorUtil.dot(b, b));
   }
 }

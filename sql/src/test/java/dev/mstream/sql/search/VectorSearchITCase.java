@@ -58,7 +58,7 @@ class VectorSearchITCase {
     job = RunningJob.start(kafka, "search", Encoding.JSON, PARALLELISM, dir);
     List<Document> demo = TestTexts.demoCorpus();
     job.publish(demo);
-    scifact = TestTexts.sciFact(100, 100);
+    scifact = TestTexts.sciFact(100, 0);
     if (scifact.isPresent()) {
       List<Document> docs = new ArrayList<>();
       scifact
