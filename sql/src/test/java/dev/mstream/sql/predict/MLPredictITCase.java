@@ -50,7 +50,7 @@ class MLPredictITCase {
    */
   @Test
   void sciFactTextsGetTheJobsVectorsWhateverTheBatches() throws Exception {
-    Optional<BeirDataset> scifact = TestTexts.sciFact(20, 30);
+    Optional<BeirDataset> scifact = TestTexts.sciFact(20, 40);
     assumeTrue(scifact.isPresent(), TestTexts.noSciFact());
     Map<String, String> docs = new LinkedHashMap<>();
     for (Document d : scifact.get().corpus()) {
