@@ -5,6 +5,7 @@ import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
 import dev.mstream.records.Embeddable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
@@ -18,8 +19,9 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Embeds records in micro-batches: a batch is flushed when it holds {@code maxBatchSize} records or
- * its oldest record has waited {@code maxDelayMillis}, whichever comes first.
+ * Embeds records in micro-batches: a batch is flushed when it holds {@code maxBatchSize} records,
+ * or as many texts (a document split into chunks brings one per chunk), or its oldest record has
+ * waited {@code maxDelayMillis}, whichever comes first.
  *
  * <p>Buffered records are not checkpointed; instead the buffer is flushed in {@link
  * #prepareSnapshotPreBarrier}, before the barrier is forwarded, so no record is ever held across a
@@ -57,6 +59,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
   private transient EmbeddingModel model;
   private transient List<T> buffer;
   private transient List<Long> timestamps;
+  private transient int bufferedTexts;
   private transient ScheduledFuture<?> flushTimer;
   private transient Counter embedded;
   private transient Histogram batchSize;
@@ -100,7 +103,8 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     // Keep the value and timestamp, not the StreamRecord: the runtime may reuse the wrapper.
     buffer.add(record.getValue());
     timestamps.add(record.hasTimestamp() ? record.getTimestamp() : Long.MIN_VALUE);
-    if (buffer.size() >= maxBatchSize) {
+    bufferedTexts += record.getValue().textCount();
+    if (buffer.size() >= maxBatchSize || bufferedTexts >= maxBatchSize) {
       flush();
     } else if (flushTimer == null) {
       long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -139,12 +143,12 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     if (buffer.isEmpty()) {
       return;
     }
-    List<String> texts = new ArrayList<>(buffer.size());
-    for (T element : buffer) {
-      String text = element.textToEmbed();
-      if (text != null) {
-        texts.add(text);
-      }
+    List<String> texts = new ArrayList<>(bufferedTexts);
+    int[] counts = new int[buffer.size()];
+    for (int i = 0; i < counts.length; i++) {
+      List<String> own = buffer.get(i).textsToEmbed();
+      counts[i] = own.size();
+      texts.addAll(own);
     }
     long start = System.nanoTime();
     float[][] vectors = texts.isEmpty() ? new float[0][] : model.embed(texts, role);
@@ -155,8 +159,9 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     int next = 0;
     for (int i = 0; i < buffer.size(); i++) {
       T element = buffer.get(i);
-      if (element.textToEmbed() != null) {
-        element.attachVector(vectors[next++], perText);
+      if (counts[i] > 0) {
+        element.attachVectors(Arrays.copyOfRange(vectors, next, next + counts[i]), perText);
+        next += counts[i];
       }
       long ts = timestamps.get(i);
       if (ts == Long.MIN_VALUE) {
@@ -173,6 +178,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     }
     buffer.clear();
     timestamps.clear();
+    bufferedTexts = 0;
   }
 
   @Override

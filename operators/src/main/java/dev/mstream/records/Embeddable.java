@@ -1,10 +1,34 @@
 package dev.mstream.records;
 
-/** A record that carries a text to embed and receives its vector. */
+import java.util.List;
+
+/**
+ * A record that carries a text to embed and receives its vector; or, split into chunks, several
+ * texts and one vector each.
+ */
 public interface Embeddable {
 
   /** The text to embed, or null when this record needs no vector (a delete). */
   String textToEmbed();
 
   void attachVector(float[] vector, double embedMillis);
+
+  /** How many texts {@link #textsToEmbed} returns, without building them. */
+  default int textCount() {
+    return textToEmbed() == null ? 0 : 1;
+  }
+
+  /** The texts to embed, one per chunk; empty when this record needs no vector. */
+  default List<String> textsToEmbed() {
+    String text = textToEmbed();
+    return text == null ? List.of() : List.of(text);
+  }
+
+  /** The vectors of {@link #textsToEmbed}, in its order. */
+  default void attachVectors(float[][] vectors, double embedMillis) {
+    if (vectors.length != 1) {
+      throw new IllegalArgumentException("expected one vector, got " + vectors.length);
+    }
+    attachVector(vectors[0], embedMillis);
+  }
 }

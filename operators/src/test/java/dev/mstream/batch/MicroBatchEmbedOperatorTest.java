@@ -85,6 +85,26 @@ class MicroBatchEmbedOperatorTest {
   }
 
   @Test
+  void aChunkedDocumentGetsOneVectorPerChunkAndItsChunksCountTowardsTheBatch() throws Exception {
+    try (var h = harness(5, 10_000)) {
+      h.processElement(DocumentChange.upsert("a", "n", "x", Map.of(), 1), 1);
+      DocumentChange chunked = DocumentChange.upsert("b", "n", "T", "aaa bb c", Map.of(), 2);
+      chunked.chunks = new int[] {0, 3, 4, 6, 7, 8};
+      chunked.chunkHead = "T ";
+      h.processElement(chunked, 2);
+      assertThat(h.extractOutputValues()).isEmpty(); // two records, four texts
+      h.processElement(DocumentChange.upsert("c", "n", "zz", Map.of(), 3), 3);
+
+      List<DocumentChange> out = h.extractOutputValues();
+      assertThat(out).extracting(c -> c.id).containsExactly("a", "b", "c");
+      assertThat(out.get(1).chunkVectors()).isDeepEqualTo(new float[][] {{5, 1}, {4, 1}, {3, 1}});
+      assertThat(out.get(1).vector).containsExactly(5, 1);
+      assertThat(out.get(2).chunkVectors()).isDeepEqualTo(new float[][] {{2, 1}});
+      assertThat(BATCHES).containsExactly(5);
+    }
+  }
+
+  @Test
   void flushesWhenTheOldestRecordHasWaitedMaxDelay() throws Exception {
     try (var h = harness(100, 50)) {
       h.setProcessingTime(0);
