@@ -1,13 +1,21 @@
 package dev.mstream.index;
 
+import dev.mstream.chunk.CodePoints;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
+import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
 import dev.mstream.testing.FailureInjector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -26,9 +34,15 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * funnel: shortlist {@code candidates} on the first {@code dims} prefix coordinates, then rerank
  * them exactly with full vectors read from keyed state by point lookups.
  *
- * <p>Until a subtask has seen {@code fitSample} documents it has no projection yet: it keeps those
+ * <p>Until a subtask has seen {@code fitSample} vectors it has no projection yet: it keeps those
  * few full vectors on the heap and searches them exactly, then fits the projection on them (PCA, or
  * identity for native Matryoshka models), encodes them and drops the heap copies.
+ *
+ * <p>A long document arrives split into chunks, one vector each. Its record holds every chunk's
+ * vector and offsets, under the document's key, and the arenas one entry per chunk: an update or a
+ * delete replaces or removes all of them in the same step, so no chunk outlives its document.
+ * Queries rank documents by their chunks' scores and say which chunk matched; when texts are kept
+ * (opt-in, {@code maxKeptTextBytes}), each hit carries that chunk's passage.
  *
  * <p>The pieces: {@link DocumentState} (the keyed state and how to read it under other keys),
  * {@link SubtaskIndex} (warm-up, fit, rebuild from keyed state), {@link FunnelSearch} (shortlist
@@ -57,15 +71,28 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   public static final String METRIC_FRESHNESS_LAG = "freshnessLagMillis";
   public static final String METRIC_REBUILD_MILLIS = "arenaRebuildMillis";
 
+  /** Counter: chunk vectors indexed (a document of one chunk adds one). */
+  public static final String METRIC_CHUNKS_INDEXED = "chunksIndexed";
+
+  /** Gauge: live entries of the arena (chunks); {@link #METRIC_INDEX_SIZE} counts documents. */
+  public static final String METRIC_INDEX_CHUNKS = "indexChunks";
+
+  /** Counter: documents whose text was longer than the kept-text limit (no passages for them). */
+  public static final String METRIC_TEXTS_NOT_KEPT = "textsNotKept";
+
   public static final String STATE_DOCUMENTS = "documents";
   public static final String STATE_PREFIXES = "prefixes";
   public static final String STATE_PROJECTION = "projection";
+  public static final String STATE_TEXTS = "texts";
 
   // ------------------------------------------------------------------------
   //  configuration
   // ------------------------------------------------------------------------
 
   private final IndexSettings settings;
+
+  /** Largest document text kept for passages, in UTF-8 bytes; 0: texts are not kept. */
+  private final int maxKeptTextBytes;
 
   // ------------------------------------------------------------------------
   //  state that is checkpointed
@@ -86,10 +113,23 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   private transient IndexMetrics indexMetrics;
 
   public VectorIndexOperator(IndexSettings settings) {
+    this(settings, 0);
+  }
+
+  /**
+   * @param maxKeptTextBytes keep each document's text up to this many UTF-8 bytes, so that hits
+   *     carry the passage that matched (mstream.index.keep-text-bytes); 0 keeps none
+   */
+  public VectorIndexOperator(IndexSettings settings, int maxKeptTextBytes) {
     if (settings == null) {
       throw new IllegalArgumentException("index settings must not be null");
     }
+    if (maxKeptTextBytes < 0) {
+      throw new IllegalArgumentException(
+          "mstream.index.keep-text-bytes must be >= 0, was " + maxKeptTextBytes);
+    }
     this.settings = settings;
+    this.maxKeptTextBytes = maxKeptTextBytes;
   }
 
   @Override
@@ -126,6 +166,11 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     super.open();
     ValueStateDescriptor<PrefixEntry> prefixesDescriptor =
         new ValueStateDescriptor<>(STATE_PREFIXES, PrefixEntrySerializer.INSTANCE);
+    ValueState<String> texts =
+        maxKeptTextBytes > 0
+            ? getPartitionedState(
+                new ValueStateDescriptor<>(STATE_TEXTS, StringSerializer.INSTANCE))
+            : null;
     state =
         new DocumentState(
             this,
@@ -133,7 +178,8 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             getPartitionedState(
                 new ValueStateDescriptor<>(STATE_DOCUMENTS, StoredDocumentSerializer.INSTANCE)),
             prefixesDescriptor,
-            getPartitionedState(prefixesDescriptor));
+            getPartitionedState(prefixesDescriptor),
+            texts);
 
     index =
         new SubtaskIndex(
@@ -155,14 +201,16 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     DocumentChange change = record.getValue();
     String id = (String) getCurrentKey();
     if (change.kind == DocumentChange.Kind.DELETE) {
-      if (state.document() != null) {
+      StoredDocument stored = state.document();
+      if (stored != null) {
         state.clear();
-        index.remove(id);
+        index.remove(id, stored);
         indexMetrics.documentDeleted();
       }
       return;
     }
-    if (change.vector == null || change.vector.length != settings.dimension()) {
+    float[][] vectors = change.chunkVectors();
+    if (vectors == null || vectors[0].length != settings.dimension()) {
       throw new IllegalStateException(
           "document '"
               + id
@@ -170,20 +218,44 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
               + settings.dimension()
               + "-dimensional vector: the embed operator must run first");
     }
+    String body = change.body();
+    int[] ranges = change.chunks;
+    if (ranges == null) {
+      ranges = new int[] {0, body.codePointCount(0, body.length())};
+    } else if (ranges.length != 2 * vectors.length) {
+      throw new IllegalStateException(
+          "document '"
+              + id
+              + "' has "
+              + ranges.length / 2
+              + " chunks but "
+              + vectors.length
+              + " vectors");
+    }
     StoredDocument previous = state.document();
     StoredDocument doc =
-        new StoredDocument(
+        StoredDocument.chunked(
             change.namespace,
             change.attributes == null ? new HashMap<>() : change.attributes,
-            change.vector,
+            vectors,
+            ranges,
             settings.modelId(),
             StoredDocument.contentHash(change.text),
             previous == null ? 1 : previous.version() + 1,
             change.eventTime);
     state.putDocument(doc);
     FailureInjector.check(FailureInjector.INDEX_AFTER_DOCUMENT_WRITE); // test-only, see there
-    index.add(id, doc);
-    indexMetrics.documentIndexed(change.eventTime);
+    if (state.keepsTexts()) {
+      boolean fits =
+          body.length() <= maxKeptTextBytes
+              && body.getBytes(StandardCharsets.UTF_8).length <= maxKeptTextBytes;
+      state.putText(fits ? body : null);
+      if (!fits) {
+        indexMetrics.textNotKept();
+      }
+    }
+    index.add(id, doc, previous);
+    indexMetrics.documentIndexed(change.eventTime, doc.chunkCount());
   }
 
   // ------------------------------------------------------------------------
@@ -203,14 +275,37 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     partial.embedMillis = request.embedMillis;
 
     if (index.hasProjection()) {
-      funnel.search(index.arena(), request, partial);
+      funnel.search(index.arena(), index.documentCount(request.namespace), request, partial);
     } else {
       index.searchWarmup(request, partial);
+    }
+    if (state.keepsTexts() && !partial.hits.isEmpty()) {
+      addPassages(partial.hits);
     }
     partial.searchMillis = (System.nanoTime() - start) / 1e6;
     output.collect(record.replace(partial));
 
     indexMetrics.queryAnswered(partial, (System.nanoTime() - start) / 1000);
+  }
+
+  /** Each hit's best chunk, cut from the document's kept text (one point lookup per hit). */
+  private void addPassages(List<ScoredHit> hits) throws Exception {
+    Map<String, ScoredHit> byId = new HashMap<>();
+    List<String> ids = new ArrayList<>(hits.size());
+    for (ScoredHit h : hits) {
+      if (h.chunkStart >= 0) {
+        byId.put(h.docId, h);
+        ids.add(h.docId);
+      }
+    }
+    state.forEachText(
+        ids,
+        (id, text) -> {
+          ScoredHit h = byId.get(id);
+          CodePoints cursor = new CodePoints(text);
+          int from = cursor.charOf(h.chunkStart);
+          h.passage = text.substring(from, cursor.charOf(h.chunkEnd));
+        });
   }
 
   // ------------------------------------------------------------------------

@@ -19,6 +19,12 @@ public class SearchRequest implements Embeddable {
 
   public Map<String, String> filter = new HashMap<>();
 
+  /** How documents are scored from their chunks. */
+  public ChunkAggregation aggregation = ChunkAggregation.MAX;
+
+  /** Chunks summed per document by {@link ChunkAggregation#SUM}. */
+  public int chunkTopM = ChunkAggregation.DEFAULT_TOP_M;
+
   /** When the query was sent (epoch millis), for end-to-end latency. */
   public long eventTime;
 
