@@ -2,6 +2,7 @@ package dev.mstream.jobs;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import dev.mstream.chunk.OverChunkLimit;
 import dev.mstream.schemas.codec.Encoding;
 import java.time.Duration;
 import java.util.Map;
@@ -157,6 +158,72 @@ public final class MStreamOptions {
           .withDescription("Longest a query waits for others to share its embedding batch.");
 
   // ------------------------------------------------------------------------
+  //  Chunking of long documents
+  // ------------------------------------------------------------------------
+
+  public static final ConfigOption<Boolean> CHUNK_ENABLED =
+      key("mstream.chunk.enabled")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Split documents longer than one model window into chunks, counted in tokens of the"
+                  + " model's own tokenizer; the index holds one vector per chunk and answers with"
+                  + " documents (best chunk first) and the chunk that matched. A document that fits"
+                  + " one window stays one chunk, embedded exactly as without chunking. false: every"
+                  + " document is embedded as one text, truncated at the model's max tokens.");
+
+  public static final ConfigOption<Integer> CHUNK_MAX_TOKENS =
+      key("mstream.chunk.max-tokens")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Most tokens per chunk, including the model's special tokens, its document prefix"
+                  + " and the title, which is put in front of every chunk (shortened to half the"
+                  + " window when longer). 0 = the model profile's maxTokens (256 for MiniLM, 512"
+                  + " for bge and e5); never more than that. Chunks end at a paragraph, sentence,"
+                  + " line or word boundary in the second half of the window where there is one.");
+
+  public static final ConfigOption<Integer> CHUNK_OVERLAP_TOKENS =
+      key("mstream.chunk.overlap-tokens")
+          .intType()
+          .defaultValue(32)
+          .withDescription(
+              "Most tokens a chunk repeats from the end of the one before, so that a passage cut by"
+                  + " a chunk boundary is whole in one of them; the chunk starts at the best"
+                  + " boundary (a sentence start rather than a word) within them. Below half the"
+                  + " window; 0 for none.");
+
+  public static final ConfigOption<Integer> CHUNK_MAX_CHUNKS =
+      key("mstream.chunk.max-chunks")
+          .intType()
+          .defaultValue(256)
+          .withDescription(
+              "Most chunks per document (each is one embedding, one RocksDB vector and one arena"
+                  + " entry). A longer document is handled as mstream.chunk.over-limit says and"
+                  + " counted in the metric documentsOverChunkLimit.");
+
+  public static final ConfigOption<OverChunkLimit> CHUNK_OVER_LIMIT =
+      key("mstream.chunk.over-limit")
+          .enumType(OverChunkLimit.class)
+          .defaultValue(OverChunkLimit.TRUNCATE)
+          .withDescription(
+              "What happens to a document that needs more than mstream.chunk.max-chunks chunks:"
+                  + " TRUNCATE indexes its first max-chunks chunks (the rest of its text is not"
+                  + " searchable); DEAD_LETTER sends it to the dead-letter topic (reason"
+                  + " TOO_MANY_CHUNKS) and keeps the version indexed before, if any.");
+
+  public static final ConfigOption<Integer> KEEP_TEXT_BYTES =
+      key("mstream.index.keep-text-bytes")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Keep each document's text in keyed state, up to this many UTF-8 bytes, so that"
+                  + " every hit carries the passage that matched (QueryResult hit.passage) and a"
+                  + " RAG consumer needs no second lookup. Texts are stored apart from the vectors"
+                  + " (reranking never reads them); a longer text is not kept (its hits have no"
+                  + " passage; metric textsNotKept). 0 (the default) keeps no texts.");
+
+  // ------------------------------------------------------------------------
   //  Queries and limits
   // ------------------------------------------------------------------------
 
@@ -259,8 +326,9 @@ public final class MStreamOptions {
           .intType()
           .defaultValue(2048)
           .withDescription(
-              "Documents an index subtask searches exactly before it fits its prefix projection"
-                  + " (PCA rotation, or identity for native Matryoshka models) on them.");
+              "Vectors (documents, or chunks of long ones) an index subtask searches exactly before"
+                  + " it fits its prefix projection (PCA rotation, or identity for native Matryoshka"
+                  + " models) on them.");
 
   public static final ConfigOption<Integer> MAX_TEXT_BYTES =
       key("mstream.limits.max-text-bytes")

@@ -1,16 +1,20 @@
 package dev.mstream.jobs;
 
 import dev.mstream.batch.MicroBatchEmbedOperator;
+import dev.mstream.chunk.ChunkingSettings;
+import dev.mstream.chunk.DocumentChunker;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.HuggingFaceTextTokenizer;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.embed.TextTokenizerFactory;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.kafka.AvroConversions;
@@ -45,9 +49,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * The dataflow, shared by the deployable job and the local runner:
  *
  * <pre>
- * docs ─► decode ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
- *                                                    ├─► index ─► keyBy(query id) ─► merge ─► results
- * queries ─► decode ─► embed ─► broadcast ───────────┘
+ * docs ─► decode + chunk ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
+ *                                                            ├─► index ─► keyBy(query id) ─► merge ─► results
+ * queries ─► decode ─► embed ─► broadcast ───────────────────┘
  * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
  * </pre>
  */
@@ -81,13 +85,27 @@ public final class MStreamPipeline {
   /**
    * The same dataflow with another embedding model: a seam for tests (a fast deterministic fake, a
    * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
-   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
+   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used. Long
+   * documents are chunked with the profile's tokenizer.
    */
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
       ModelProfile profile,
       EmbeddingModelFactory models) {
+    build(env, conf, profile, models, HuggingFaceTextTokenizer.factory(profile));
+  }
+
+  /**
+   * The same dataflow with another embedding model and the tokenizer that counts its tokens for
+   * chunking (a test's fake model has no tokenizer of its own).
+   */
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models,
+      TextTokenizerFactory tokenizers) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
@@ -100,14 +118,15 @@ public final class MStreamPipeline {
             profile.dimension(),
             servableDims(profile, index));
 
-    // Documents: decode, embed in micro-batches, keyed by id all the way so updates stay ordered.
+    // Documents: decode and chunk, embed in micro-batches (one text per chunk), keyed by id all
+    // the way so updates stay ordered and a document's chunks stay together.
     SingleOutputStreamOperator<DocumentChange> changes =
         env.fromSource(
                 source(conf, bootstrap, conf.get(MStreamOptions.DOCUMENTS_TOPIC), true),
                 WatermarkStrategy.noWatermarks(),
                 "documents")
             .uid(UID_DOCS_SOURCE)
-            .process(new DocumentDecoder(encoding, limits))
+            .process(new DocumentDecoder(encoding, limits, chunker(conf, profile, tokenizers)))
             .uid(UID_DECODE_DOCS)
             .name("decode-documents");
     DataStream<DocumentChange> embedded =
@@ -153,7 +172,7 @@ public final class MStreamPipeline {
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(index))
+                new VectorIndexOperator(index, conf.get(MStreamOptions.KEEP_TEXT_BYTES)))
             .uid(UID_INDEX)
             .setParallelism(parallelism);
 
@@ -225,6 +244,24 @@ public final class MStreamPipeline {
         conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS),
         conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis(),
         conf.get(MStreamOptions.RERANK));
+  }
+
+  /** How long documents are split, or null when chunking is off. */
+  static DocumentChunker chunker(
+      Configuration conf, ModelProfile profile, TextTokenizerFactory tokenizers) {
+    ChunkingSettings settings = chunkingSettings(conf);
+    return settings.enabled()
+        ? new DocumentChunker(settings, profile.maxTokens(), profile.documentPrefix(), tokenizers)
+        : null;
+  }
+
+  static ChunkingSettings chunkingSettings(Configuration conf) {
+    return new ChunkingSettings(
+        conf.get(MStreamOptions.CHUNK_ENABLED),
+        conf.get(MStreamOptions.CHUNK_MAX_TOKENS),
+        conf.get(MStreamOptions.CHUNK_OVERLAP_TOKENS),
+        conf.get(MStreamOptions.CHUNK_MAX_CHUNKS),
+        conf.get(MStreamOptions.CHUNK_OVER_LIMIT));
   }
 
   private static int prefixDims(Configuration conf, ModelProfile profile) {

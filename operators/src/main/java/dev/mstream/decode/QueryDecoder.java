@@ -1,5 +1,6 @@
 package dev.mstream.decode;
 
+import dev.mstream.records.ChunkAggregation;
 import dev.mstream.records.DeadLetterRecord;
 import dev.mstream.records.RawRecord;
 import dev.mstream.records.SearchRequest;
@@ -30,6 +31,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
       new OutputTag<>("query-dead-letters") {};
   public static final OutputTag<SearchResult> ERROR_RESULTS =
       new OutputTag<>("query-error-results") {};
+
+  /** Largest chunk_top_m a query may ask for. */
+  public static final int MAX_CHUNK_TOP_M = 1000;
 
   /** Counter: every record read from the queries topic, valid or not. */
   public static final String METRIC_QUERIES_IN = "queriesIn";
@@ -119,7 +123,18 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
               + limits.maxCandidates()
               + " (mstream.query.max-candidates)");
     }
+    int topM = q.getChunkTopM() == null ? ChunkAggregation.DEFAULT_TOP_M : q.getChunkTopM();
+    if (topM < 1 || topM > MAX_CHUNK_TOP_M) {
+      throw new Rejection(
+          Rejection.INVALID_CHUNK_TOP_M,
+          "chunk_top_m=" + topM + " is outside 1.." + MAX_CHUNK_TOP_M);
+    }
     SearchRequest r = new SearchRequest();
+    r.aggregation =
+        q.getChunkAggregation() == null
+            ? ChunkAggregation.MAX
+            : ChunkAggregation.valueOf(q.getChunkAggregation().name());
+    r.chunkTopM = topM;
     r.queryId = q.getQueryId();
     r.namespace = q.getNamespace();
     r.text = q.getText();

@@ -14,6 +14,7 @@ final class Rejection extends Exception {
   static final String INVALID_K = "INVALID_K";
   static final String INVALID_DIMS = "INVALID_DIMS";
   static final String INVALID_CANDIDATES = "INVALID_CANDIDATES";
+  static final String INVALID_CHUNK_TOP_M = "INVALID_CHUNK_TOP_M";
 
   private final String reason;
 

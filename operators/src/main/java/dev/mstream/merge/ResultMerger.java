@@ -5,7 +5,9 @@ import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchResult;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -162,7 +164,11 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
     results.inc();
   }
 
-  /** Global top-k of the partials: best score first, ties by document id. */
+  /**
+   * Global top-k of the partials: best score first, ties by document id, each document once. (A
+   * document lives on one subtask, all its chunks with it, and each subtask answers with documents;
+   * the merger still keeps only a document's best hit, so no answer can name one twice.)
+   */
   static SearchResult merge(
       List<PartialResult> received, SearchResult.Status status, String error, long now) {
     PartialResult first = received.get(0);
@@ -182,7 +188,16 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
       r.searchMillis = Math.max(r.searchMillis, p.searchMillis);
     }
     all.sort(ScoredHit::bestFirst);
-    r.hits = new ArrayList<>(all.subList(0, Math.min(first.k, all.size())));
+    Set<String> seen = new HashSet<>();
+    r.hits = new ArrayList<>(Math.min(first.k, all.size()));
+    for (ScoredHit h : all) {
+      if (r.hits.size() == first.k) {
+        break;
+      }
+      if (seen.add(h.docId)) {
+        r.hits.add(h);
+      }
+    }
     r.subtasksAnswered = answered.cardinality();
     r.embedMillis = first.embedMillis;
     r.totalMillis = first.queryEventTime > 0 ? Math.max(0, now - first.queryEventTime) : 0;

@@ -46,6 +46,18 @@ class ResultMergerTest {
   }
 
   @Test
+  void aDocumentIsAnsweredOnceEvenIfTwoPartialsNameIt() throws Exception {
+    try (var h = harness(null)) {
+      h.processElement(partial("q", 0, 2, 3, hit("a", 0.9f), hit("b", 0.5f)), 0);
+      h.processElement(partial("q", 1, 2, 3, hit("a", 0.8f), hit("c", 0.4f)), 0);
+      SearchResult r = h.extractOutputValues().get(0);
+      assertThat(r.hits)
+          .extracting(x -> x.docId + ":" + x.score)
+          .containsExactly("a:0.9", "b:0.5", "c:0.4");
+    }
+  }
+
+  @Test
   void deadlineAnswersPartial() throws Exception {
     try (var h = harness(null)) {
       h.setProcessingTime(0);

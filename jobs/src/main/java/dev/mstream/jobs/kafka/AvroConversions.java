@@ -27,6 +27,11 @@ public final class AvroConversions {
               .setDocId(h.docId)
               .setScore(h.score)
               .setAttributes(h.attributes == null ? new HashMap<>() : new HashMap<>(h.attributes))
+              .setChunk(h.chunk)
+              .setChunkCount(h.chunkCount)
+              .setChunkStart(h.chunkStart < 0 ? null : h.chunkStart)
+              .setChunkEnd(h.chunkEnd < 0 ? null : h.chunkEnd)
+              .setPassage(h.passage)
               .build());
     }
     return QueryResult.newBuilder()

@@ -1,6 +1,8 @@
 package dev.mstream.jobs.guarantees;
 
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.HuggingFaceTextTokenizer;
+import dev.mstream.embed.ModelProfiles;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
@@ -97,7 +99,13 @@ final class Rig {
       extra.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
     env.configure(extra);
-    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models);
+    // The fake model has no tokenizer; long documents are chunked with the bundled MiniLM's.
+    MStreamPipeline.build(
+        env,
+        options,
+        HashEmbeddingModel.PROFILE,
+        models,
+        HuggingFaceTextTokenizer.factory(ModelProfiles.defaultProfile()));
     return env.executeAsync(options.get(MStreamOptions.GROUP_ID));
   }
 

@@ -3,6 +3,8 @@ package dev.mstream.schemas.codec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -16,6 +18,9 @@ import org.apache.avro.specific.SpecificRecord;
  * fingerprint, then the Avro binary body. Producers in any language can write it from the .avsc
  * alone, and the fingerprint lets a reader reject records of another schema instead of misreading
  * them.
+ *
+ * <p>Records written with an earlier version of the schema ({@link SchemaHistory}) are read too,
+ * resolved into the current one: their fingerprint names the schema they were written with.
  */
 public final class AvroSingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
@@ -75,9 +80,9 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       throw new CodecException(
           CodecException.EMPTY_VALUE, "empty value, expected an Avro " + s.name + " record");
     }
-    checkHeader(s, bytes);
+    Schema writer = checkHeader(s, bytes);
     try {
-      AvroBinaryBounds.check(s.schema, bytes, HEADER_LENGTH);
+      AvroBinaryBounds.check(writer, bytes, HEADER_LENGTH);
     } catch (AvroBinaryBounds.Violation v) {
       throw new CodecException(
           v.reason(),
@@ -108,7 +113,8 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     }
   }
 
-  private static void checkHeader(State<?> s, byte[] bytes) throws CodecException {
+  /** The schema the record was written with: the current one or an earlier version. */
+  private static Schema checkHeader(State<?> s, byte[] bytes) throws CodecException {
     if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new CodecException(
           CodecException.MALFORMED_AVRO,
@@ -118,7 +124,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.bytes(bytes, 0, Math.min(bytes.length, 2)));
     }
     long got = readLittleEndianLong(bytes, 2);
-    if (got != s.fingerprint) {
+    if (got == s.fingerprint) {
+      return s.schema;
+    }
+    Schema earlier = s.history.get(got);
+    if (earlier == null) {
       throw new CodecException(
           CodecException.UNKNOWN_SCHEMA,
           "unknown schema fingerprint "
@@ -127,8 +137,14 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.fingerprint(s.fingerprint)
               + " (CRC-64-AVRO of the parsing canonical form of "
               + s.schema.getFullName()
+              + (s.history.isEmpty()
+                  ? ""
+                  : ", or of an earlier version: "
+                      + String.join(
+                          ", ", s.history.keySet().stream().map(Hex::fingerprint).toList()))
               + "); the record was written with another schema");
     }
+    return earlier;
   }
 
   static long readLittleEndianLong(byte[] bytes, int offset) {
@@ -160,6 +176,9 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     final BinaryMessageEncoder<T> encoder;
     final BinaryMessageDecoder<T> decoder;
 
+    /** Earlier versions of the schema by fingerprint, in the order they were published. */
+    final Map<Long, Schema> history = new LinkedHashMap<>();
+
     State(Class<T> type) {
       RecordType<T> record = RecordType.of(type);
       this.schema = record.schema;
@@ -167,6 +186,13 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
       this.encoder = new BinaryMessageEncoder<>(record.model, schema);
       this.decoder = new BinaryMessageDecoder<>(record.model, schema);
+      for (Schema earlier : SchemaHistory.of(type, name)) {
+        long f = SchemaNormalization.parsingFingerprint64(earlier);
+        if (f != fingerprint) {
+          history.put(f, earlier);
+          decoder.addSchema(earlier);
+        }
+      }
     }
   }
 }
