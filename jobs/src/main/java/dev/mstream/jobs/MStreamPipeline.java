@@ -246,8 +246,8 @@ public final class MStreamPipeline {
         conf.get(MStreamOptions.RERANK));
   }
 
-  /** How long documents are split, or null when chunking is off. */
-  static DocumentChunker chunker(
+  /** How long documents are split, or null when chunking is off (mstream.chunk.*). */
+  public static DocumentChunker chunker(
       Configuration conf, ModelProfile profile, TextTokenizerFactory tokenizers) {
     ChunkingSettings settings = chunkingSettings(conf);
     return settings.enabled()
@@ -255,7 +255,7 @@ public final class MStreamPipeline {
         : null;
   }
 
-  static ChunkingSettings chunkingSettings(Configuration conf) {
+  public static ChunkingSettings chunkingSettings(Configuration conf) {
     return new ChunkingSettings(
         conf.get(MStreamOptions.CHUNK_ENABLED),
         conf.get(MStreamOptions.CHUNK_MAX_TOKENS),

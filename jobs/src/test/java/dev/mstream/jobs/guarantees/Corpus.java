@@ -1,5 +1,8 @@
 package dev.mstream.jobs.guarantees;
 
+import dev.mstream.chunk.ChunkTexts;
+import dev.mstream.chunk.DocumentChunker;
+import dev.mstream.chunk.DocumentChunks;
 import dev.mstream.index.StoredDocument;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Operation;
@@ -21,8 +24,14 @@ import java.util.TreeMap;
  * A reproducible stream of document events — inserts, updates, namespace moves, DELETE records,
  * tombstones, deletes of ids that are not there, re-inserts after a delete — and the index state it
  * must leave behind, computed from the input alone: for every live id its namespace, attributes,
- * the fake model's vector of its text, content hash, version (upserts since it was last deleted)
- * and event time.
+ * the fake model's vector of each of its chunks' texts and the chunks' offsets, content hash,
+ * version (upserts since it was last deleted) and event time.
+ *
+ * <p>About one upsert in ten ({@link #generate}) has a long text that the job splits into chunks
+ * (windows of {@link Rig#CHUNK_TOKENS} tokens): updates grow and shrink documents between one and
+ * about ten chunks, so the comparison sees orphaned or missing chunks. The chunks a text must have
+ * are planned with the job's own chunker and tokenizer; that the plan itself is right is tested in
+ * the operators module.
  */
 final class Corpus {
 
@@ -37,17 +46,32 @@ final class Corpus {
 
   /** What the index must hold for one id. */
   record Expected(
-      String namespace, Map<String, String> attributes, String text, long version, long eventTime) {
+      String namespace,
+      Map<String, String> attributes,
+      String text,
+      List<String> chunkTexts,
+      int[] ranges,
+      long version,
+      long eventTime) {
 
     String canonical() {
+      float[][] vectors = new float[chunkTexts.size()][];
+      for (int i = 0; i < vectors.length; i++) {
+        vectors[i] = HashEmbeddingModel.vector(chunkTexts.get(i));
+      }
       return IndexState.canonical(
           namespace,
           attributes,
-          HashEmbeddingModel.vector(text),
+          vectors,
+          ranges,
           HashEmbeddingModel.PROFILE.name(),
           StoredDocument.contentHash(text),
           version,
           eventTime);
+    }
+
+    int chunks() {
+      return chunkTexts.size();
     }
   }
 
@@ -62,10 +86,21 @@ final class Corpus {
   /** Ids whose last upsert moved them to another namespace, with the namespace they left. */
   final Map<String, String> movedFrom = new HashMap<>();
 
-  /** Text of the last version of every deleted id (a query with it must not find the id). */
+  /**
+   * A text of the last version of every deleted id (a chunk's, for a chunked one): a query with it
+   * must not find the id.
+   */
   final Map<String, String> deletedTexts = new HashMap<>();
 
+  /**
+   * For live ids that once had more chunks than now: the text of a chunk that is gone (a query with
+   * it must not find the id with a score of 1).
+   */
+  final Map<String, String> goneChunkTexts = new HashMap<>();
+
   int upserts;
+  int chunkedUpserts;
+  int shrinks;
   int moves;
   int deleteRecords;
   int tombstones;
@@ -76,15 +111,19 @@ final class Corpus {
   private final int namespaces;
   private final String idPrefix;
   private final long t0;
+  private final int longPercent;
+  private final DocumentChunker chunker;
   private final Map<String, Expected> current = new HashMap<>();
   private final Map<String, Long> versions = new HashMap<>();
 
-  private Corpus(Encoding encoding, long seed, int namespaces, String idPrefix) {
+  private Corpus(Encoding encoding, long seed, int namespaces, String idPrefix, int longPercent) {
     this.codec = Codecs.of(Document.class, encoding);
     this.random = new Random(seed);
     this.namespaces = namespaces;
     this.idPrefix = idPrefix;
     this.t0 = 1_700_000_000_000L + seed;
+    this.longPercent = longPercent;
+    this.chunker = Rig.chunker();
   }
 
   /**
@@ -94,7 +133,7 @@ final class Corpus {
    */
   static Corpus generate(
       Encoding encoding, long seed, int count, int ids, int namespaces, String idPrefix) {
-    Corpus c = new Corpus(encoding, seed, namespaces, idPrefix);
+    Corpus c = new Corpus(encoding, seed, namespaces, idPrefix, 10);
     for (int i = 0; i < count; i++) {
       c.next(i, c.idPrefix + c.random.nextInt(ids));
     }
@@ -102,9 +141,9 @@ final class Corpus {
     return c;
   }
 
-  /** Only inserts: {@code count} distinct ids. */
+  /** Only inserts: {@code count} distinct ids, all short (one chunk each). */
   static Corpus inserts(Encoding encoding, long seed, int count, int namespaces, String idPrefix) {
-    Corpus c = new Corpus(encoding, seed, namespaces, idPrefix);
+    Corpus c = new Corpus(encoding, seed, namespaces, idPrefix, 0);
     for (int i = 0; i < count; i++) {
       c.upsert(i, c.idPrefix + i, c.randomNamespace(), null);
     }
@@ -140,16 +179,17 @@ final class Corpus {
   }
 
   private void upsert(int i, String id, String ns, String movedFromNs) {
-    String text =
-        id
-            + " rev "
-            + i
-            + " "
-            + WORDS[random.nextInt(WORDS.length)]
-            + " "
-            + WORDS[random.nextInt(WORDS.length)]
-            + " "
-            + WORDS[random.nextInt(WORDS.length)];
+    StringBuilder b = new StringBuilder(id).append(" rev ").append(i);
+    // A long text: 30 to 180 words in sentences, now and then a paragraph break; below the fuzz
+    // test's 2,000-byte limit.
+    int words = random.nextInt(100) < longPercent ? 30 + random.nextInt(151) : 3;
+    for (int w = 0; w < words; w++) {
+      b.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
+      if (words > 3 && random.nextInt(12) == 0) {
+        b.append(random.nextInt(4) == 0 ? ".\n\n" : ".");
+      }
+    }
+    String text = b.toString();
     Map<String, String> attrs = new TreeMap<>();
     attrs.put("ns", ns);
     attrs.put("rev", Integer.toString(i));
@@ -166,7 +206,18 @@ final class Corpus {
             .setEventTime(Instant.ofEpochMilli(eventTime))
             .build();
     events.add(new Event(id, codec.encode(doc)));
-    current.put(id, new Expected(ns, attrs, text, version, eventTime));
+    Expected previous = current.get(id);
+    Expected now = expected(ns, attrs, text, version, eventTime);
+    current.put(id, now);
+    if (now.chunks() > 1) {
+      chunkedUpserts++;
+    }
+    if (previous != null && previous.chunks() > now.chunks()) {
+      shrinks++;
+      goneChunkTexts.put(id, previous.chunkTexts().get(previous.chunks() - 1));
+    } else if (previous != null) {
+      goneChunkTexts.remove(id);
+    }
     versions.put(id, version);
     upserts++;
     if (movedFromNs != null) {
@@ -192,9 +243,26 @@ final class Corpus {
     }
     Expected gone = current.remove(id);
     if (gone != null) {
-      deletedTexts.put(id, gone.text());
+      deletedTexts.put(id, gone.chunkTexts().get(random.nextInt(gone.chunks())));
     }
     movedFrom.remove(id);
+    goneChunkTexts.remove(id);
+  }
+
+  /** The chunks the job must make of {@code text}, as its chunker plans them. */
+  private Expected expected(
+      String ns, Map<String, String> attrs, String text, long version, long eventTime) {
+    DocumentChunks chunks = chunker.split(text, 0);
+    List<String> texts;
+    int[] ranges;
+    if (chunks.ranges() == null) {
+      texts = List.of(text);
+      ranges = new int[] {0, text.codePointCount(0, text.length())};
+    } else {
+      texts = ChunkTexts.of(text, chunks.ranges(), chunks.head());
+      ranges = chunks.ranges();
+    }
+    return new Expected(ns, attrs, text, texts, ranges, version, eventTime);
   }
 
   private String randomNamespace() {
@@ -215,6 +283,8 @@ final class Corpus {
       live.put(id, current.get(id));
     }
     deletedTexts.keySet().retainAll(deleted);
+    goneChunkTexts.keySet().retainAll(live.keySet());
+    chunker.close();
   }
 
   /** Live documents per namespace. */
@@ -244,6 +314,10 @@ final class Corpus {
         + " DELETE records, "
         + tombstones
         + " tombstones; "
+        + chunkedUpserts
+        + " upserts of several chunks, "
+        + shrinks
+        + " updates to fewer chunks; "
         + live.size()
         + " ids live at the end, "
         + deleted.size()

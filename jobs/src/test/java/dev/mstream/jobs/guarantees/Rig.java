@@ -1,8 +1,10 @@
 package dev.mstream.jobs.guarantees;
 
+import dev.mstream.chunk.DocumentChunker;
 import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.embed.HuggingFaceTextTokenizer;
 import dev.mstream.embed.ModelProfiles;
+import dev.mstream.embed.TextTokenizerFactory;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
@@ -53,7 +55,31 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Shared set-up and observation helpers of the guarantee ITCases. */
 final class Rig {
 
+  /** Chunk window of the guarantee tests' jobs, in tokens. */
+  static final int CHUNK_TOKENS = 32;
+
+  static final int CHUNK_OVERLAP = 8;
+
   private Rig() {}
+
+  /** The tokenizer the tests' jobs chunk with: the fake model has none, the MiniLM's is used. */
+  static TextTokenizerFactory tokenizers() {
+    return HuggingFaceTextTokenizer.factory(ModelProfiles.defaultProfile());
+  }
+
+  /** An opened chunker that splits texts as the tests' jobs do (close it after use). */
+  static DocumentChunker chunker() {
+    Configuration c = new Configuration();
+    c.set(MStreamOptions.CHUNK_MAX_TOKENS, CHUNK_TOKENS);
+    c.set(MStreamOptions.CHUNK_OVERLAP_TOKENS, CHUNK_OVERLAP);
+    DocumentChunker chunker = MStreamPipeline.chunker(c, HashEmbeddingModel.PROFILE, tokenizers());
+    try {
+      chunker.open();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot open the test chunker", e);
+    }
+    return chunker;
+  }
 
   /**
    * Options of one test's job: its own four topics (created here) and consumer group on the shared
@@ -73,6 +99,10 @@ final class Rig {
     c.set(MStreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
     c.set(MStreamOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
     c.set(MStreamOptions.FIT_SAMPLE, 300);
+    // Small chunk windows, so that the corpora's long texts (up to ~200 words) make up to about
+    // ten chunks each.
+    c.set(MStreamOptions.CHUNK_MAX_TOKENS, CHUNK_TOKENS);
+    c.set(MStreamOptions.CHUNK_OVERLAP_TOKENS, CHUNK_OVERLAP);
     // An index subtask fitting its projection blocks its task thread for seconds (more on a busy
     // CI machine); the default 10 s deadline would then turn some answers PARTIAL, which is the
     // documented outcome but not what these tests check.
@@ -99,13 +129,7 @@ final class Rig {
       extra.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
     env.configure(extra);
-    // The fake model has no tokenizer; long documents are chunked with the bundled MiniLM's.
-    MStreamPipeline.build(
-        env,
-        options,
-        HashEmbeddingModel.PROFILE,
-        models,
-        HuggingFaceTextTokenizer.factory(ModelProfiles.defaultProfile()));
+    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models, tokenizers());
     return env.executeAsync(options.get(MStreamOptions.GROUP_ID));
   }
 
