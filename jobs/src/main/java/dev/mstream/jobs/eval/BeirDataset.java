@@ -162,6 +162,11 @@ public final class BeirDataset {
     return new BeirDataset(sliceName, docs, q, r);
   }
 
+  /** A corpus without queries or judgments (for benchmarks that only index). */
+  public static BeirDataset of(String name, List<Document> corpus) {
+    return new BeirDataset(name, new ArrayList<>(corpus), Map.of(), Map.of());
+  }
+
   /**
    * This collection as long documents: groups of {@code min} to {@code max} documents concatenated
    * into one (seeded), judgments mapped to the document holding the judged one ({@link

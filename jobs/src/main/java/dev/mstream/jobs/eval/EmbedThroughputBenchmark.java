@@ -37,7 +37,8 @@ import org.apache.flink.configuration.Configuration;
  *       intra-op threads, inference batch size, batch invariance), each embedding its share of the
  *       texts in calls of {@code mstream.embed.batch-size} texts, as the micro-batch operator
  *       flushes them. Models are opened before the clock starts, as the job opens them before data
- *       arrives.
+ *       arrives. The texts are those the job embeds: with chunking on, each long document's chunk
+ *       texts, planned untimed beforehand ({@link CorpusTokens}), so both do the same work.
  *   <li><b>job</b>: the embedded default ({@link LocalRunner}: Kafka broker, MiniCluster, RocksDB),
  *       same options; the clock runs from the first publish until a probe query sees every document
  *       in the index.
@@ -58,7 +59,8 @@ public final class EmbedThroughputBenchmark {
       double jobSeconds,
       double bareCpuSeconds,
       double jobCpuSeconds,
-      List<String> jobCpuByThread) {
+      List<String> jobCpuByThread,
+      CorpusTokens tokens) {
 
     public double bareDocsPerSecond() {
       return documents / bareSeconds;
@@ -66,6 +68,20 @@ public final class EmbedThroughputBenchmark {
 
     public double jobDocsPerSecond() {
       return documents / jobSeconds;
+    }
+
+    /** Tokens fed to the model per second of the job (the embedding work it got through). */
+    public double jobModelTokensPerSecond() {
+      return tokens.modelTokens() / jobSeconds;
+    }
+
+    public double bareModelTokensPerSecond() {
+      return tokens.modelTokens() / bareSeconds;
+    }
+
+    /** Tokens of document text made searchable per second of the job. */
+    public double jobTextTokensPerSecond() {
+      return tokens.indexedTextTokens() / jobSeconds;
     }
 
     /** Job throughput over bare-loop throughput: 1.0 means the job costs nothing on top. */
@@ -120,7 +136,17 @@ public final class EmbedThroughputBenchmark {
     ModelProfile profile = MStreamPipeline.model(conf);
     EmbedderOptions embedder = MStreamPipeline.embedderOptions(conf, parallelism);
     int callSize = conf.get(MStreamOptions.BATCH_SIZE);
-    double[] bareRun = bareLoop(docs, warmup, profile, embedder, parallelism, callSize, progress);
+    CorpusTokens tokens = CorpusTokens.of(docs, conf, profile);
+    CorpusTokens warmupTokens = CorpusTokens.of(warmup, conf, profile);
+    double[] bareRun =
+        bareLoop(
+            tokens.texts(),
+            warmupTokens.texts(),
+            profile,
+            embedder,
+            parallelism,
+            callSize,
+            progress);
     double bare = bareRun[0];
     double bareCpu = bareRun[1];
 
@@ -143,23 +169,14 @@ public final class EmbedThroughputBenchmark {
         job[0],
         bareCpu < 0 ? -1 : bareCpu,
         job[1],
-        lastJobThreads);
-  }
-
-  /** Title and text as the job's document decoder joins them (BEIR: one space). */
-  static String text(Document d) {
-    String body = d.getText() == null ? "" : d.getText();
-    String title = d.getTitle();
-    if (title == null || title.isBlank()) {
-      return body;
-    }
-    return body.isEmpty() ? title : title + " " + body;
+        lastJobThreads,
+        tokens);
   }
 
   /** Wall seconds and process CPU seconds of the timed part (models already open). */
   private static double[] bareLoop(
-      List<Document> docs,
-      List<Document> warmup,
+      List<List<String>> docs,
+      List<List<String>> warmup,
       ModelProfile profile,
       EmbedderOptions embedder,
       int parallelism,
@@ -171,7 +188,7 @@ public final class EmbedThroughputBenchmark {
       shares.add(new ArrayList<>());
     }
     for (int i = 0; i < docs.size(); i++) {
-      shares.get(i % parallelism).add(text(docs.get(i)));
+      shares.get(i % parallelism).addAll(docs.get(i));
     }
     List<OnnxEmbeddingModel> models = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(parallelism);
@@ -185,7 +202,7 @@ public final class EmbedThroughputBenchmark {
           OnnxEmbeddingModel model = models.get(p);
           List<String> texts = new ArrayList<>();
           for (int i = p; i < warmup.size(); i += parallelism) {
-            texts.add(text(warmup.get(i)));
+            texts.addAll(warmup.get(i));
           }
           warming.add(pool.submit(() -> model.embed(texts, TextRole.DOCUMENT)));
         }
@@ -194,7 +211,11 @@ public final class EmbedThroughputBenchmark {
         }
       }
       AtomicLong done = new AtomicLong();
-      progress.start("bare ONNX loop", docs.size(), "docs");
+      long total = 0;
+      for (List<String> share : shares) {
+        total += share.size();
+      }
+      progress.start("bare ONNX loop", total, "texts");
       long start = System.nanoTime();
       double cpu0 = processCpuSeconds();
       List<Future<?>> running = new ArrayList<>();
@@ -229,7 +250,7 @@ public final class EmbedThroughputBenchmark {
   }
 
   /** Wall seconds and process CPU seconds from the first publish until all are indexed. */
-  private static double[] jobRun(
+  static double[] jobRun(
       LocalRunner runner, List<Document> docs, List<Document> warmup, Progress progress)
       throws Exception {
     try (LocalClients clients = LocalClients.open(runner)) {
@@ -265,7 +286,7 @@ public final class EmbedThroughputBenchmark {
     }
   }
 
-  private static List<String> lastJobThreads = List.of();
+  static List<String> lastJobThreads = List.of();
 
   private static Map<Long, Long> threadCpu() {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
