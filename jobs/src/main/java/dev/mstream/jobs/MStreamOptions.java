@@ -179,9 +179,10 @@ public final class MStreamOptions {
           .withDescription(
               "Most tokens per chunk, including the model's special tokens, its document prefix"
                   + " and the title, which is put in front of every chunk (shortened to half the"
-                  + " window when longer). 0 = the model profile's maxTokens (256 for MiniLM, 512"
-                  + " for bge and e5); never more than that. Chunks end at a paragraph, sentence,"
-                  + " line or word boundary in the second half of the window where there is one.");
+                  + " window when longer). 0 = the model's maxTokens (256 for MiniLM, 512 for bge"
+                  + " and e5); never more than that. When unset, the model profile's chunkTokens"
+                  + " applies if it has one. Chunks end at a paragraph, sentence, line or word"
+                  + " boundary in the second half of the window where there is one.");
 
   public static final ConfigOption<Integer> CHUNK_OVERLAP_TOKENS =
       key("mstream.chunk.overlap-tokens")
@@ -191,7 +192,8 @@ public final class MStreamOptions {
               "Most tokens a chunk repeats from the end of the one before, so that a passage cut by"
                   + " a chunk boundary is whole in one of them; the chunk starts at the best"
                   + " boundary (a sentence start rather than a word) within them. Below half the"
-                  + " window; 0 for none.");
+                  + " window; 0 for none. When unset, the model profile's chunkOverlapTokens applies"
+                  + " if it has one.");
 
   public static final ConfigOption<Integer> CHUNK_MAX_CHUNKS =
       key("mstream.chunk.max-chunks")

@@ -1,6 +1,5 @@
 package dev.mstream.jobs;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.chunk.ChunkingSettings;
 import dev.mstream.chunk.DocumentChunker;
 import dev.mstream.decode.DocumentDecoder;
@@ -9,12 +8,14 @@ import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.embed.HuggingFaceTextTokenizer;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
 import dev.mstream.embed.TextTokenizerFactory;
+import dev.mstream.index.IndexFaultHook;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.kafka.AvroConversions;
@@ -34,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -93,19 +95,32 @@ public final class MStreamPipeline {
       Configuration conf,
       ModelProfile profile,
       EmbeddingModelFactory models) {
-    build(env, conf, profile, models, HuggingFaceTextTokenizer.factory(profile));
+    build(env, conf, profile, models, IndexFaultHook.NONE);
   }
 
-  /**
-   * The same dataflow with another embedding model and the tokenizer that counts its tokens for
-   * chunking (a test's fake model has no tokenizer of its own).
-   */
+  /** The same, with a fault-injection hook in the index operator: tests of failure recovery. */
+  @VisibleForTesting
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
       ModelProfile profile,
       EmbeddingModelFactory models,
-      TextTokenizerFactory tokenizers) {
+      IndexFaultHook indexFaults) {
+    build(env, conf, profile, models, HuggingFaceTextTokenizer.factory(profile), indexFaults);
+  }
+
+  /**
+   * The same, with the tokenizer that counts the model's tokens for chunking (a test's fake model
+   * has no tokenizer of its own) and a fault-injection hook in the index operator.
+   */
+  @VisibleForTesting
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models,
+      TextTokenizerFactory tokenizers,
+      IndexFaultHook indexFaults) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
@@ -172,7 +187,8 @@ public final class MStreamPipeline {
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(index, conf.get(MStreamOptions.KEEP_TEXT_BYTES)))
+                new VectorIndexOperator(
+                    index, conf.get(MStreamOptions.KEEP_TEXT_BYTES), indexFaults))
             .uid(UID_INDEX)
             .setParallelism(parallelism);
 
@@ -249,17 +265,26 @@ public final class MStreamPipeline {
   /** How long documents are split, or null when chunking is off (mstream.chunk.*). */
   public static DocumentChunker chunker(
       Configuration conf, ModelProfile profile, TextTokenizerFactory tokenizers) {
-    ChunkingSettings settings = chunkingSettings(conf);
+    ChunkingSettings settings = chunkingSettings(conf, profile);
     return settings.enabled()
         ? new DocumentChunker(settings, profile.maxTokens(), profile.documentPrefix(), tokenizers)
         : null;
   }
 
-  public static ChunkingSettings chunkingSettings(Configuration conf) {
+  /**
+   * The chunking options, where window and overlap come from the job's configuration when set
+   * there, else from the model profile's advice (chunkTokens, chunkOverlapTokens), else the
+   * defaults (the model's max tokens; 32 tokens).
+   */
+  public static ChunkingSettings chunkingSettings(Configuration conf, ModelProfile profile) {
     return new ChunkingSettings(
         conf.get(MStreamOptions.CHUNK_ENABLED),
-        conf.get(MStreamOptions.CHUNK_MAX_TOKENS),
-        conf.get(MStreamOptions.CHUNK_OVERLAP_TOKENS),
+        conf.getOptional(MStreamOptions.CHUNK_MAX_TOKENS).orElse(profile.chunkTokens()),
+        conf.getOptional(MStreamOptions.CHUNK_OVERLAP_TOKENS)
+            .orElse(
+                profile.chunkOverlapTokens() >= 0
+                    ? profile.chunkOverlapTokens()
+                    : MStreamOptions.CHUNK_OVERLAP_TOKENS.defaultValue()),
         conf.get(MStreamOptions.CHUNK_MAX_CHUNKS),
         conf.get(MStreamOptions.CHUNK_OVER_LIMIT));
   }

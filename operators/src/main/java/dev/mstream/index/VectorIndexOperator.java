@@ -5,12 +5,12 @@ import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
-import dev.mstream.testing.FailureInjector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -94,6 +94,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   /** Largest document text kept for passages, in UTF-8 bytes; 0: texts are not kept. */
   private final int maxKeptTextBytes;
 
+  /** {@link IndexFaultHook#NONE} unless a fault-injection test set one. */
+  private final IndexFaultHook faults;
+
   // ------------------------------------------------------------------------
   //  state that is checkpointed
   // ------------------------------------------------------------------------
@@ -113,7 +116,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   private transient IndexMetrics indexMetrics;
 
   public VectorIndexOperator(IndexSettings settings) {
-    this(settings, 0);
+    this(settings, 0, IndexFaultHook.NONE);
   }
 
   /**
@@ -121,6 +124,18 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
    *     carry the passage that matched (mstream.index.keep-text-bytes); 0 keeps none
    */
   public VectorIndexOperator(IndexSettings settings, int maxKeptTextBytes) {
+    this(settings, maxKeptTextBytes, IndexFaultHook.NONE);
+  }
+
+  /** With a fault-injection hook: only tests of failure recovery set one. */
+  @VisibleForTesting
+  public VectorIndexOperator(IndexSettings settings, IndexFaultHook faults) {
+    this(settings, 0, faults);
+  }
+
+  /** Kept texts and a fault-injection hook (only tests of failure recovery set one). */
+  @VisibleForTesting
+  public VectorIndexOperator(IndexSettings settings, int maxKeptTextBytes, IndexFaultHook faults) {
     if (settings == null) {
       throw new IllegalArgumentException("index settings must not be null");
     }
@@ -128,8 +143,12 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
       throw new IllegalArgumentException(
           "mstream.index.keep-text-bytes must be >= 0, was " + maxKeptTextBytes);
     }
+    if (faults == null) {
+      throw new IllegalArgumentException("fault hook must not be null (IndexFaultHook.NONE: none)");
+    }
     this.settings = settings;
     this.maxKeptTextBytes = maxKeptTextBytes;
+    this.faults = faults;
   }
 
   @Override
@@ -244,7 +263,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             previous == null ? 1 : previous.version() + 1,
             change.eventTime);
     state.putDocument(doc);
-    FailureInjector.check(FailureInjector.INDEX_AFTER_DOCUMENT_WRITE); // test-only, see there
+    faults.afterDocumentWrite(id);
     if (state.keepsTexts()) {
       boolean fits =
           body.length() <= maxKeptTextBytes

@@ -89,6 +89,36 @@ class ModelProfileTest {
     expectProblem(valid().matryoshkaDims(List.of(4, 16)), "'matryoshkaDims'");
     expectProblem(valid().matryoshkaDims(List.of(0, 8)), "'matryoshkaDims'");
     expectProblem(valid().matryoshkaDims(List.of(4, 2, 8)), "'matryoshkaDims'");
+    expectProblem(valid().chunkTokens(-1), "'chunkTokens'");
+    expectProblem(valid().chunkTokens(100_000), "'chunkTokens'");
+    expectProblem(valid().chunkOverlapTokens(-2), "'chunkOverlapTokens'");
+  }
+
+  @Test
+  void theConstructorChecksAsTheBuilderDoes() {
+    // Java serialization of a record goes through its canonical constructor, so bytes that bypass
+    // the builder are checked too.
+    assertThatThrownBy(
+            () ->
+                new ModelProfile(
+                    "x",
+                    "x.onnx",
+                    "t.json",
+                    Pooling.MEAN,
+                    128,
+                    "",
+                    "",
+                    8,
+                    true,
+                    false,
+                    false,
+                    List.of(16),
+                    0,
+                    0,
+                    0,
+                    -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("model profile 'x': 'matryoshkaDims' entries must be in 1..8 (was 16)");
   }
 
   private static void expectProblem(ModelProfile.Builder builder, String setting) {

@@ -1,10 +1,10 @@
 package dev.mstream.jobs.cli;
 
 import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.bench.ChunkingThroughputBenchmark;
+import dev.mstream.jobs.bench.EmbedThroughputBenchmark;
 import dev.mstream.jobs.client.CorpusReader;
 import dev.mstream.jobs.eval.BeirDataset;
-import dev.mstream.jobs.eval.ChunkingThroughputBenchmark;
-import dev.mstream.jobs.eval.EmbedThroughputBenchmark;
 import dev.mstream.jobs.eval.Progress;
 import dev.mstream.schemas.Document;
 import java.io.BufferedReader;
@@ -167,7 +167,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
             EmbedThroughputBenchmark.run(
                 docs, conf, parallelism, warmupDocs, Progress.bars(System.err));
       } catch (Exception e) {
-        System.err.println("bench-embed failed: " + Failures.describe(e));
+        System.err.println("bench-embed failed: " + MStreamCli.oneLine(e));
         return 2;
       }
       String label = rounds > 1 ? "round " + round + ": " : "";
@@ -243,7 +243,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
           ChunkingThroughputBenchmark.run(
               docs, conf, parallelism, rounds, Progress.bars(System.err));
     } catch (Exception e) {
-      System.err.println("bench-embed failed: " + Failures.describe(e));
+      System.err.println("bench-embed failed: " + MStreamCli.oneLine(e));
       return 2;
     }
     System.out.println(

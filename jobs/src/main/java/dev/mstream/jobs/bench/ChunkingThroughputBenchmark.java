@@ -1,15 +1,18 @@
-package dev.mstream.jobs.eval;
+package dev.mstream.jobs.bench;
 
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
+import dev.mstream.jobs.eval.Progress;
 import dev.mstream.jobs.local.LocalRunner;
+import dev.mstream.jobs.local.LoopbackPorts;
 import dev.mstream.schemas.Document;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 
 /**
  * What chunking costs the job per token, in one process: the whole job (embedded default, Kafka to
@@ -68,11 +71,11 @@ public final class ChunkingThroughputBenchmark {
       throws Exception {
     Path work = Files.createTempDirectory("mstream-bench");
     try (LocalRunner runner =
-        LocalRunner.start(conf, 0, BeirEvaluation.freePort(), parallelism, work)) {
+        LocalRunner.start(conf, 0, LoopbackPorts.freePort(), parallelism, work)) {
       return EmbedThroughputBenchmark.jobRun(runner, docs, List.of(), progress);
     } finally {
       progress.finish();
-      BeirEvaluation.deleteRecursively(work);
+      FileUtils.deleteDirectoryQuietly(work.toFile());
     }
   }
 }

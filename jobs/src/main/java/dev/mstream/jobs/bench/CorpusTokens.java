@@ -1,4 +1,4 @@
-package dev.mstream.jobs.eval;
+package dev.mstream.jobs.bench;
 
 import dev.mstream.chunk.ChunkTexts;
 import dev.mstream.chunk.DocumentChunker;
