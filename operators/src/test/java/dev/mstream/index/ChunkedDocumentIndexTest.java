@@ -9,9 +9,7 @@ import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -199,18 +197,7 @@ class ChunkedDocumentIndexTest {
     private KeyedTwoInputStreamOperatorTestHarness<
             String, DocumentChange, SearchRequest, PartialResult>
         open(OperatorSubtaskState restoreFrom, int keptTextBytes) throws Exception {
-      var h =
-          new KeyedTwoInputStreamOperatorTestHarness<>(
-              new VectorIndexOperator(settings(), keptTextBytes),
-              (DocumentChange c) -> c.id,
-              (SearchRequest q) -> q.queryId,
-              Types.STRING);
-      h.setStateBackend(new EmbeddedRocksDBStateBackend());
-      if (restoreFrom != null) {
-        h.initializeState(restoreFrom);
-      }
-      h.open();
-      return h;
+      return IndexHarness.open(new VectorIndexOperator(settings(), keptTextBytes), restoreFrom);
     }
 
     private VectorIndexOperator operator() {

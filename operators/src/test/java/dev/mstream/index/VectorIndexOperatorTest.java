@@ -8,9 +8,7 @@ import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,19 +45,7 @@ abstract class VectorIndexOperatorTest {
   private KeyedTwoInputStreamOperatorTestHarness<
           String, DocumentChange, SearchRequest, PartialResult>
       open(OperatorSubtaskState restoreFrom) throws Exception {
-    var h =
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new VectorIndexOperator(settings()),
-            (DocumentChange c) -> c.id,
-            // The query side is broadcast in the job; any key works, the operator ignores it.
-            (SearchRequest q) -> q.queryId,
-            Types.STRING);
-    h.setStateBackend(new EmbeddedRocksDBStateBackend());
-    if (restoreFrom != null) {
-      h.initializeState(restoreFrom);
-    }
-    h.open();
-    return h;
+    return IndexHarness.open(new VectorIndexOperator(settings()), restoreFrom);
   }
 
   @Test
