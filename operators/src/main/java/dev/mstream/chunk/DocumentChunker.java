@@ -94,9 +94,10 @@ public final class DocumentChunker implements Serializable, AutoCloseable {
    */
   public DocumentChunks split(String text, int titleLength) {
     String input = documentPrefix.isEmpty() ? text : documentPrefix + text;
-    // No text has more tokens than UTF-8 bytes (each token covers at least one byte of it), so a
-    // short text needs no tokenizing to know that it fits.
-    if (utf8Length(input) + specialTokens <= window) {
+    // A token covers at least one byte of the text (a SentencePiece tokenizer may add one more, the
+    // space it puts in front), so a text with fewer UTF-8 bytes than the window has room for needs
+    // no tokenizing to know that it fits.
+    if (utf8Length(input) + specialTokens + 1 <= window) {
       return DocumentChunks.WHOLE;
     }
     TokenSpans spans = tokenizer.tokenize(input);
