@@ -2,9 +2,11 @@ package dev.mstream.jobs;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
@@ -54,10 +56,10 @@ public final class MStreamJob {
           CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.get(MStreamOptions.CHECKPOINT_DIR));
     }
     if (options.get(MStreamOptions.STATE_DIR) != null) {
-      conf.setString("state.backend.rocksdb.localdir", options.get(MStreamOptions.STATE_DIR));
+      conf.set(RocksDBOptions.LOCAL_DIRECTORIES, options.get(MStreamOptions.STATE_DIR));
     }
     // Kryo would silently serialize any type it does not know; every record here is a POJO.
-    conf.setString("pipeline.generic-types", "false");
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(conf);
     if (options.get(MStreamOptions.PARALLELISM) > 0) {
       env.setParallelism(options.get(MStreamOptions.PARALLELISM));

@@ -1,5 +1,7 @@
 package dev.mstream.decode;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -18,18 +20,10 @@ public record InputLimits(
     implements Serializable {
 
   public InputLimits {
-    if (maxTextBytes <= 0) {
-      throw new IllegalArgumentException("mstream.limits.max-text-bytes must be > 0");
-    }
-    if (maxK <= 0) {
-      throw new IllegalArgumentException("mstream.query.max-k must be > 0");
-    }
-    if (maxCandidates <= 0) {
-      throw new IllegalArgumentException("mstream.query.max-candidates must be > 0");
-    }
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("model dimension must be > 0");
-    }
+    checkArgument(maxTextBytes > 0, "mstream.limits.max-text-bytes must be > 0");
+    checkArgument(maxK > 0, "mstream.query.max-k must be > 0");
+    checkArgument(maxCandidates > 0, "mstream.query.max-candidates must be > 0");
+    checkArgument(dimension > 0, "model dimension must be > 0");
     servableDims = List.copyOf(servableDims);
   }
 }

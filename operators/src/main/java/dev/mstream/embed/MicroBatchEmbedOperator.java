@@ -1,5 +1,8 @@
 package dev.mstream.embed;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.records.Embeddable;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,19 +64,16 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
 
   public MicroBatchEmbedOperator(
       EmbeddingModelFactory modelFactory, TextRole role, int maxBatchSize, long maxDelayMillis) {
-    if (modelFactory == null) {
-      throw new IllegalArgumentException("modelFactory must not be null");
-    }
-    if (maxBatchSize <= 0) {
-      throw new IllegalArgumentException(
-          "embed batch size (mstream.embed.batch-size) must be > 0, was " + maxBatchSize);
-    }
-    if (maxDelayMillis < 0) {
-      throw new IllegalArgumentException(
-          "embed max delay (mstream.embed.max-delay) must be >= 0, was " + maxDelayMillis);
-    }
-    this.modelFactory = modelFactory;
-    this.role = role;
+    checkArgument(
+        maxBatchSize > 0,
+        "embed batch size (mstream.embed.batch-size) must be > 0, was %s",
+        maxBatchSize);
+    checkArgument(
+        maxDelayMillis >= 0,
+        "embed max delay (mstream.embed.max-delay) must be >= 0, was %s",
+        maxDelayMillis);
+    this.modelFactory = checkNotNull(modelFactory, "modelFactory");
+    this.role = checkNotNull(role, "role");
     this.maxBatchSize = maxBatchSize;
     this.maxDelayMillis = maxDelayMillis;
   }

@@ -1,5 +1,7 @@
 package dev.mstream.merge;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchResult;
@@ -55,10 +57,10 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   private transient Counter latePartials;
 
   public ResultMerger(long deadlineMillis) {
-    if (deadlineMillis <= 0) {
-      throw new IllegalArgumentException(
-          "query deadline (mstream.query.deadline) must be > 0 ms, was " + deadlineMillis);
-    }
+    checkArgument(
+        deadlineMillis > 0,
+        "query deadline (mstream.query.deadline) must be > 0 ms, was %s",
+        deadlineMillis);
     this.deadlineMillis = deadlineMillis;
   }
 

@@ -1,5 +1,8 @@
 package dev.mstream.jobs.eval;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
@@ -23,7 +26,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FileUtils;
@@ -76,9 +78,7 @@ public final class BeirEvaluation {
      * the queries run once per entry (null = the index's default), one {@link Result} each.
      */
     public Settings dimsSweep(List<Integer> dims) {
-      if (dims.isEmpty()) {
-        throw new IllegalArgumentException("dims sweep needs at least one entry");
-      }
+      checkArgument(!dims.isEmpty(), "dims sweep needs at least one entry");
       this.dims = new ArrayList<>(dims);
       return this;
     }
@@ -89,9 +89,7 @@ public final class BeirEvaluation {
      * (rightly) shorten the prefix of queries that name no dims.
      */
     public Settings maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("max in flight must be >= 1, was " + maxInFlight);
-      }
+      checkArgument(maxInFlight >= 1, "max in flight must be >= 1, was %s", maxInFlight);
       this.maxInFlight = maxInFlight;
       return this;
     }
@@ -104,24 +102,20 @@ public final class BeirEvaluation {
 
     /** Hits requested per query (100: enough for recall@100). */
     public Settings k(int k) {
-      if (k < 1) {
-        throw new IllegalArgumentException("k must be >= 1, was " + k);
-      }
+      checkArgument(k >= 1, "k must be >= 1, was %s", k);
       this.k = k;
       return this;
     }
 
     public Settings parallelism(int parallelism) {
-      if (parallelism < 1) {
-        throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
-      }
+      checkArgument(parallelism >= 1, "parallelism must be >= 1, was %s", parallelism);
       this.parallelism = parallelism;
       return this;
     }
 
     /** Further job options ({@code mstream.*}); {@link #model} wins over mstream.model here. */
     public Settings options(Configuration options) {
-      this.options = new Configuration(Objects.requireNonNull(options));
+      this.options = new Configuration(checkNotNull(options, "options"));
       return this;
     }
 
