@@ -23,9 +23,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FileUtils;
@@ -33,8 +35,13 @@ import org.apache.flink.util.FileUtils;
 /**
  * BEIR-style retrieval quality measured through the real pipeline: starts the embedded default
  * (in-process Kafka broker, Flink MiniCluster with RocksDB, the job), publishes the corpus to the
- * documents topic, waits until every document is indexed, sends the judged queries to the queries
- * topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ * documents topic, waits until every document is indexed or dead-lettered, sends the judged queries
+ * to the queries topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ *
+ * <p>A document the job rightly rejects (an empty text, say) goes to the dead-letter topic instead
+ * of the index; the evaluation counts those by reason, scores what was indexed and reports both. A
+ * judged-relevant document that was rejected stays in the judgments: no query can find it, so it
+ * counts as a miss, as it would for a user.
  *
  * <p>Title and text are joined with a space by the job's document decoder, as BEIR does.
  */
@@ -160,13 +167,21 @@ public final class BeirEvaluation {
       String firstError,
       double publishSeconds,
       double indexSeconds,
-      double querySeconds) {
+      double querySeconds,
+      long indexed,
+      Map<String, Integer> deadLettered,
+      int judgedDeadLettered) {
+
+    /** Documents the job dead-lettered instead of indexing. */
+    public long deadLetteredTotal() {
+      return deadLettered.values().stream().mapToLong(Integer::longValue).sum();
+    }
 
     public double ndcgAt10() {
       return metrics.ndcg(10);
     }
 
-    /** Documents per second from the first publish until all were indexed. */
+    /** Documents per second from the first publish until all were indexed or dead-lettered. */
     public double indexedPerSecond() {
       return documents / Math.max(indexSeconds, 1e-9);
     }
@@ -208,7 +223,14 @@ public final class BeirEvaluation {
     Configuration opts = runner.options();
     String model = opts.get(MStreamOptions.MODEL);
     List<Document> corpus = data.corpus();
-    try (LocalClients clients = LocalClients.open(runner)) {
+    try (LocalClients clients = LocalClients.open(runner);
+        DeadLetterCount deadLetters =
+            new DeadLetterCount(
+                runner.bootstrapServers(),
+                opts.get(MStreamOptions.DEAD_LETTERS_TOPIC),
+                opts.get(MStreamOptions.DOCUMENTS_TOPIC),
+                opts.get(MStreamOptions.ENCODING),
+                MStreamOptions.kafkaProperties(opts))) {
       QueryClient client = clients.queries();
       DocumentPublisher publisher = clients.documents();
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
@@ -228,10 +250,17 @@ public final class BeirEvaluation {
       double publishSeconds = (System.nanoTime() - start) / 1e9;
 
       progress.start("index", corpus.size(), "docs");
-      new IndexProbe(client, NAMESPACE, runner.job())
-          .awaitIndexSize(corpus.size(), STALL_TIMEOUT, progress::update);
+      long indexed =
+          new IndexProbe(client, NAMESPACE, runner.job())
+              .awaitSettled(
+                  corpus.size(),
+                  () -> deadLetters.poll(Duration.ZERO),
+                  STALL_TIMEOUT,
+                  progress::update);
       progress.finish();
       double indexSeconds = (System.nanoTime() - start) / 1e9;
+      Indexing indexing =
+          new Indexing(indexed, deadLetters.byReason(), judged(data, deadLetters.keys()));
 
       List<Result> sweep = new ArrayList<>();
       for (Integer dims : settings.dims) {
@@ -247,10 +276,32 @@ public final class BeirEvaluation {
                 settings.ignoreIdenticalIds,
                 publishSeconds,
                 indexSeconds,
-                querySeconds));
+                querySeconds,
+                indexing));
       }
       return sweep;
     }
+  }
+
+  /** What became of the published corpus. */
+  private record Indexing(
+      long indexed, Map<String, Integer> deadLettered, int judgedDeadLettered) {}
+
+  /** How many of {@code ids} some query's judgments call relevant. */
+  private static int judged(BeirDataset data, Set<String> ids) {
+    Set<String> relevant = new HashSet<>();
+    data.qrels()
+        .values()
+        .forEach(
+            judgments ->
+                judgments.forEach(
+                    (doc, grade) -> {
+                      if (grade > 0) {
+                        relevant.add(doc);
+                      }
+                    }));
+    relevant.retainAll(ids);
+    return relevant.size();
   }
 
   private static Result score(
@@ -261,7 +312,8 @@ public final class BeirEvaluation {
       boolean ignoreIdenticalIds,
       double publishSeconds,
       double indexSeconds,
-      double querySeconds) {
+      double querySeconds,
+      Indexing indexing) {
     Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
     Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
     String firstError = null;
@@ -297,7 +349,10 @@ public final class BeirEvaluation {
         firstError,
         publishSeconds,
         indexSeconds,
-        querySeconds);
+        querySeconds,
+        indexing.indexed(),
+        indexing.deadLettered(),
+        indexing.judgedDeadLettered());
   }
 
   private static Map<String, QueryResult> runQueries(
