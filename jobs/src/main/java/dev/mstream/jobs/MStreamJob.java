@@ -1,5 +1,6 @@
 package dev.mstream.jobs;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -15,6 +16,7 @@ import org.apache.flink.util.ParameterTool;
  * --mstream.kafka.bootstrap-servers broker:9092 [--mstream.key value ...]}. Any {@code mstream.*}
  * key may also come from the cluster's configuration; arguments win.
  */
+@PublicEvolving
 public final class MStreamJob {
 
   public static final String JOB_NAME = "mstream";

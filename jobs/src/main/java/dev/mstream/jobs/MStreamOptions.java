@@ -5,6 +5,7 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 import dev.mstream.schemas.codec.Encoding;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -14,6 +15,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * {@code flink run} arguments ({@code --mstream.kafka.bootstrap-servers host:9092}), the cluster's
  * configuration, or a Kubernetes FlinkDeployment's {@code flinkConfiguration}.
  */
+@PublicEvolving
 public final class MStreamOptions {
 
   private MStreamOptions() {}

@@ -33,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -57,6 +58,7 @@ import org.apache.kafka.common.IsolationLevel;
  * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
  * </pre>
  */
+@PublicEvolving
 public final class MStreamPipeline {
 
   // Operator uids: stable, so savepoints map state back to the right operator across versions.
@@ -89,6 +91,7 @@ public final class MStreamPipeline {
    * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
    * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
    */
+  @VisibleForTesting
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
@@ -221,6 +224,7 @@ public final class MStreamPipeline {
         : env.getParallelism();
   }
 
+  @VisibleForTesting
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
     return new IndexSettings(
         profile.name(),

@@ -4,6 +4,7 @@ import static org.apache.flink.util.Preconditions.checkArgument;
 
 import java.io.Serializable;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /**
  * What a document or query may ask for; anything beyond is rejected with a reason instead of being
@@ -15,6 +16,7 @@ import java.util.List;
  * @param dimension the model's full dimension
  * @param servableDims prefix lengths the index can serve; a query's dims must be one of them
  */
+@Internal
 public record InputLimits(
     int maxTextBytes, int maxK, int maxCandidates, int dimension, List<Integer> servableDims)
     implements Serializable {

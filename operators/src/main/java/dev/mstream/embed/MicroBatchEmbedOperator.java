@@ -7,6 +7,7 @@ import dev.mstream.records.Embeddable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -27,6 +28,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * too, so buffering never reorders records relative to them. Records leave in the order they came
  * in, which keeps an update and a later delete of the same id in order.
  */
+@Internal
 public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStreamOperator<T>
     implements OneInputStreamOperator<T, T>, BoundedOneInput, ProcessingTimeCallback {
 

@@ -8,6 +8,7 @@ import dev.mstream.records.SearchResult;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -30,6 +31,7 @@ import org.apache.flink.util.Collector;
  * instead of starting a second wait and a second answer. (After an OK answer every subtask has
  * answered; checkpoints keep index and merger consistent, so none answers again.)
  */
+@Internal
 public class ResultMerger extends KeyedProcessFunction<String, PartialResult, SearchResult> {
 
   private static final long serialVersionUID = 1L;
