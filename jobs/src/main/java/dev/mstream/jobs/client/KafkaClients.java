@@ -1,11 +1,14 @@
 package dev.mstream.jobs.client;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -24,6 +27,26 @@ public final class KafkaClients {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(p);
+  }
+
+  /**
+   * Assigns {@code consumer} every partition of {@code topic}, positioned at the end as of now (so
+   * it reads only what arrives from here on).
+   *
+   * @param what the topic's role, for the message when it does not exist (e.g. "results")
+   */
+  public static void assignAtEnd(KafkaConsumer<?, ?> consumer, String topic, String what) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    if (partitions.isEmpty()) {
+      throw new IllegalStateException(what + " topic '" + topic + "' does not exist");
+    }
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    // seekToEnd is lazy; resolving the positions now pins "the end" to before anything follows.
+    partitions.forEach(consumer::position);
   }
 
   /** A consumer without a group: callers assign partitions themselves. */

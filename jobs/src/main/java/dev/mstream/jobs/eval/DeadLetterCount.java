@@ -9,15 +9,12 @@ import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Counts, by reason, the records of one source topic that the job dead-lettered, as they arrive on
@@ -48,18 +45,12 @@ public final class DeadLetterCount implements AutoCloseable {
     this.consumer = KafkaClients.consumer(bootstrap, extra);
     this.codec = Codecs.of(DeadLetter.class, encoding);
     this.sourceTopic = sourceTopic;
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(deadLettersTopic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .collect(Collectors.toList());
-    if (partitions.isEmpty()) {
+    try {
+      KafkaClients.assignAtEnd(consumer, deadLettersTopic, "dead-letter");
+    } catch (RuntimeException e) {
       consumer.close();
-      throw new IllegalStateException(
-          "dead-letter topic '" + deadLettersTopic + "' does not exist");
+      throw e;
     }
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    partitions.forEach(consumer::position); // seekToEnd is lazy: pin the end now
   }
 
   /** Reads what arrived within {@code window}; returns the count so far. */
