@@ -1,5 +1,7 @@
 package dev.mstream.jobs;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.chunk.ChunkingSettings;
 import dev.mstream.chunk.DocumentChunker;
 import dev.mstream.decode.DocumentDecoder;
@@ -35,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -46,6 +49,8 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * The dataflow, shared by the deployable job and the local runner:
@@ -57,6 +62,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
  * </pre>
  */
+@PublicEvolving
 public final class MStreamPipeline {
 
   // Operator uids: stable, so savepoints map state back to the right operator across versions.
@@ -90,6 +96,7 @@ public final class MStreamPipeline {
    * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used. Long
    * documents are chunked with the profile's tokenizer.
    */
+  @VisibleForTesting
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
@@ -239,6 +246,7 @@ public final class MStreamPipeline {
         : env.getParallelism();
   }
 
+  @VisibleForTesting
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
     return new IndexSettings(
         profile.name(),
@@ -312,12 +320,10 @@ public final class MStreamPipeline {
 
   private static String required(Configuration conf) {
     String bootstrap = conf.get(MStreamOptions.BOOTSTRAP_SERVERS);
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException(
-          "missing setting "
-              + MStreamOptions.BOOTSTRAP_SERVERS.key()
-              + " (Kafka bootstrap servers)");
-    }
+    checkArgument(
+        bootstrap != null && !bootstrap.isBlank(),
+        "missing setting %s (Kafka bootstrap servers)",
+        MStreamOptions.BOOTSTRAP_SERVERS.key());
     return bootstrap;
   }
 
@@ -378,8 +384,8 @@ public final class MStreamPipeline {
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(MStreamOptions.kafkaProperties(conf))
         // read_committed: never index a document from a producer transaction that aborted.
-        .setProperty("isolation.level", "read_committed")
-        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString())
         .build();
   }
 
@@ -389,9 +395,12 @@ public final class MStreamPipeline {
       String name,
       org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
     Properties props = MStreamOptions.kafkaProperties(conf);
-    boolean exactlyOnce =
-        conf.get(MStreamOptions.RESULTS_DELIVERY) == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
-    if (exactlyOnce) {
+    DeliveryGuarantee guarantee = MStreamOptions.resultsDelivery(conf);
+    checkArgument(
+        guarantee != DeliveryGuarantee.NONE,
+        "%s=NONE is not supported: a failure could lose results; use AT_LEAST_ONCE or EXACTLY_ONCE",
+        MStreamOptions.RESULTS_DELIVERY.key());
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
       // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
       props.putIfAbsent("transaction.timeout.ms", "600000");
     }
@@ -399,8 +408,7 @@ public final class MStreamPipeline {
         .setBootstrapServers(bootstrap)
         .setKafkaProducerConfig(props)
         .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(
-            exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(conf.get(MStreamOptions.GROUP_ID) + "-" + name)
         .build();
   }

@@ -1,5 +1,7 @@
 package dev.mstream.chunk;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.util.Arrays;
 
 /**
@@ -29,9 +31,7 @@ final class Chunker {
    *     was left over after {@code maxChunks}
    */
   static Plan plan(String text, int[] starts, int[] ends, int budget, int overlap, int maxChunks) {
-    if (budget < 2) {
-      throw new IllegalArgumentException("chunk budget must be >= 2 tokens, was " + budget);
-    }
+    checkArgument(budget >= 2, "chunk budget must be >= 2 tokens, was %s", budget);
     int n = starts.length;
     int sharing = Math.max(0, Math.min(overlap, budget / 2 - 1));
     int[] ranges = new int[8];

@@ -1,5 +1,7 @@
 package dev.mstream.chunk;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
 
 /**
@@ -23,23 +25,15 @@ public record ChunkingSettings(
   public static final int MIN_WINDOW_TOKENS = 16;
 
   public ChunkingSettings {
-    if (windowTokens != 0 && windowTokens < MIN_WINDOW_TOKENS) {
-      throw new IllegalArgumentException(
-          "mstream.chunk.max-tokens must be 0 (the model's max tokens) or >= "
-              + MIN_WINDOW_TOKENS
-              + ", was "
-              + windowTokens);
-    }
-    if (overlapTokens < 0) {
-      throw new IllegalArgumentException(
-          "mstream.chunk.overlap-tokens must be >= 0, was " + overlapTokens);
-    }
-    if (maxChunks < 1) {
-      throw new IllegalArgumentException("mstream.chunk.max-chunks must be >= 1, was " + maxChunks);
-    }
-    if (overLimit == null) {
-      throw new IllegalArgumentException("mstream.chunk.over-limit must be set");
-    }
+    checkArgument(
+        windowTokens == 0 || windowTokens >= MIN_WINDOW_TOKENS,
+        "mstream.chunk.max-tokens must be 0 (the model's max tokens) or >= %s, was %s",
+        MIN_WINDOW_TOKENS,
+        windowTokens);
+    checkArgument(
+        overlapTokens >= 0, "mstream.chunk.overlap-tokens must be >= 0, was %s", overlapTokens);
+    checkArgument(maxChunks >= 1, "mstream.chunk.max-chunks must be >= 1, was %s", maxChunks);
+    checkArgument(overLimit != null, "mstream.chunk.over-limit must be set");
   }
 
   /** Chunking off: every document is one text, truncated by the model as before. */
@@ -55,16 +49,13 @@ public record ChunkingSettings(
    */
   public int windowFor(int modelMaxTokens) {
     int window = windowTokens == 0 ? modelMaxTokens : Math.min(windowTokens, modelMaxTokens);
-    if (2 * overlapTokens >= window) {
-      throw new IllegalArgumentException(
-          "mstream.chunk.overlap-tokens="
-              + overlapTokens
-              + " must be below half the chunk window of "
-              + window
-              + " tokens (mstream.chunk.max-tokens, at most the model's max tokens "
-              + modelMaxTokens
-              + ")");
-    }
+    checkArgument(
+        2 * overlapTokens < window,
+        "mstream.chunk.overlap-tokens=%s must be below half the chunk window of %s tokens"
+            + " (mstream.chunk.max-tokens, at most the model's max tokens %s)",
+        overlapTokens,
+        window,
+        modelMaxTokens);
     return window;
   }
 }

@@ -1,11 +1,13 @@
 package dev.mstream.chunk;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.embed.TextTokenizer;
 import dev.mstream.embed.TextTokenizerFactory;
 import dev.mstream.embed.TokenSpans;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
 /**
  * Decides how a document is split, counting tokens with the model's own tokenizer on exactly the
@@ -50,13 +52,11 @@ public final class DocumentChunker implements Serializable, AutoCloseable {
       int modelMaxTokens,
       String documentPrefix,
       TextTokenizerFactory tokenizers) {
-    this.settings = Objects.requireNonNull(settings, "settings");
-    if (!settings.enabled()) {
-      throw new IllegalArgumentException("chunking is disabled (mstream.chunk.enabled=false)");
-    }
+    this.settings = checkNotNull(settings, "settings");
+    checkArgument(settings.enabled(), "chunking is disabled (mstream.chunk.enabled=false)");
     this.window = settings.windowFor(modelMaxTokens);
     this.documentPrefix = documentPrefix == null ? "" : documentPrefix;
-    this.tokenizers = Objects.requireNonNull(tokenizers, "tokenizers");
+    this.tokenizers = checkNotNull(tokenizers, "tokenizers");
   }
 
   /**
@@ -66,16 +66,13 @@ public final class DocumentChunker implements Serializable, AutoCloseable {
     tokenizer = tokenizers.create();
     specialTokens = tokenizer.tokenize("").specialTokens();
     int prefixTokens = tokenizer.tokenize(documentPrefix).size();
-    if (2 * (specialTokens + prefixTokens) > window) {
-      throw new IllegalArgumentException(
-          "a chunk window of "
-              + window
-              + " tokens (mstream.chunk.max-tokens) leaves too little room next to the model's "
-              + specialTokens
-              + " special tokens and "
-              + prefixTokens
-              + " tokens of document prefix");
-    }
+    checkArgument(
+        2 * (specialTokens + prefixTokens) <= window,
+        "a chunk window of %s tokens (mstream.chunk.max-tokens) leaves too little room next to the"
+            + " model's %s special tokens and %s tokens of document prefix",
+        window,
+        specialTokens,
+        prefixTokens);
   }
 
   public ChunkingSettings settings() {

@@ -14,6 +14,7 @@ import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
 import dev.mstream.schemas.codec.Utf8Validation;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -30,6 +31,7 @@ import org.apache.flink.util.OutputTag;
  * <p>With a {@link DocumentChunker}, a document longer than one model window is also split into
  * chunks here, where a document over the chunk limit can still be dead-lettered byte for byte.
  */
+@Internal
 public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> {
 
   private static final long serialVersionUID = 1L;

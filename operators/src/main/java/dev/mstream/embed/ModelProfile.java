@@ -1,5 +1,7 @@
 package dev.mstream.embed;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -68,28 +70,26 @@ public record ModelProfile(
    * @throws IllegalArgumentException naming the profile and the setting that is missing or wrong
    */
   public ModelProfile {
-    if (isBlank(name)) {
-      throw new IllegalArgumentException("model profile: 'name' is required");
-    }
-    require(name, !isBlank(onnxModel), "'onnxModel' (path or classpath resource) is required");
-    require(name, !isBlank(tokenizer), "'tokenizer' (path or classpath resource) is required");
-    require(name, pooling != null, "'pooling' is required");
-    require(name, maxTokens > 0, "'maxTokens' must be > 0 (was " + maxTokens + ")");
-    require(name, queryPrefix != null, "'queryPrefix' must not be null (use \"\" for none)");
-    require(name, documentPrefix != null, "'documentPrefix' must not be null (use \"\" for none)");
-    require(name, dimension > 0, "'dimension' must be > 0 (was " + dimension + ")");
+    checkArgument(!isBlank(name), "model profile: 'name' is required");
+    check(name, !isBlank(onnxModel), "'onnxModel' (path or classpath resource) is required");
+    check(name, !isBlank(tokenizer), "'tokenizer' (path or classpath resource) is required");
+    check(name, pooling != null, "'pooling' is required");
+    check(name, maxTokens > 0, "'maxTokens' must be > 0 (was " + maxTokens + ")");
+    check(name, queryPrefix != null, "'queryPrefix' must not be null (use \"\" for none)");
+    check(name, documentPrefix != null, "'documentPrefix' must not be null (use \"\" for none)");
+    check(name, dimension > 0, "'dimension' must be > 0 (was " + dimension + ")");
     if (matryoshkaDims == null) {
       matryoshkaDims = List.of(dimension);
     } else {
-      require(name, !matryoshkaDims.isEmpty(), "'matryoshkaDims' must not be empty");
+      check(name, !matryoshkaDims.isEmpty(), "'matryoshkaDims' must not be empty");
       int previous = 0;
       for (Integer d : matryoshkaDims) {
-        require(name, d != null, "'matryoshkaDims' must not contain null");
-        require(
+        check(name, d != null, "'matryoshkaDims' must not contain null");
+        check(
             name,
             d > 0 && d <= dimension,
             "'matryoshkaDims' entries must be in 1.." + dimension + " (was " + d + ")");
-        require(
+        check(
             name,
             d > previous,
             "'matryoshkaDims' must be strictly ascending (was " + matryoshkaDims + ")");
@@ -97,15 +97,15 @@ public record ModelProfile(
       }
       matryoshkaDims = List.copyOf(matryoshkaDims);
     }
-    require(
+    check(
         name,
         queryDims >= 0 && queryDims <= dimension,
         "'queryDims' must be in 1.." + dimension + ", or 0 for none (was " + queryDims + ")");
-    require(
+    check(
         name,
         queryCandidates >= 0,
         "'queryCandidates' must be > 0, or 0 for none (was " + queryCandidates + ")");
-    require(
+    check(
         name,
         chunkTokens >= 0 && chunkTokens <= maxTokens,
         "'chunkTokens' must be in 1.."
@@ -113,7 +113,7 @@ public record ModelProfile(
             + " (maxTokens), or 0 for none (was "
             + chunkTokens
             + ")");
-    require(
+    check(
         name,
         chunkOverlapTokens >= -1,
         "'chunkOverlapTokens' must be >= 0, or -1 for none (was " + chunkOverlapTokens + ")");
@@ -149,10 +149,8 @@ public record ModelProfile(
     return role == TextRole.QUERY ? queryPrefix : documentPrefix;
   }
 
-  private static void require(String name, boolean ok, String problem) {
-    if (!ok) {
-      throw new IllegalArgumentException("model profile '" + name + "': " + problem);
-    }
+  private static void check(String name, boolean ok, String problem) {
+    checkArgument(ok, "model profile '%s': %s", name, problem);
   }
 
   private static boolean isBlank(String s) {

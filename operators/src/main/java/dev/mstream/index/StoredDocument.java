@@ -1,5 +1,7 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
@@ -41,13 +43,15 @@ public record StoredDocument(
     attributes = attributes == null ? Collections.emptyMap() : attributes;
     if (chunkVectors == null) {
       chunkVectors = new float[][] {vector};
-    } else if (chunkVectors.length == 0 || chunkVectors[0] != vector) {
-      throw new IllegalArgumentException("the first chunk's vector must be the document's vector");
     }
-    if (chunkRanges != null && chunkRanges.length != 2 * chunkVectors.length) {
-      throw new IllegalArgumentException(
-          chunkVectors.length + " chunk vectors but " + chunkRanges.length / 2 + " chunk ranges");
-    }
+    checkArgument(
+        chunkVectors.length > 0 && chunkVectors[0] == vector,
+        "the first chunk's vector must be the document's vector");
+    checkArgument(
+        chunkRanges == null || chunkRanges.length == 2 * chunkVectors.length,
+        "%s chunk vectors but %s chunk ranges",
+        chunkVectors.length,
+        chunkRanges == null ? 0 : chunkRanges.length / 2);
   }
 
   /** A document of one chunk whose offsets are not known (the form of state before chunking). */

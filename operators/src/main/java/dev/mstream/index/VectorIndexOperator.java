@@ -1,5 +1,8 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.chunk.CodePoints;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
@@ -136,19 +139,13 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   /** Kept texts and a fault-injection hook (only tests of failure recovery set one). */
   @VisibleForTesting
   public VectorIndexOperator(IndexSettings settings, int maxKeptTextBytes, IndexFaultHook faults) {
-    if (settings == null) {
-      throw new IllegalArgumentException("index settings must not be null");
-    }
-    if (maxKeptTextBytes < 0) {
-      throw new IllegalArgumentException(
-          "mstream.index.keep-text-bytes must be >= 0, was " + maxKeptTextBytes);
-    }
-    if (faults == null) {
-      throw new IllegalArgumentException("fault hook must not be null (IndexFaultHook.NONE: none)");
-    }
-    this.settings = settings;
+    checkArgument(
+        maxKeptTextBytes >= 0,
+        "mstream.index.keep-text-bytes must be >= 0, was %s",
+        maxKeptTextBytes);
+    this.settings = checkNotNull(settings, "index settings");
     this.maxKeptTextBytes = maxKeptTextBytes;
-    this.faults = faults;
+    this.faults = checkNotNull(faults, "fault hook (IndexFaultHook.NONE: none)");
   }
 
   @Override

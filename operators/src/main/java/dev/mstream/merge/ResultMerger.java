@@ -1,5 +1,7 @@
 package dev.mstream.merge;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchResult;
@@ -8,6 +10,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -30,6 +33,7 @@ import org.apache.flink.util.Collector;
  * instead of starting a second wait and a second answer. (After an OK answer every subtask has
  * answered; checkpoints keep index and merger consistent, so none answers again.)
  */
+@Internal
 public class ResultMerger extends KeyedProcessFunction<String, PartialResult, SearchResult> {
 
   private static final long serialVersionUID = 1L;
@@ -57,10 +61,10 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   private transient Counter latePartials;
 
   public ResultMerger(long deadlineMillis) {
-    if (deadlineMillis <= 0) {
-      throw new IllegalArgumentException(
-          "query deadline (mstream.query.deadline) must be > 0 ms, was " + deadlineMillis);
-    }
+    checkArgument(
+        deadlineMillis > 0,
+        "query deadline (mstream.query.deadline) must be > 0 ms, was %s",
+        deadlineMillis);
     this.deadlineMillis = deadlineMillis;
   }
 

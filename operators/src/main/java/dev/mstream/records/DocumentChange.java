@@ -5,11 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /**
  * One decoded document event on its way to the index: an upsert (with its text, and after the embed
  * operator its vector) or a delete. A Flink POJO: public fields, no-arg constructor.
  */
+@Internal
 public class DocumentChange implements Embeddable {
 
   public enum Kind {

@@ -1,11 +1,13 @@
 package dev.mstream.records;
 
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /**
  * A record that carries a text to embed and receives its vector; or, split into chunks, several
  * texts and one vector each.
  */
+@Internal
 public interface Embeddable {
 
   /** The text to embed, or null when this record needs no vector (a delete). */

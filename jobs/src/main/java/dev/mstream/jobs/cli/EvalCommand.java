@@ -199,10 +199,20 @@ final class EvalCommand implements Callable<Integer> {
     BeirEvaluation.Result first = sweep.get(0);
     System.out.printf(
         Locale.ROOT,
-        "indexed %d documents in %.1f s (%.1f docs/s from first publish)%n",
+        "indexed %d of %d documents in %.1f s (%.1f docs/s from first publish)%n",
+        first.indexed(),
         first.documents(),
         first.indexSeconds(),
         first.indexedPerSecond());
+    if (first.deadLetteredTotal() > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "%d documents dead-lettered, not indexed (%s); scored on the indexed ones: %d judged"
+              + " relevant among them count as misses%n",
+          first.deadLetteredTotal(),
+          first.deadLettered(),
+          first.judgedDeadLettered());
+    }
     boolean anyError = false;
     for (BeirEvaluation.Result r : sweep) {
       anyError |= r.statuses().getOrDefault(ResultStatus.ERROR, 0) > 0;

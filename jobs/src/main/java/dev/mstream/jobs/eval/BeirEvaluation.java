@@ -1,5 +1,8 @@
 package dev.mstream.jobs.eval;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
@@ -21,10 +24,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FileUtils;
@@ -32,8 +36,13 @@ import org.apache.flink.util.FileUtils;
 /**
  * BEIR-style retrieval quality measured through the real pipeline: starts the embedded default
  * (in-process Kafka broker, Flink MiniCluster with RocksDB, the job), publishes the corpus to the
- * documents topic, waits until every document is indexed, sends the judged queries to the queries
- * topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ * documents topic, waits until every document is indexed or dead-lettered, sends the judged queries
+ * to the queries topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ *
+ * <p>A document the job rightly rejects (an empty text, say) goes to the dead-letter topic instead
+ * of the index; the evaluation counts those by reason, scores what was indexed and reports both. A
+ * judged-relevant document that was rejected stays in the judgments: no query can find it, so it
+ * counts as a miss, as it would for a user.
  *
  * <p>Title and text are joined with a space by the job's document decoder, as BEIR does.
  */
@@ -78,9 +87,7 @@ public final class BeirEvaluation {
      * the queries run once per entry (null = the index's default), one {@link Result} each.
      */
     public Settings dimsSweep(List<Integer> dims) {
-      if (dims.isEmpty()) {
-        throw new IllegalArgumentException("dims sweep needs at least one entry");
-      }
+      checkArgument(!dims.isEmpty(), "dims sweep needs at least one entry");
       this.dims = new ArrayList<>(dims);
       return this;
     }
@@ -91,9 +98,7 @@ public final class BeirEvaluation {
      * (rightly) shorten the prefix of queries that name no dims.
      */
     public Settings maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("max in flight must be >= 1, was " + maxInFlight);
-      }
+      checkArgument(maxInFlight >= 1, "max in flight must be >= 1, was %s", maxInFlight);
       this.maxInFlight = maxInFlight;
       return this;
     }
@@ -118,24 +123,20 @@ public final class BeirEvaluation {
 
     /** Hits requested per query (100: enough for recall@100). */
     public Settings k(int k) {
-      if (k < 1) {
-        throw new IllegalArgumentException("k must be >= 1, was " + k);
-      }
+      checkArgument(k >= 1, "k must be >= 1, was %s", k);
       this.k = k;
       return this;
     }
 
     public Settings parallelism(int parallelism) {
-      if (parallelism < 1) {
-        throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
-      }
+      checkArgument(parallelism >= 1, "parallelism must be >= 1, was %s", parallelism);
       this.parallelism = parallelism;
       return this;
     }
 
     /** Further job options ({@code mstream.*}); {@link #model} wins over mstream.model here. */
     public Settings options(Configuration options) {
-      this.options = new Configuration(Objects.requireNonNull(options));
+      this.options = new Configuration(checkNotNull(options, "options"));
       return this;
     }
 
@@ -181,13 +182,21 @@ public final class BeirEvaluation {
       double publishSeconds,
       double indexSeconds,
       double querySeconds,
+      long indexed,
+      Map<String, Integer> deadLettered,
+      int judgedDeadLettered,
       ChunkAggregation aggregation) {
+
+    /** Documents the job dead-lettered instead of indexing. */
+    public long deadLetteredTotal() {
+      return deadLettered.values().stream().mapToLong(Integer::longValue).sum();
+    }
 
     public double ndcgAt10() {
       return metrics.ndcg(10);
     }
 
-    /** Documents per second from the first publish until all were indexed. */
+    /** Documents per second from the first publish until all were indexed or dead-lettered. */
     public double indexedPerSecond() {
       return documents / Math.max(indexSeconds, 1e-9);
     }
@@ -229,7 +238,14 @@ public final class BeirEvaluation {
     Configuration opts = runner.options();
     String model = opts.get(MStreamOptions.MODEL);
     List<Document> corpus = data.corpus();
-    try (LocalClients clients = LocalClients.open(runner)) {
+    try (LocalClients clients = LocalClients.open(runner);
+        DeadLetterCount deadLetters =
+            new DeadLetterCount(
+                runner.bootstrapServers(),
+                opts.get(MStreamOptions.DEAD_LETTERS_TOPIC),
+                opts.get(MStreamOptions.DOCUMENTS_TOPIC),
+                opts.get(MStreamOptions.ENCODING),
+                MStreamOptions.kafkaProperties(opts))) {
       QueryClient client = clients.queries();
       DocumentPublisher publisher = clients.documents();
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
@@ -249,10 +265,17 @@ public final class BeirEvaluation {
       double publishSeconds = (System.nanoTime() - start) / 1e9;
 
       progress.start("index", corpus.size(), "docs");
-      new IndexProbe(client, NAMESPACE, runner.job())
-          .awaitIndexSize(corpus.size(), STALL_TIMEOUT, progress::update);
+      long indexed =
+          new IndexProbe(client, NAMESPACE, runner.job())
+              .awaitSettled(
+                  corpus.size(),
+                  () -> deadLetters.poll(Duration.ZERO),
+                  STALL_TIMEOUT,
+                  progress::update);
       progress.finish();
       double indexSeconds = (System.nanoTime() - start) / 1e9;
+      Indexing indexing =
+          new Indexing(indexed, deadLetters.byReason(), judged(data, deadLetters.keys()));
 
       List<Result> sweep = new ArrayList<>();
       for (ChunkAggregation aggregation : settings.aggregations) {
@@ -271,11 +294,33 @@ public final class BeirEvaluation {
                   publishSeconds,
                   indexSeconds,
                   querySeconds,
+                  indexing,
                   aggregation));
         }
       }
       return sweep;
     }
+  }
+
+  /** What became of the published corpus. */
+  private record Indexing(
+      long indexed, Map<String, Integer> deadLettered, int judgedDeadLettered) {}
+
+  /** How many of {@code ids} some query's judgments call relevant. */
+  private static int judged(BeirDataset data, Set<String> ids) {
+    Set<String> relevant = new HashSet<>();
+    data.qrels()
+        .values()
+        .forEach(
+            judgments ->
+                judgments.forEach(
+                    (doc, grade) -> {
+                      if (grade > 0) {
+                        relevant.add(doc);
+                      }
+                    }));
+    relevant.retainAll(ids);
+    return relevant.size();
   }
 
   private static Result score(
@@ -287,6 +332,7 @@ public final class BeirEvaluation {
       double publishSeconds,
       double indexSeconds,
       double querySeconds,
+      Indexing indexing,
       ChunkAggregation aggregation) {
     Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
     Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
@@ -324,6 +370,9 @@ public final class BeirEvaluation {
         publishSeconds,
         indexSeconds,
         querySeconds,
+        indexing.indexed(),
+        indexing.deadLettered(),
+        indexing.judgedDeadLettered(),
         aggregation);
   }
 

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -93,7 +94,7 @@ class FailureRecoveryITCase {
     LOG.info("corpus: {}", corpus.summary());
     Configuration options =
         Rig.options(KAFKA.get(), dir, "failures-eo", Encoding.AVRO, PARALLELISM);
-    options.set(MStreamOptions.RESULTS_DELIVERY, MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE);
+    options.set(MStreamOptions.RESULTS_DELIVERY, DeliveryGuarantee.EXACTLY_ONCE);
     options.setString(MStreamOptions.KAFKA_PROPERTIES_PREFIX + "transaction.timeout.ms", "60000");
 
     List<Failure> plan =
@@ -133,7 +134,7 @@ class FailureRecoveryITCase {
     Corpus corpus = Corpus.generate(Encoding.JSON, 5, 10_000, 2_000, NAMESPACES, "doc-");
     Configuration options =
         Rig.options(KAFKA.get(), dir, "failures-alo", Encoding.JSON, PARALLELISM);
-    options.set(MStreamOptions.RESULTS_DELIVERY, MStreamOptions.DeliveryGuarantee.AT_LEAST_ONCE);
+    options.set(MStreamOptions.RESULTS_DELIVERY, DeliveryGuarantee.AT_LEAST_ONCE);
 
     List<Failure> plan = List.of(Failure.INDEX_EXCEPTION, Failure.KILL_TASK_MANAGER);
     Outcome outcome = run(cluster, dir, options, corpus, plan, random, 4, 40);
@@ -250,8 +251,7 @@ class FailureRecoveryITCase {
     String savepoint = Rig.stopWithSavepoint(job, dir);
     Map<String, String> index = IndexState.read(savepoint);
     boolean committed =
-        options.get(MStreamOptions.RESULTS_DELIVERY)
-            == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        options.get(MStreamOptions.RESULTS_DELIVERY) == DeliveryGuarantee.EXACTLY_ONCE;
     List<QueryResult> results =
         Rig.readOutput(
             options,
