@@ -1,13 +1,16 @@
 package dev.mstream.index;
 
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.SearchRequest;
 import dev.mstream.testing.FailureInjector;
 import java.util.HashMap;
+import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -34,6 +37,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@link SubtaskIndex} (warm-up, fit, rebuild from keyed state), {@link FunnelSearch} (shortlist
  * and rerank, reading keyed state only), {@link AdaptiveDims} (the load-adaptive dims policy) and
  * {@link IndexMetrics}.
+ *
+ * <p>The index records which model its vectors come from ({@code model} operator state, {@link
+ * IndexModel}): a subtask restored with another {@code mstream.model} fails at once, before it
+ * reads a record. A document whose text did not change ({@link DocumentChange#textUnchanged}: the
+ * embed operator skipped it) keeps the vector this index already stores for it.
  */
 public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     implements TwoInputStreamOperator<DocumentChange, SearchRequest, PartialResult> {
@@ -60,6 +68,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   public static final String STATE_DOCUMENTS = "documents";
   public static final String STATE_PREFIXES = "prefixes";
   public static final String STATE_PROJECTION = "projection";
+  public static final String STATE_MODEL = "model";
 
   // ------------------------------------------------------------------------
   //  configuration
@@ -75,6 +84,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   /** This subtask's projection; at most one entry. */
   private transient ListState<Projection> projectionState;
+
+  /** The model id of the index (union state: a restored subtask sees every subtask's entry). */
+  private transient ListState<String> modelState;
 
   // ------------------------------------------------------------------------
   //  state that is not checkpointed (rebuilt in open())
@@ -109,6 +121,16 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
         restoredProjection = p;
       }
     }
+    modelState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(new ListStateDescriptor<>(STATE_MODEL, StringSerializer.INSTANCE));
+    if (context.isRestored()) {
+      IndexModel.checkRestored(
+          modelState.get(),
+          settings.modelId(),
+          getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
   }
 
   @Override
@@ -119,6 +141,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     if (projection != null) {
       projectionState.add(projection);
     }
+    modelState.update(List.of(settings.modelId()));
   }
 
   @Override
@@ -162,7 +185,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
       }
       return;
     }
-    if (change.vector == null || change.vector.length != settings.dimension()) {
+    StoredDocument previous = state.document();
+    float[] vector = change.textUnchanged ? storedVector(id, change, previous) : change.vector;
+    if (vector == null || vector.length != settings.dimension()) {
       throw new IllegalStateException(
           "document '"
               + id
@@ -170,12 +195,11 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
               + settings.dimension()
               + "-dimensional vector: the embed operator must run first");
     }
-    StoredDocument previous = state.document();
     StoredDocument doc =
         new StoredDocument(
             change.namespace,
             change.attributes == null ? new HashMap<>() : change.attributes,
-            change.vector,
+            vector,
             settings.modelId(),
             StoredDocument.contentHash(change.text),
             previous == null ? 1 : previous.version() + 1,
@@ -184,6 +208,32 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     FailureInjector.check(FailureInjector.INDEX_AFTER_DOCUMENT_WRITE); // test-only, see there
     index.add(id, doc);
     indexMetrics.documentIndexed(change.eventTime);
+  }
+
+  /**
+   * The vector stored for a document whose text the embed operator found unchanged. It must be
+   * there, of the same text and model: the embed operator only skips a text whose vector it sent
+   * here before, and a delete in between clears its memory too (see {@code
+   * MicroBatchEmbedOperator}). Missing, it means the two operators' states do not come from the
+   * same checkpoint.
+   */
+  private float[] storedVector(String id, DocumentChange change, StoredDocument previous) {
+    if (previous != null
+        && ModelIdentity.sameModel(previous.modelId(), settings.modelId())
+        && previous.contentHash() == StoredDocument.contentHash(change.text)) {
+      return previous.vector();
+    }
+    throw new IncompatibleIndexException(
+        "document '"
+            + id
+            + "' came without a vector because the embed operator remembers embedding its text"
+            + " before, but the index holds "
+            + (previous == null
+                ? "no vector for it"
+                : "a vector of another text or model (" + previous.modelId() + ")")
+            + ": the embed and index operators' states were not restored from the same checkpoint"
+            + " (was an operator's state dropped or replaced?). Restart from that checkpoint with"
+            + " mstream.embed.skip-unchanged=false: every text is then embedded again.");
   }
 
   // ------------------------------------------------------------------------
@@ -228,6 +278,19 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   int arenaSize() {
     return (int) index.size();
+  }
+
+  /** What this subtask's keyed state holds for {@code id}, or null. */
+  StoredDocument storedDocument(String id) throws Exception {
+    Object previous = getCurrentKey();
+    setCurrentKey(id);
+    try {
+      return state.document();
+    } finally {
+      if (previous != null) {
+        setCurrentKey(previous);
+      }
+    }
   }
 
   /** Documents in this subtask's keyed state. */

@@ -27,8 +27,14 @@ public class DocumentChange implements Embeddable {
   /** Source event time (epoch millis), used for freshness metrics. */
   public long eventTime;
 
-  /** Null until embedded, and always null for deletes. */
+  /** Null until embedded, and always null for deletes and for unchanged texts. */
   public float[] vector;
+
+  /**
+   * True when the embed operator skipped this upsert's text: the same model embedded the same text
+   * for this id last time, and the index reuses the vector it holds (no {@link #vector}).
+   */
+  public boolean textUnchanged;
 
   public DocumentChange() {}
 
@@ -54,7 +60,15 @@ public class DocumentChange implements Embeddable {
 
   @Override
   public String textToEmbed() {
-    return kind == Kind.UPSERT ? text : null;
+    return kind == Kind.UPSERT && !textUnchanged ? text : null;
+  }
+
+  @Override
+  public void markTextUnchanged() {
+    if (kind != Kind.UPSERT) {
+      throw new IllegalStateException("only an upsert has a text: " + this);
+    }
+    textUnchanged = true;
   }
 
   @Override
@@ -64,7 +78,14 @@ public class DocumentChange implements Embeddable {
 
   @Override
   public String toString() {
-    return "DocumentChange{" + kind + " " + id + " ns=" + namespace + "}";
+    return "DocumentChange{"
+        + kind
+        + " "
+        + id
+        + " ns="
+        + namespace
+        + (textUnchanged ? " text unchanged" : "")
+        + "}";
   }
 
   @Override
@@ -76,7 +97,8 @@ public class DocumentChange implements Embeddable {
         && Objects.equals(text, c.text)
         && Objects.equals(attributes, c.attributes)
         && eventTime == c.eventTime
-        && java.util.Arrays.equals(vector, c.vector);
+        && java.util.Arrays.equals(vector, c.vector)
+        && textUnchanged == c.textUnchanged;
   }
 
   @Override
