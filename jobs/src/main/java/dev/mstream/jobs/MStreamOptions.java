@@ -144,6 +144,17 @@ public final class MStreamOptions {
                   + " failure reproduce it). false: batch them, about 1.5-2x faster on short texts."
                   + " fp32 models always batch.");
 
+  public static final ConfigOption<Boolean> SKIP_UNCHANGED =
+      key("mstream.embed.skip-unchanged")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Do not embed a document again when its text and the model are the same as at its"
+                  + " last upsert (a re-publish, a change of attributes or namespace only): the"
+                  + " index keeps the vector it has. The embed operator remembers 8 bytes per"
+                  + " document id either way; false embeds every upsert (the memory stays right, so"
+                  + " it can be switched back on at any restart).");
+
   public static final ConfigOption<Duration> MAX_DELAY =
       key("mstream.embed.max-delay")
           .durationType()

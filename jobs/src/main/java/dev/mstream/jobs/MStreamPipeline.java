@@ -1,11 +1,14 @@
 package dev.mstream.jobs;
 
 import dev.mstream.batch.MicroBatchEmbedOperator;
+import dev.mstream.batch.MicroBatchEmbedOperator.UnchangedTexts;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
+import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
@@ -75,23 +78,40 @@ public final class MStreamPipeline {
         env,
         conf,
         profile,
+        ModelIdentity.of(profile),
         new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))));
   }
 
   /**
    * The same dataflow with another embedding model: a seam for tests (a fast deterministic fake, a
    * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
-   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
+   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used. The
+   * model's identity is asked of one model the factory creates here.
    */
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
       ModelProfile profile,
       EmbeddingModelFactory models) {
+    ModelIdentity identity;
+    try (EmbeddingModel model = models.create()) {
+      identity = model.identity();
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot open the model to learn its identity", e);
+    }
+    build(env, conf, profile, identity, models);
+  }
+
+  private static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      ModelIdentity identity,
+      EmbeddingModelFactory models) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
-    IndexSettings index = indexSettings(conf, profile);
+    IndexSettings index = indexSettings(conf, profile, identity.id());
     InputLimits limits =
         new InputLimits(
             conf.get(MStreamOptions.MAX_TEXT_BYTES),
@@ -120,7 +140,11 @@ public final class MStreamPipeline {
                     models,
                     TextRole.DOCUMENT,
                     conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.MAX_DELAY).toMillis()))
+                    conf.get(MStreamOptions.MAX_DELAY).toMillis(),
+                    identity,
+                    conf.get(MStreamOptions.SKIP_UNCHANGED)
+                        ? UnchangedTexts.SKIPPED
+                        : UnchangedTexts.EMBEDDED_AGAIN))
             .uid(UID_EMBED_DOCS)
             .setParallelism(parallelism);
 
@@ -143,7 +167,9 @@ public final class MStreamPipeline {
                     models,
                     TextRole.QUERY,
                     conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis()))
+                    conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis(),
+                    identity,
+                    UnchangedTexts.NOT_TRACKED))
             .uid(UID_EMBED_QUERIES);
 
     DataStream<PartialResult> partials =
@@ -205,8 +231,13 @@ public final class MStreamPipeline {
   }
 
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
+    return indexSettings(conf, profile, profile.name());
+  }
+
+  /** {@code modelId}: what the index stores as the model of its vectors ({@link ModelIdentity}). */
+  static IndexSettings indexSettings(Configuration conf, ModelProfile profile, String modelId) {
     return new IndexSettings(
-        profile.name(),
+        modelId,
         profile.dimension(),
         prefixDims(conf, profile),
         conf.get(MStreamOptions.PREFIX_ENCODING),

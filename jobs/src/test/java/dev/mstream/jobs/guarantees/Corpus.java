@@ -44,7 +44,7 @@ final class Corpus {
           namespace,
           attributes,
           HashEmbeddingModel.vector(text),
-          HashEmbeddingModel.PROFILE.name(),
+          HashEmbeddingModel.IDENTITY.id(),
           StoredDocument.contentHash(text),
           version,
           eventTime);

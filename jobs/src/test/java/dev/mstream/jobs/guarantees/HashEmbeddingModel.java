@@ -2,6 +2,7 @@ package dev.mstream.jobs.guarantees;
 
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.TextRole;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,12 @@ final class HashEmbeddingModel implements EmbeddingModel {
           .matryoshka(false)
           .matryoshkaDims(List.of(32, 64, 128, DIMENSION))
           .build();
+
+  /** The fake's model identity: its settings and the name of its recipe. */
+  static final ModelIdentity IDENTITY = ModelIdentity.describing(PROFILE, "fnv-seeded random v1");
+
+  /** Texts embedded by any instance in this JVM (replays after a failure included). */
+  static final AtomicInteger TEXTS = new AtomicInteger();
 
   /** Largest batch any slow model instance in this JVM was asked to embed. */
   static final AtomicInteger LARGEST_SLOW_BATCH = new AtomicInteger();
@@ -84,7 +91,13 @@ final class HashEmbeddingModel implements EmbeddingModel {
   }
 
   @Override
+  public ModelIdentity identity() {
+    return IDENTITY;
+  }
+
+  @Override
   public float[][] embed(List<String> texts, TextRole role) {
+    TEXTS.addAndGet(texts.size());
     if (sleepPerBatchMillis > 0 || sleepPerTextMicros > 0) {
       LARGEST_SLOW_BATCH.accumulateAndGet(texts.size(), Math::max);
       SLOW_TEXTS.addAndGet(texts.size());
