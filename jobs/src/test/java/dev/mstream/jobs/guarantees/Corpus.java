@@ -18,7 +18,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A reproducible stream of document events — inserts, updates, namespace moves, DELETE records,
+ * A reproducible stream of document events — inserts, updates (of the text, of the attributes only,
+ * or re-published unchanged), namespace moves (with a new text or the same one), DELETE records,
  * tombstones, deletes of ids that are not there, re-inserts after a delete — and the index state it
  * must leave behind, computed from the input alone: for every live id its namespace, attributes,
  * the fake model's vector of its text, content hash, version (upserts since it was last deleted)
@@ -49,6 +50,18 @@ final class Corpus {
           version,
           eventTime);
     }
+
+    /** As {@link HashEmbeddingModel#secondModel()} would have indexed it. */
+    String canonicalOfSecondModel() {
+      return IndexState.canonical(
+          namespace,
+          attributes,
+          HashEmbeddingModel.secondVector(text),
+          HashEmbeddingModel.SECOND_IDENTITY.id(),
+          StoredDocument.contentHash(text),
+          version,
+          eventTime);
+    }
   }
 
   final List<Event> events = new ArrayList<>();
@@ -66,6 +79,10 @@ final class Corpus {
   final Map<String, String> deletedTexts = new HashMap<>();
 
   int upserts;
+
+  /** Upserts that kept the id's text: re-published unchanged, attributes only, namespace only. */
+  int unchangedTexts;
+
   int moves;
   int deleteRecords;
   int tombstones;
@@ -89,8 +106,10 @@ final class Corpus {
 
   /**
    * {@code count} events over {@code ids} ids in {@code namespaces} namespaces: roughly 45% plain
-   * updates, 20% namespace moves, 15% DELETE records and 15% tombstones of live ids, and a few
-   * deletes of ids that are not there; an id that is not live is (re-)inserted.
+   * updates (a third each: a new text, the same text with new attributes, the document re-published
+   * exactly as it was), 20% namespace moves (half of them keeping the text), 15% DELETE records and
+   * 15% tombstones of live ids, and a few deletes of ids that are not there; an id that is not live
+   * is (re-)inserted.
    */
   static Corpus generate(
       Encoding encoding, long seed, int count, int ids, int namespaces, String idPrefix) {
@@ -125,14 +144,19 @@ final class Corpus {
         upsert(i, id, randomNamespace(), null);
       }
     } else if (dice < 45) {
-      upsert(i, id, now.namespace(), null);
+      switch (dice % 3) {
+        case 0 -> upsert(i, id, now.namespace(), null);
+        case 1 -> upsert(i, id, now.namespace(), null, now.text(), null); // attributes only
+        default -> upsert(i, id, now.namespace(), null, now.text(), now.attributes()); // as it was
+      }
     } else if (dice < 65) {
       String ns = randomNamespace();
+      String text = dice % 2 == 0 ? now.text() : null; // half of the moves keep the text
       if (!ns.equals(now.namespace())) {
         moves++;
-        upsert(i, id, ns, now.namespace());
+        upsert(i, id, ns, now.namespace(), text, null);
       } else {
-        upsert(i, id, ns, null);
+        upsert(i, id, ns, null, text, null);
       }
     } else {
       delete(i, id, dice < 83);
@@ -140,20 +164,43 @@ final class Corpus {
   }
 
   private void upsert(int i, String id, String ns, String movedFromNs) {
+    upsert(i, id, ns, movedFromNs, null, null);
+  }
+
+  /**
+   * @param keptText the id's current text, kept; null: a new one
+   * @param keptAttributes the id's current attributes, kept; null: new ones
+   */
+  private void upsert(
+      int i,
+      String id,
+      String ns,
+      String movedFromNs,
+      String keptText,
+      Map<String, String> keptAttributes) {
     String text =
-        id
-            + " rev "
-            + i
-            + " "
-            + WORDS[random.nextInt(WORDS.length)]
-            + " "
-            + WORDS[random.nextInt(WORDS.length)]
-            + " "
-            + WORDS[random.nextInt(WORDS.length)];
+        keptText != null
+            ? keptText
+            : id
+                + " rev "
+                + i
+                + " "
+                + WORDS[random.nextInt(WORDS.length)]
+                + " "
+                + WORDS[random.nextInt(WORDS.length)]
+                + " "
+                + WORDS[random.nextInt(WORDS.length)];
+    if (keptText != null) {
+      unchangedTexts++;
+    }
     Map<String, String> attrs = new TreeMap<>();
-    attrs.put("ns", ns);
-    attrs.put("rev", Integer.toString(i));
-    attrs.put("color", COLORS[random.nextInt(COLORS.length)]);
+    if (keptAttributes != null) {
+      attrs.putAll(keptAttributes);
+    } else {
+      attrs.put("ns", ns);
+      attrs.put("rev", Integer.toString(i));
+      attrs.put("color", COLORS[random.nextInt(COLORS.length)]);
+    }
     long eventTime = t0 + i;
     long version = current.containsKey(id) ? current.get(id).version() + 1 : 1;
     Document doc =
@@ -217,6 +264,34 @@ final class Corpus {
     deletedTexts.keySet().retainAll(deleted);
   }
 
+  /**
+   * Appends an upsert of every live id with its current text and namespace: re-published exactly as
+   * it is, or (with {@code newAttributes}) with new attributes only. Events {@code from}, {@code
+   * from + 1}, ... in the event-time and revision numbering of this corpus.
+   */
+  void republishAll(int from, boolean newAttributes) {
+    int i = from;
+    for (Map.Entry<String, Expected> e : new ArrayList<>(live.entrySet())) {
+      Expected now = e.getValue();
+      upsert(
+          i++,
+          e.getKey(),
+          now.namespace(),
+          null,
+          now.text(),
+          newAttributes ? null : now.attributes());
+    }
+    live.clear();
+    finish();
+  }
+
+  /** id → canonical form of what {@link HashEmbeddingModel#secondModel()} must have indexed. */
+  Map<String, String> expectedIndexOfSecondModel() {
+    Map<String, String> out = new TreeMap<>();
+    live.forEach((id, e) -> out.put(id, e.canonicalOfSecondModel()));
+    return out;
+  }
+
   /** Live documents per namespace. */
   Map<String, Integer> namespaceSizes() {
     Map<String, Integer> sizes = new TreeMap<>();
@@ -236,6 +311,8 @@ final class Corpus {
         + " events: "
         + upserts
         + " upserts ("
+        + unchangedTexts
+        + " of them keeping the text, "
         + moves
         + " namespace moves, "
         + reinserts
