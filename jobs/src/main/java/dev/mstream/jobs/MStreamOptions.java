@@ -78,6 +78,25 @@ public final class MStreamOptions {
                   + " (rebuild the index from the whole topic) rather than from the latest."
                   + " Queries always start from the latest offset.");
 
+  public static final ConfigOption<RetentionCheck> DOCUMENTS_RETENTION_CHECK =
+      key("mstream.topics.documents.retention-check")
+          .enumType(RetentionCheck.class)
+          .defaultValue(RetentionCheck.WARN)
+          .withDescription(
+              "When the job starts without a savepoint and reads the documents topic from the"
+                  + " earliest offset (it builds the index from the topic), it asks the broker"
+                  + " whether the topic keeps every document (cleanup.policy=compact, or unlimited"
+                  + " retention): one with a finite retention has lost the documents not updated"
+                  + " within it, and the index would lack them. WARN: log it; FAIL: refuse to"
+                  + " start; OFF: do not ask (documents are meant to expire with the topic).");
+
+  /** What to do about a documents topic that does not keep every document. */
+  public enum RetentionCheck {
+    WARN,
+    FAIL,
+    OFF
+  }
+
   // ------------------------------------------------------------------------
   //  Model and embedding
   // ------------------------------------------------------------------------

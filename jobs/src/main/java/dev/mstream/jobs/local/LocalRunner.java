@@ -3,15 +3,24 @@ package dev.mstream.jobs.local;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
+import dev.mstream.jobs.kafka.DocumentsTopicCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +114,7 @@ public final class LocalRunner implements AutoCloseable {
         opts.set(MStreamOptions.STATE_DIR, workDir.resolve("rocksdb").toString());
       }
       createTopics(kafka, parallelism, opts);
+      DocumentsTopicCheck.onStart(opts);
 
       Configuration cluster = new Configuration();
       cluster.set(RestOptions.PORT, webPort);
@@ -139,6 +149,27 @@ public final class LocalRunner implements AutoCloseable {
         options.get(MStreamOptions.QUERIES_TOPIC),
         options.get(MStreamOptions.RESULTS_TOPIC),
         options.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+    compact(kafka, options.get(MStreamOptions.DOCUMENTS_TOPIC));
+  }
+
+  /**
+   * The documents topic is compacted, as infra/k8s/topics.yaml makes it on a cluster: the latest
+   * version of every document stays, so an index can always be rebuilt from it.
+   */
+  private static void compact(EmbeddedKafka kafka, String topic) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    AlterConfigOp compact =
+        new AlterConfigOp(
+            new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+            AlterConfigOp.OpType.SET);
+    try (Admin admin = kafka.createAdminClient()) {
+      admin
+          .incrementalAlterConfigs(Map.of(resource, List.of(compact)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not make topic '" + topic + "' compacted", e);
+    }
   }
 
   /**
