@@ -1,19 +1,20 @@
 package dev.mstream.jobs;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
-import dev.mstream.batch.MicroBatchEmbedOperator.UnchangedTexts;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.MicroBatchEmbedOperator;
+import dev.mstream.embed.MicroBatchEmbedOperator.UnchangedTexts;
 import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.index.IndexFaultHook;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.kafka.AvroConversions;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -79,27 +81,41 @@ public final class MStreamPipeline {
         conf,
         profile,
         ModelIdentity.of(profile),
-        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))));
+        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))),
+        IndexFaultHook.NONE);
   }
 
   /**
    * The same dataflow with another embedding model: a seam for tests (a fast deterministic fake, a
    * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
-   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used. The
-   * model's identity is asked of one model the factory creates here.
+   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
    */
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
       ModelProfile profile,
       EmbeddingModelFactory models) {
+    build(env, conf, profile, models, IndexFaultHook.NONE);
+  }
+
+  /**
+   * The same, with a fault-injection hook in the index operator: tests of failure recovery. The
+   * model's identity is asked of one model the factory creates here.
+   */
+  @VisibleForTesting
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models,
+      IndexFaultHook indexFaults) {
     ModelIdentity identity;
     try (EmbeddingModel model = models.create()) {
       identity = model.identity();
     } catch (Exception e) {
       throw new IllegalArgumentException("cannot open the model to learn its identity", e);
     }
-    build(env, conf, profile, identity, models);
+    build(env, conf, profile, identity, models, indexFaults);
   }
 
   private static void build(
@@ -107,7 +123,8 @@ public final class MStreamPipeline {
       Configuration conf,
       ModelProfile profile,
       ModelIdentity identity,
-      EmbeddingModelFactory models) {
+      EmbeddingModelFactory models,
+      IndexFaultHook indexFaults) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
@@ -179,7 +196,7 @@ public final class MStreamPipeline {
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(index))
+                new VectorIndexOperator(index, indexFaults))
             .uid(UID_INDEX)
             .setParallelism(parallelism);
 

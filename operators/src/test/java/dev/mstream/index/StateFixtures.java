@@ -2,9 +2,9 @@ package dev.mstream.index;
 
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.TextRole;
 import dev.mstream.records.DocumentChange;

@@ -2,11 +2,11 @@ package dev.mstream.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
-import dev.mstream.batch.MicroBatchEmbedOperator.UnchangedTexts;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.MicroBatchEmbedOperator;
+import dev.mstream.embed.MicroBatchEmbedOperator.UnchangedTexts;
 import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;

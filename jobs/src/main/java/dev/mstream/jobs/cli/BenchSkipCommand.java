@@ -1,10 +1,10 @@
 package dev.mstream.jobs.cli;
 
 import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.bench.SkipUnchangedBenchmark;
+import dev.mstream.jobs.bench.SkipUnchangedBenchmark.Phase;
 import dev.mstream.jobs.client.CorpusReader;
 import dev.mstream.jobs.eval.Progress;
-import dev.mstream.jobs.eval.SkipUnchangedBenchmark;
-import dev.mstream.jobs.eval.SkipUnchangedBenchmark.Phase;
 import dev.mstream.schemas.Document;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -88,7 +88,7 @@ final class BenchSkipCommand implements Callable<Integer> {
     try {
       result = SkipUnchangedBenchmark.run(docs, conf, parallelism, Progress.bars(System.err));
     } catch (Exception e) {
-      System.err.println("bench-skip failed: " + Failures.describe(e));
+      System.err.println("bench-skip failed: " + MStreamCli.oneLine(e));
       return 2;
     }
     List<Phase> phases = result.phases();

@@ -1,10 +1,5 @@
-package dev.mstream.batch;
+package dev.mstream.embed;
 
-import dev.mstream.embed.EmbeddingException;
-import dev.mstream.embed.EmbeddingModel;
-import dev.mstream.embed.EmbeddingModelFactory;
-import dev.mstream.embed.ModelIdentity;
-import dev.mstream.embed.TextRole;
 import dev.mstream.records.Embeddable;
 import java.util.ArrayList;
 import java.util.List;

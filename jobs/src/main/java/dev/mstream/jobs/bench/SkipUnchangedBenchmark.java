@@ -1,11 +1,14 @@
-package dev.mstream.jobs.eval;
+package dev.mstream.jobs.bench;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.client.DocumentPublisher;
+import dev.mstream.jobs.eval.Progress;
+import dev.mstream.jobs.eval.TasksRunning;
 import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
+import dev.mstream.jobs.local.LoopbackPorts;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.codec.CodecException;
 import dev.mstream.schemas.codec.Codecs;
@@ -26,6 +29,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,10 +82,10 @@ public final class SkipUnchangedBenchmark {
     Configuration conf = new Configuration(options);
     conf.set(MStreamOptions.PARALLELISM, parallelism);
     Path work = Files.createTempDirectory("mstream-bench-skip");
-    int metricsPort = BeirEvaluation.freePort();
+    int metricsPort = LoopbackPorts.freePort();
     List<Phase> phases = new ArrayList<>();
     try (LocalRunner runner =
-            LocalRunner.start(conf, 0, BeirEvaluation.freePort(), metricsPort, parallelism, work);
+            LocalRunner.start(conf, 0, LoopbackPorts.freePort(), metricsPort, parallelism, work);
         LocalClients clients = LocalClients.open(runner)) {
       TasksRunning.await(runner, Duration.ofMinutes(3));
       Counters counters = new Counters(runner.metricsUrl());
@@ -104,7 +108,7 @@ public final class SkipUnchangedBenchmark {
       return new Result(phases, reread);
     } finally {
       progress.finish();
-      BeirEvaluation.deleteRecursively(work);
+      FileUtils.deleteDirectoryQuietly(work.toFile());
     }
   }
 

@@ -1,15 +1,9 @@
-package dev.mstream.batch;
+package dev.mstream.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.mstream.batch.MicroBatchEmbedOperator.UnchangedTexts;
-import dev.mstream.embed.EmbeddingException;
-import dev.mstream.embed.EmbeddingModel;
-import dev.mstream.embed.EmbeddingModelFactory;
-import dev.mstream.embed.ModelIdentity;
-import dev.mstream.embed.ModelProfile;
-import dev.mstream.embed.TextRole;
+import dev.mstream.embed.MicroBatchEmbedOperator.UnchangedTexts;
 import dev.mstream.records.DocumentChange;
 import java.util.ArrayList;
 import java.util.List;
