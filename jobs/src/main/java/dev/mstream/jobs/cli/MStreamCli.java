@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       StsCommand.class,
       BenchEmbedCommand.class,
-      BenchSkipCommand.class
+      BenchSkipCommand.class,
+      BenchMigrationCommand.class
     })
 public final class MStreamCli implements Runnable {
 
