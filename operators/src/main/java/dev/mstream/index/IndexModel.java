@@ -17,7 +17,7 @@ final class IndexModel {
   private static final Logger LOG = LoggerFactory.getLogger(IndexModel.class);
 
   /** Where the documentation of model changes lives (shown in messages). */
-  static final String DOCS = "docs/guarantees.md, section 'Changing the model'";
+  static final String DOCS = "docs/guarantees.md, section 8 'The model of the index'";
 
   private IndexModel() {}
 
