@@ -114,6 +114,7 @@ public final class LocalRunner implements AutoCloseable {
         opts.set(MStreamOptions.STATE_DIR, workDir.resolve("rocksdb").toString());
       }
       createTopics(kafka, parallelism, opts);
+      compactDocumentsTopic(kafka, opts);
       DocumentsTopicCheck.onStart(opts);
 
       Configuration cluster = new Configuration();
@@ -149,14 +150,16 @@ public final class LocalRunner implements AutoCloseable {
         options.get(MStreamOptions.QUERIES_TOPIC),
         options.get(MStreamOptions.RESULTS_TOPIC),
         options.get(MStreamOptions.DEAD_LETTERS_TOPIC));
-    compact(kafka, options.get(MStreamOptions.DOCUMENTS_TOPIC));
   }
 
   /**
-   * The documents topic is compacted, as infra/k8s/topics.yaml makes it on a cluster: the latest
-   * version of every document stays, so an index can always be rebuilt from it.
+   * Makes the documents topic compacted, as infra/k8s/topics.yaml creates it on a cluster: the
+   * latest version of every document stays, so the index can always be rebuilt from it. (A
+   * compacted topic refuses records without a key; tests that send such records on purpose use
+   * {@link #createTopics} alone.)
    */
-  private static void compact(EmbeddedKafka kafka, String topic) {
+  public static void compactDocumentsTopic(EmbeddedKafka kafka, Configuration options) {
+    String topic = options.get(MStreamOptions.DOCUMENTS_TOPIC);
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     AlterConfigOp compact =
         new AlterConfigOp(

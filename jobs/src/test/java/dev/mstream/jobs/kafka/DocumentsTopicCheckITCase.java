@@ -101,6 +101,9 @@ class DocumentsTopicCheckITCase {
     conf.set(MStreamOptions.DEAD_LETTERS_TOPIC, "local.dead-letters");
     LocalRunner.createTopics(KAFKA.get(), 1, conf);
     assertThat(DocumentsTopicCheck.describe(conf, "local.documents").cleanupPolicy())
+        .isEqualTo("delete");
+    LocalRunner.compactDocumentsTopic(KAFKA.get(), conf);
+    assertThat(DocumentsTopicCheck.describe(conf, "local.documents").cleanupPolicy())
         .isEqualTo("compact");
   }
 
