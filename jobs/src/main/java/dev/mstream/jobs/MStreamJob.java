@@ -1,5 +1,6 @@
 package dev.mstream.jobs;
 
+import dev.mstream.jobs.kafka.DocumentsTopicCheck;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -27,6 +28,7 @@ public final class MStreamJob {
     Configuration fromArgs = readOptions(args);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(fromArgs);
     Configuration conf = effectiveOptions(env.getConfiguration(), fromArgs);
+    DocumentsTopicCheck.onStart(conf);
     configure(env, conf);
     MStreamPipeline.build(env, conf);
     env.execute(JOB_NAME);

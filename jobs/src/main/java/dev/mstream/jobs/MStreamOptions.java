@@ -82,6 +82,25 @@ public final class MStreamOptions {
                   + " (rebuild the index from the whole topic) rather than from the latest."
                   + " Queries always start from the latest offset.");
 
+  public static final ConfigOption<RetentionCheck> DOCUMENTS_RETENTION_CHECK =
+      key("mstream.topics.documents.retention-check")
+          .enumType(RetentionCheck.class)
+          .defaultValue(RetentionCheck.WARN)
+          .withDescription(
+              "When the job starts without a savepoint and reads the documents topic from the"
+                  + " earliest offset (it builds the index from the topic), it asks the broker"
+                  + " whether the topic keeps every document (cleanup.policy=compact, or unlimited"
+                  + " retention): one with a finite retention has lost the documents not updated"
+                  + " within it, and the index would lack them. WARN: log it; FAIL: refuse to"
+                  + " start; OFF: do not ask (documents are meant to expire with the topic).");
+
+  /** What to do about a documents topic that does not keep every document. */
+  public enum RetentionCheck {
+    WARN,
+    FAIL,
+    OFF
+  }
+
   // ------------------------------------------------------------------------
   //  Model and embedding
   // ------------------------------------------------------------------------
@@ -147,6 +166,17 @@ public final class MStreamOptions {
                   + " text per inference, so a vector depends only on its text (replays after a"
                   + " failure reproduce it). false: batch them, about 1.5-2x faster on short texts."
                   + " fp32 models always batch.");
+
+  public static final ConfigOption<Boolean> SKIP_UNCHANGED =
+      key("mstream.embed.skip-unchanged")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Do not embed a document again when its text and the model are the same as at its"
+                  + " last upsert (a re-publish, a change of attributes or namespace only): the"
+                  + " index keeps the vector it has. The embed operator remembers 8 bytes per"
+                  + " document id either way; false embeds every upsert (the memory stays right, so"
+                  + " it can be switched back on at any restart).");
 
   public static final ConfigOption<Duration> MAX_DELAY =
       key("mstream.embed.max-delay")

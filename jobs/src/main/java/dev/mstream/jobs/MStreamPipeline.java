@@ -8,9 +8,12 @@ import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
+import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.embed.HuggingFaceTextTokenizer;
 import dev.mstream.embed.MicroBatchEmbedOperator;
+import dev.mstream.embed.MicroBatchEmbedOperator.UnchangedTexts;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
@@ -87,7 +90,10 @@ public final class MStreamPipeline {
         env,
         conf,
         profile,
-        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))));
+        ModelIdentity.of(profile),
+        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))),
+        HuggingFaceTextTokenizer.factory(profile),
+        IndexFaultHook.NONE);
   }
 
   /**
@@ -118,7 +124,8 @@ public final class MStreamPipeline {
 
   /**
    * The same, with the tokenizer that counts the model's tokens for chunking (a test's fake model
-   * has no tokenizer of its own) and a fault-injection hook in the index operator.
+   * has no tokenizer of its own) and a fault-injection hook in the index operator. The model's
+   * identity is asked of one model the factory creates here.
    */
   @VisibleForTesting
   public static void build(
@@ -128,10 +135,27 @@ public final class MStreamPipeline {
       EmbeddingModelFactory models,
       TextTokenizerFactory tokenizers,
       IndexFaultHook indexFaults) {
+    ModelIdentity identity;
+    try (EmbeddingModel model = models.create()) {
+      identity = model.identity();
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot open the model to learn its identity", e);
+    }
+    build(env, conf, profile, identity, models, tokenizers, indexFaults);
+  }
+
+  private static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      ModelIdentity identity,
+      EmbeddingModelFactory models,
+      TextTokenizerFactory tokenizers,
+      IndexFaultHook indexFaults) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
-    IndexSettings index = indexSettings(conf, profile);
+    IndexSettings index = indexSettings(conf, profile, identity.id());
     InputLimits limits =
         new InputLimits(
             conf.get(MStreamOptions.MAX_TEXT_BYTES),
@@ -161,7 +185,11 @@ public final class MStreamPipeline {
                     models,
                     TextRole.DOCUMENT,
                     conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.MAX_DELAY).toMillis()))
+                    conf.get(MStreamOptions.MAX_DELAY).toMillis(),
+                    identity,
+                    conf.get(MStreamOptions.SKIP_UNCHANGED)
+                        ? UnchangedTexts.SKIPPED
+                        : UnchangedTexts.EMBEDDED_AGAIN))
             .uid(UID_EMBED_DOCS)
             .setParallelism(parallelism);
 
@@ -184,7 +212,9 @@ public final class MStreamPipeline {
                     models,
                     TextRole.QUERY,
                     conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis()))
+                    conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis(),
+                    identity,
+                    UnchangedTexts.NOT_TRACKED))
             .uid(UID_EMBED_QUERIES);
 
     DataStream<PartialResult> partials =
@@ -248,8 +278,13 @@ public final class MStreamPipeline {
 
   @VisibleForTesting
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
+    return indexSettings(conf, profile, profile.name());
+  }
+
+  /** {@code modelId}: what the index stores as the model of its vectors ({@link ModelIdentity}). */
+  static IndexSettings indexSettings(Configuration conf, ModelProfile profile, String modelId) {
     return new IndexSettings(
-        profile.name(),
+        modelId,
         profile.dimension(),
         prefixDims(conf, profile),
         conf.get(MStreamOptions.PREFIX_ENCODING),

@@ -4,6 +4,7 @@ import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import dev.mstream.chunk.CodePoints;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.ScoredHit;
@@ -51,6 +52,11 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@link SubtaskIndex} (warm-up, fit, rebuild from keyed state), {@link FunnelSearch} (shortlist
  * and rerank, reading keyed state only), {@link AdaptiveDims} (the load-adaptive dims policy) and
  * {@link IndexMetrics}.
+ *
+ * <p>The index records which model its vectors come from ({@code model} operator state, {@link
+ * IndexModel}): a subtask restored with another {@code mstream.model} fails at once, before it
+ * reads a record. A document whose text did not change ({@link DocumentChange#textUnchanged}: the
+ * embed operator skipped it) keeps the vector this index already stores for it.
  */
 public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     implements TwoInputStreamOperator<DocumentChange, SearchRequest, PartialResult> {
@@ -87,6 +93,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   public static final String STATE_PREFIXES = "prefixes";
   public static final String STATE_PROJECTION = "projection";
   public static final String STATE_TEXTS = "texts";
+  public static final String STATE_MODEL = "model";
 
   // ------------------------------------------------------------------------
   //  configuration
@@ -108,6 +115,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   /** This subtask's projection; at most one entry. */
   private transient ListState<Projection> projectionState;
+
+  /** The model id of the index (union state: a restored subtask sees every subtask's entry). */
+  private transient ListState<String> modelState;
 
   // ------------------------------------------------------------------------
   //  state that is not checkpointed (rebuilt in open())
@@ -165,6 +175,16 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
         restoredProjection = p;
       }
     }
+    modelState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(new ListStateDescriptor<>(STATE_MODEL, StringSerializer.INSTANCE));
+    if (context.isRestored()) {
+      IndexModel.checkRestored(
+          modelState.get(),
+          settings.modelId(),
+          getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
   }
 
   @Override
@@ -175,6 +195,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     if (projection != null) {
       projectionState.add(projection);
     }
+    modelState.update(List.of(settings.modelId()));
   }
 
   @Override
@@ -225,7 +246,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
       }
       return;
     }
-    float[][] vectors = change.chunkVectors();
+    StoredDocument previous = state.document();
+    float[][] vectors =
+        change.textUnchanged ? storedVectors(id, change, previous) : change.chunkVectors();
     if (vectors == null || vectors[0].length != settings.dimension()) {
       throw new IllegalStateException(
           "document '"
@@ -248,7 +271,6 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
               + vectors.length
               + " vectors");
     }
-    StoredDocument previous = state.document();
     StoredDocument doc =
         StoredDocument.chunked(
             change.namespace,
@@ -272,6 +294,34 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     }
     index.add(id, doc, previous);
     indexMetrics.documentIndexed(change.eventTime, doc.chunkCount());
+  }
+
+  /**
+   * The vectors stored for a document whose texts the embed operator found unchanged (every
+   * chunk's: the same text split the same way). They must be there, of the same text and model: the
+   * embed operator only skips texts whose vectors it sent here before, and a delete in between
+   * clears its memory too (see {@code MicroBatchEmbedOperator}). Missing, it means the two
+   * operators' states do not come from the same checkpoint.
+   */
+  private float[][] storedVectors(String id, DocumentChange change, StoredDocument previous) {
+    int chunks = change.chunks == null ? 1 : change.chunks.length / 2;
+    if (previous != null
+        && ModelIdentity.sameModel(previous.modelId(), settings.modelId())
+        && previous.contentHash() == StoredDocument.contentHash(change.text)
+        && previous.chunkCount() == chunks) {
+      return previous.chunkVectors();
+    }
+    throw new IncompatibleIndexException(
+        "document '"
+            + id
+            + "' came without a vector because the embed operator remembers embedding its text"
+            + " before, but the index holds "
+            + (previous == null
+                ? "no vector for it"
+                : "a vector of another text or model (" + previous.modelId() + ")")
+            + ": the embed and index operators' states were not restored from the same checkpoint"
+            + " (was an operator's state dropped or replaced?). Restart from that checkpoint with"
+            + " mstream.embed.skip-unchanged=false: every text is then embedded again.");
   }
 
   // ------------------------------------------------------------------------
@@ -339,6 +389,19 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   int arenaSize() {
     return (int) index.size();
+  }
+
+  /** What this subtask's keyed state holds for {@code id}, or null. */
+  StoredDocument storedDocument(String id) throws Exception {
+    Object previous = getCurrentKey();
+    setCurrentKey(id);
+    try {
+      return state.document();
+    } finally {
+      if (previous != null) {
+        setCurrentKey(previous);
+      }
+    }
   }
 
   /** Documents in this subtask's keyed state. */

@@ -31,7 +31,10 @@ public class DocumentChange implements Embeddable {
   /** Source event time (epoch millis), used for freshness metrics. */
   public long eventTime;
 
-  /** Null until embedded, and always null for deletes; the first chunk's vector when chunked. */
+  /**
+   * Null until embedded, and always null for deletes and for unchanged texts; the first chunk's
+   * vector when chunked.
+   */
   public float[] vector;
 
   /** Chars of title at the start of {@link #text} (title, space, document text); 0: no title. */
@@ -48,6 +51,13 @@ public class DocumentChange implements Embeddable {
 
   /** After embedding: one vector per chunk (just {@link #vector} when not chunked). */
   public float[][] vectors;
+
+  /**
+   * True when the embed operator skipped this upsert's texts: the same model embedded the same
+   * texts (every chunk's) for this id last time, and the index reuses the vectors it holds (no
+   * {@link #vector}).
+   */
+  public boolean textUnchanged;
 
   public DocumentChange() {}
 
@@ -96,7 +106,15 @@ public class DocumentChange implements Embeddable {
 
   @Override
   public String textToEmbed() {
-    return kind == Kind.UPSERT ? text : null;
+    return kind == Kind.UPSERT && !textUnchanged ? text : null;
+  }
+
+  @Override
+  public void markTextUnchanged() {
+    if (kind != Kind.UPSERT) {
+      throw new IllegalStateException("only an upsert has a text: " + this);
+    }
+    textUnchanged = true;
   }
 
   @Override
@@ -113,12 +131,12 @@ public class DocumentChange implements Embeddable {
   /** Chunks this document is embedded as (1 when not chunked); 0 for deletes. */
   @Override
   public int textCount() {
-    return kind != Kind.UPSERT ? 0 : chunks == null ? 1 : chunks.length / 2;
+    return kind != Kind.UPSERT || textUnchanged ? 0 : chunks == null ? 1 : chunks.length / 2;
   }
 
   @Override
   public List<String> textsToEmbed() {
-    if (kind != Kind.UPSERT) {
+    if (kind != Kind.UPSERT || textUnchanged) {
       return List.of();
     }
     return chunks == null ? List.of(text) : ChunkTexts.of(body(), chunks, chunkHead);
@@ -147,7 +165,14 @@ public class DocumentChange implements Embeddable {
 
   @Override
   public String toString() {
-    return "DocumentChange{" + kind + " " + id + " ns=" + namespace + "}";
+    return "DocumentChange{"
+        + kind
+        + " "
+        + id
+        + " ns="
+        + namespace
+        + (textUnchanged ? " text unchanged" : "")
+        + "}";
   }
 
   @Override
@@ -163,7 +188,8 @@ public class DocumentChange implements Embeddable {
         && titleLength == c.titleLength
         && java.util.Arrays.equals(chunks, c.chunks)
         && Objects.equals(chunkHead, c.chunkHead)
-        && java.util.Arrays.deepEquals(vectors, c.vectors);
+        && java.util.Arrays.deepEquals(vectors, c.vectors)
+        && textUnchanged == c.textUnchanged;
   }
 
   @Override

@@ -33,4 +33,15 @@ public interface Embeddable {
     }
     attachVector(vectors[0], embedMillis);
   }
+
+  /**
+   * Called by the document embed operator instead of {@link #attachVector} when the same model
+   * embedded these same texts (every chunk's) for this id last time, so the index still holds their
+   * vectors: from then on {@link #textsToEmbed()} is empty, and the index reuses the vectors it
+   * stores. Only documents support it.
+   */
+  default void markTextUnchanged() {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot reuse a stored vector");
+  }
 }

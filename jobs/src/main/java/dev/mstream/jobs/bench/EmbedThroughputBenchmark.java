@@ -293,7 +293,7 @@ public final class EmbedThroughputBenchmark {
 
   static List<String> lastJobThreads = List.of();
 
-  private static Map<Long, Long> threadCpu() {
+  static Map<Long, Long> threadCpu() {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     Map<Long, Long> cpu = new HashMap<>();
     if (!mx.isThreadCpuTimeSupported()) {

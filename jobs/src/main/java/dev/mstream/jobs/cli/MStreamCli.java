@@ -20,7 +20,9 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       EvalCommand.class,
       StsCommand.class,
-      BenchEmbedCommand.class
+      BenchEmbedCommand.class,
+      BenchSkipCommand.class,
+      BenchMigrationCommand.class
     })
 public final class MStreamCli implements Runnable {
 

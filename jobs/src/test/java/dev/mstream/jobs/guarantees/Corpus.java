@@ -19,9 +19,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
- * A reproducible stream of document events — inserts, updates, namespace moves, DELETE records,
+ * A reproducible stream of document events — inserts, updates (of the text, of the attributes only,
+ * or re-published unchanged), namespace moves (with a new text or the same one), DELETE records,
  * tombstones, deletes of ids that are not there, re-inserts after a delete — and the index state it
  * must leave behind, computed from the input alone: for every live id its namespace, attributes,
  * the fake model's vector of each of its chunks' texts and the chunks' offsets, content hash,
@@ -55,16 +57,25 @@ final class Corpus {
       long eventTime) {
 
     String canonical() {
+      return canonical(HashEmbeddingModel.IDENTITY.id(), HashEmbeddingModel::vector);
+    }
+
+    /** As {@link HashEmbeddingModel#secondModel()} would have indexed it. */
+    String canonicalOfSecondModel() {
+      return canonical(HashEmbeddingModel.SECOND_IDENTITY.id(), HashEmbeddingModel::secondVector);
+    }
+
+    private String canonical(String modelId, Function<String, float[]> model) {
       float[][] vectors = new float[chunkTexts.size()][];
       for (int i = 0; i < vectors.length; i++) {
-        vectors[i] = HashEmbeddingModel.vector(chunkTexts.get(i));
+        vectors[i] = model.apply(chunkTexts.get(i));
       }
       return IndexState.canonical(
           namespace,
           attributes,
           vectors,
           ranges,
-          HashEmbeddingModel.PROFILE.name(),
+          modelId,
           StoredDocument.contentHash(text),
           version,
           eventTime);
@@ -101,6 +112,10 @@ final class Corpus {
   int upserts;
   int chunkedUpserts;
   int shrinks;
+
+  /** Upserts that kept the id's text: re-published unchanged, attributes only, namespace only. */
+  int unchangedTexts;
+
   int moves;
   int deleteRecords;
   int tombstones;
@@ -128,8 +143,10 @@ final class Corpus {
 
   /**
    * {@code count} events over {@code ids} ids in {@code namespaces} namespaces: roughly 45% plain
-   * updates, 20% namespace moves, 15% DELETE records and 15% tombstones of live ids, and a few
-   * deletes of ids that are not there; an id that is not live is (re-)inserted.
+   * updates (a third each: a new text, the same text with new attributes, the document re-published
+   * exactly as it was), 20% namespace moves (half of them keeping the text), 15% DELETE records and
+   * 15% tombstones of live ids, and a few deletes of ids that are not there; an id that is not live
+   * is (re-)inserted.
    */
   static Corpus generate(
       Encoding encoding, long seed, int count, int ids, int namespaces, String idPrefix) {
@@ -164,14 +181,19 @@ final class Corpus {
         upsert(i, id, randomNamespace(), null);
       }
     } else if (dice < 45) {
-      upsert(i, id, now.namespace(), null);
+      switch (dice % 3) {
+        case 0 -> upsert(i, id, now.namespace(), null);
+        case 1 -> upsert(i, id, now.namespace(), null, now.text(), null); // attributes only
+        default -> upsert(i, id, now.namespace(), null, now.text(), now.attributes()); // as it was
+      }
     } else if (dice < 65) {
       String ns = randomNamespace();
+      String text = dice % 2 == 0 ? now.text() : null; // half of the moves keep the text
       if (!ns.equals(now.namespace())) {
         moves++;
-        upsert(i, id, ns, now.namespace());
+        upsert(i, id, ns, now.namespace(), text, null);
       } else {
-        upsert(i, id, ns, null);
+        upsert(i, id, ns, null, text, null);
       }
     } else {
       delete(i, id, dice < 83);
@@ -179,21 +201,32 @@ final class Corpus {
   }
 
   private void upsert(int i, String id, String ns, String movedFromNs) {
-    StringBuilder b = new StringBuilder(id).append(" rev ").append(i);
-    // A long text: 30 to 180 words in sentences, now and then a paragraph break; below the fuzz
-    // test's 2,000-byte limit.
-    int words = random.nextInt(100) < longPercent ? 30 + random.nextInt(151) : 3;
-    for (int w = 0; w < words; w++) {
-      b.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
-      if (words > 3 && random.nextInt(12) == 0) {
-        b.append(random.nextInt(4) == 0 ? ".\n\n" : ".");
-      }
+    upsert(i, id, ns, movedFromNs, null, null);
+  }
+
+  /**
+   * @param keptText the id's current text, kept; null: a new one
+   * @param keptAttributes the id's current attributes, kept; null: new ones
+   */
+  private void upsert(
+      int i,
+      String id,
+      String ns,
+      String movedFromNs,
+      String keptText,
+      Map<String, String> keptAttributes) {
+    String text = keptText != null ? keptText : newText(i, id);
+    if (keptText != null) {
+      unchangedTexts++;
     }
-    String text = b.toString();
     Map<String, String> attrs = new TreeMap<>();
-    attrs.put("ns", ns);
-    attrs.put("rev", Integer.toString(i));
-    attrs.put("color", COLORS[random.nextInt(COLORS.length)]);
+    if (keptAttributes != null) {
+      attrs.putAll(keptAttributes);
+    } else {
+      attrs.put("ns", ns);
+      attrs.put("rev", Integer.toString(i));
+      attrs.put("color", COLORS[random.nextInt(COLORS.length)]);
+    }
     long eventTime = t0 + i;
     long version = current.containsKey(id) ? current.get(id).version() + 1 : 1;
     Document doc =
@@ -225,6 +258,23 @@ final class Corpus {
     } else {
       movedFrom.remove(id);
     }
+  }
+
+  /**
+   * A new text for revision {@code i} of {@code id}; about one in {@code 100 / longPercent} is
+   * long: 30 to 180 words in sentences, now and then a paragraph break, below the fuzz test's
+   * 2,000-byte limit.
+   */
+  private String newText(int i, String id) {
+    StringBuilder b = new StringBuilder(id).append(" rev ").append(i);
+    int words = random.nextInt(100) < longPercent ? 30 + random.nextInt(151) : 3;
+    for (int w = 0; w < words; w++) {
+      b.append(' ').append(WORDS[random.nextInt(WORDS.length)]);
+      if (words > 3 && random.nextInt(12) == 0) {
+        b.append(random.nextInt(4) == 0 ? ".\n\n" : ".");
+      }
+    }
+    return b.toString();
   }
 
   private void delete(int i, String id, boolean asRecord) {
@@ -287,6 +337,34 @@ final class Corpus {
     chunker.close();
   }
 
+  /**
+   * Appends an upsert of every live id with its current text and namespace: re-published exactly as
+   * it is, or (with {@code newAttributes}) with new attributes only. Events {@code from}, {@code
+   * from + 1}, ... in the event-time and revision numbering of this corpus.
+   */
+  void republishAll(int from, boolean newAttributes) {
+    int i = from;
+    for (Map.Entry<String, Expected> e : new ArrayList<>(live.entrySet())) {
+      Expected now = e.getValue();
+      upsert(
+          i++,
+          e.getKey(),
+          now.namespace(),
+          null,
+          now.text(),
+          newAttributes ? null : now.attributes());
+    }
+    live.clear();
+    finish();
+  }
+
+  /** id → canonical form of what {@link HashEmbeddingModel#secondModel()} must have indexed. */
+  Map<String, String> expectedIndexOfSecondModel() {
+    Map<String, String> out = new TreeMap<>();
+    live.forEach((id, e) -> out.put(id, e.canonicalOfSecondModel()));
+    return out;
+  }
+
   /** Live documents per namespace. */
   Map<String, Integer> namespaceSizes() {
     Map<String, Integer> sizes = new TreeMap<>();
@@ -306,6 +384,8 @@ final class Corpus {
         + " events: "
         + upserts
         + " upserts ("
+        + unchangedTexts
+        + " of them keeping the text, "
         + moves
         + " namespace moves, "
         + reinserts

@@ -179,6 +179,7 @@ class FailureRecoveryITCase {
     Map<String, Query> queries = new LinkedHashMap<>();
     Map<String, String> probes = new HashMap<>(); // probe query id -> what it must (not) find
 
+    int embeddedBefore = HashEmbeddingModel.TEXTS.get();
     JobClient job =
         Rig.submit(
             options, PARALLELISM, null, HashEmbeddingModel.fast(), FailureInjector.indexHook());
@@ -260,11 +261,15 @@ class FailureRecoveryITCase {
             committed,
             Duration.ofMinutes(2));
     LOG.info(
-        "{} failures, {} checkpoint restores, {} documents in the index, {} results",
+        "{} failures, {} checkpoint restores, {} documents in the index, {} results; {} texts"
+            + " embedded (replays included) for {} upserts, {} of which kept their text",
         plan.size(),
         restores,
         index.size(),
-        results.size());
+        results.size(),
+        HashEmbeddingModel.TEXTS.get() - embeddedBefore,
+        corpus.upserts,
+        corpus.unchangedTexts);
     return new Outcome(index, results, queries, probes, restores);
   }
 
