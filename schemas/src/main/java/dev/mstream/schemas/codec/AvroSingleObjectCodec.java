@@ -3,6 +3,8 @@ package dev.mstream.schemas.codec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -15,7 +17,8 @@ import org.apache.avro.specific.SpecificRecord;
  * Avro single-object encoding: {@code 0xC3 0x01}, the schema's 8-byte little-endian CRC-64-AVRO
  * fingerprint, then the Avro binary body. Producers in any language can write it from the .avsc
  * alone, and the fingerprint lets a reader reject records of another schema instead of misreading
- * them.
+ * them. Records written with an earlier version of the schema ({@link SchemaHistory}) decode too,
+ * resolved to the current one (fields added since get their defaults).
  */
 public final class AvroSingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
@@ -75,9 +78,9 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       throw new CodecException(
           CodecException.EMPTY_VALUE, "empty value, expected an Avro " + s.name + " record");
     }
-    checkHeader(s, bytes);
+    Schema writer = checkHeader(s, bytes);
     try {
-      AvroBinaryBounds.check(s.schema, bytes, HEADER_LENGTH);
+      AvroBinaryBounds.check(writer, bytes, HEADER_LENGTH);
     } catch (AvroBinaryBounds.Violation v) {
       throw new CodecException(
           v.reason(),
@@ -108,7 +111,8 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     }
   }
 
-  private static void checkHeader(State<?> s, byte[] bytes) throws CodecException {
+  /** The schema the record was written with: the current one or an earlier version. */
+  private static Schema checkHeader(State<?> s, byte[] bytes) throws CodecException {
     if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new CodecException(
           CodecException.MALFORMED_AVRO,
@@ -118,7 +122,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.bytes(bytes, 0, Math.min(bytes.length, 2)));
     }
     long got = readLittleEndianLong(bytes, 2);
-    if (got != s.fingerprint) {
+    if (got == s.fingerprint) {
+      return s.schema;
+    }
+    Schema earlier = s.earlier.get(got);
+    if (earlier == null) {
       throw new CodecException(
           CodecException.UNKNOWN_SCHEMA,
           "unknown schema fingerprint "
@@ -129,6 +137,7 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + s.schema.getFullName()
               + "); the record was written with another schema");
     }
+    return earlier;
   }
 
   static long readLittleEndianLong(byte[] bytes, int offset) {
@@ -160,6 +169,9 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     final BinaryMessageEncoder<T> encoder;
     final BinaryMessageDecoder<T> decoder;
 
+    /** Earlier versions of the schema by fingerprint. */
+    final Map<Long, Schema> earlier = new HashMap<>();
+
     State(Class<T> type) {
       RecordType<T> record = RecordType.of(type);
       this.schema = record.schema;
@@ -167,6 +179,10 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
       this.encoder = new BinaryMessageEncoder<>(record.model, schema);
       this.decoder = new BinaryMessageDecoder<>(record.model, schema);
+      for (Schema old : SchemaHistory.of(schema, type.getClassLoader())) {
+        earlier.put(SchemaNormalization.parsingFingerprint64(old), old);
+        decoder.addSchema(old);
+      }
     }
   }
 }

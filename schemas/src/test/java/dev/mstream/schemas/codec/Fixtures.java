@@ -82,7 +82,7 @@ final class Fixtures {
         .setIndexSize(12_345L)
         .setSubtasksAnswered(4)
         .setSubtasksExpected(4)
-        .setTimings(new Timings(1.25, 3.5, 12L))
+        .setTimings(Timings.newBuilder().setEmbedMs(1.25).setSearchMs(3.5).setTotalMs(12L).build())
         .build();
   }
 
@@ -102,7 +102,8 @@ final class Fixtures {
         .setHits(List.of(new Hit("d2", 1.0f, Map.of())))
         .setSubtasksAnswered(3)
         .setSubtasksExpected(4)
-        .setTimings(new Timings(0.0, 250.0, 251L))
+        .setTimings(
+            Timings.newBuilder().setEmbedMs(0.0).setSearchMs(250.0).setTotalMs(251L).build())
         .build();
   }
 

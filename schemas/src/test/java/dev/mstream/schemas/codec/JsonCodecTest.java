@@ -121,7 +121,8 @@ class JsonCodecTest {
                     List.of(new Hit("d1", 0.5f, Map.of("lang", "en")), new Hit("d2", 1f, Map.of())))
                 .setSubtasksAnswered(1)
                 .setSubtasksExpected(2)
-                .setTimings(new Timings(1.5, 2.0, 9L))
+                .setTimings(
+                    Timings.newBuilder().setEmbedMs(1.5).setSearchMs(2.0).setTotalMs(9L).build())
                 .build());
   }
 
