@@ -41,7 +41,7 @@ public final class QueryClient implements AutoCloseable {
       String resultsTopic,
       Encoding encoding,
       Properties extra) {
-    this.producer = KafkaClients.producer(bootstrap, extra);
+    this.producer = KafkaClients.queryProducer(bootstrap, extra);
     this.consumer = KafkaClients.consumer(bootstrap, extra);
     this.queryCodec = Codecs.of(Query.class, encoding);
     this.resultCodec = Codecs.of(QueryResult.class, encoding);
