@@ -19,7 +19,9 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Embeds records in micro-batches: a batch is flushed when it holds {@code maxBatchSize} records or
- * its oldest record has waited {@code maxDelayMillis}, whichever comes first.
+ * its oldest record has waited {@code maxDelayMillis}, whichever comes first; with {@code
+ * maxDelayMillis} 0 every record is embedded as it arrives (no timer: a timer fires at the earliest
+ * a millisecond later).
  *
  * <p>Buffered records are not checkpointed; instead the buffer is flushed in {@link
  * #prepareSnapshotPreBarrier}, before the barrier is forwarded, so no record is ever held across a
@@ -57,6 +59,10 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
   private transient EmbeddingModel model;
   private transient List<T> buffer;
   private transient List<Long> timestamps;
+
+  /** System.nanoTime() when each buffered record arrived, for its batch wait. */
+  private transient List<Long> arrivals;
+
   private transient ScheduledFuture<?> flushTimer;
   private transient Counter embedded;
   private transient Histogram batchSize;
@@ -87,6 +93,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     model = modelFactory.create();
     buffer = new ArrayList<>(maxBatchSize);
     timestamps = new ArrayList<>(maxBatchSize);
+    arrivals = new ArrayList<>(maxBatchSize);
     var metrics = getMetricGroup();
     embedded = metrics.counter(METRIC_EMBEDDED);
     batchSize = metrics.histogram(METRIC_BATCH_SIZE, new DescriptiveStatisticsHistogram(1024));
@@ -100,7 +107,8 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     // Keep the value and timestamp, not the StreamRecord: the runtime may reuse the wrapper.
     buffer.add(record.getValue());
     timestamps.add(record.hasTimestamp() ? record.getTimestamp() : Long.MIN_VALUE);
-    if (buffer.size() >= maxBatchSize) {
+    arrivals.add(System.nanoTime());
+    if (buffer.size() >= maxBatchSize || maxDelayMillis == 0) {
       flush();
     } else if (flushTimer == null) {
       long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -158,6 +166,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
       if (element.textToEmbed() != null) {
         element.attachVector(vectors[next++], perText);
       }
+      element.embedded(Math.max(0, start - arrivals.get(i)) / 1e6);
       long ts = timestamps.get(i);
       if (ts == Long.MIN_VALUE) {
         reuse.eraseTimestamp();
@@ -173,6 +182,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     }
     buffer.clear();
     timestamps.clear();
+    arrivals.clear();
   }
 
   @Override

@@ -59,12 +59,15 @@ final class FunnelSearch {
     long scanStart = System.nanoTime();
     PrefixArena.Shortlist shortlist =
         arena.shortlist(request.namespace, request.filter, request.vector, dims, candidates);
-    metrics.shortlistScanned((System.nanoTime() - scanStart) / 1000);
+    long rerankStart = System.nanoTime();
+    metrics.shortlistScanned((rerankStart - scanStart) / 1000);
 
     partial.hits =
         settings.rerank() || exact
             ? rerank(arena, shortlist, request.vector, request.k)
             : prefixScores(arena, shortlist, request.k);
+    partial.timings.scanMillis = (rerankStart - scanStart) / 1e6;
+    partial.timings.rerankMillis = (System.nanoTime() - rerankStart) / 1e6;
     partial.dimsUsed = exact ? settings.dimension() : dims;
     partial.candidatesScanned = shortlist.size();
     partial.indexSize = inNamespace;

@@ -2,6 +2,7 @@ package dev.mstream.index;
 
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
+import dev.mstream.records.QueryTimings;
 import dev.mstream.records.SearchRequest;
 import dev.mstream.testing.FailureInjector;
 import java.util.HashMap;
@@ -193,6 +194,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   @Override
   public void processElement2(StreamRecord<SearchRequest> record) throws Exception {
     SearchRequest request = record.getValue();
+    long reached = QueryTimings.nowMicros();
     long start = System.nanoTime();
     PartialResult partial = new PartialResult();
     partial.queryId = request.queryId;
@@ -201,13 +203,17 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     partial.k = request.k;
     partial.queryEventTime = request.eventTime;
     partial.embedMillis = request.embedMillis;
+    partial.timings = request.timings == null ? new QueryTimings() : request.timings.copy();
+    partial.timings.reachedIndex(reached);
 
     if (index.hasProjection()) {
       funnel.search(index.arena(), request, partial);
     } else {
       index.searchWarmup(request, partial);
+      partial.timings.scanMillis = (System.nanoTime() - start) / 1e6;
     }
     partial.searchMillis = (System.nanoTime() - start) / 1e6;
+    partial.timings.answered();
     output.collect(record.replace(partial));
 
     indexMetrics.queryAnswered(partial, (System.nanoTime() - start) / 1000);

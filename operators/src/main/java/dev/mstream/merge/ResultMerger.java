@@ -1,6 +1,7 @@
 package dev.mstream.merge;
 
 import dev.mstream.records.PartialResult;
+import dev.mstream.records.QueryTimings;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchResult;
 import java.util.ArrayList;
@@ -36,6 +37,15 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   public static final String METRIC_PARTIAL_RESULTS = "partialResults";
   public static final String METRIC_LATE_PARTIALS = "latePartials";
 
+  /**
+   * Histogram of every answered query's time in one stage, in microseconds, one per stage under the
+   * metric group key {@link #STAGE_LABEL} (so a Prometheus series per stage: {@code
+   * ..._operator_stage_queryStageMicros{stage="queue",quantile="0.99"}}).
+   */
+  public static final String STAGE_LATENCY = "queryStageMicros";
+
+  public static final String STAGE_LABEL = "stage";
+
   /** How long, in deadlines, an answered query id is remembered to drop late partials. */
   public static final int ANSWERED_RETENTION_DEADLINES = 10;
 
@@ -53,6 +63,7 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   private transient Counter results;
   private transient Counter partialResults;
   private transient Counter latePartials;
+  private transient StageHistograms stages;
 
   public ResultMerger(long deadlineMillis) {
     if (deadlineMillis <= 0) {
@@ -74,6 +85,7 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
     results = getRuntimeContext().getMetricGroup().counter(METRIC_RESULTS);
     partialResults = getRuntimeContext().getMetricGroup().counter(METRIC_PARTIAL_RESULTS);
     latePartials = getRuntimeContext().getMetricGroup().counter(METRIC_LATE_PARTIALS);
+    stages = new StageHistograms(getRuntimeContext().getMetricGroup(), STAGE_LABEL, STAGE_LATENCY);
   }
 
   @Override
@@ -158,14 +170,21 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
       SearchResult.Status status,
       String error,
       Collector<SearchResult> out) {
-    out.collect(merge(received, status, error, System.currentTimeMillis()));
+    SearchResult result = merge(received, status, error, QueryTimings.nowMicros());
+    out.collect(result);
     results.inc();
+    stages.update(result);
   }
 
-  /** Global top-k of the partials: best score first, ties by document id. */
+  /**
+   * Global top-k of the partials: best score first, ties by document id. The timings are those of
+   * the partial that came last (the one the result waited for).
+   */
   static SearchResult merge(
-      List<PartialResult> received, SearchResult.Status status, String error, long now) {
+      List<PartialResult> received, SearchResult.Status status, String error, long nowMicros) {
+    long now = nowMicros / 1000;
     PartialResult first = received.get(0);
+    PartialResult last = received.get(received.size() - 1);
     SearchResult r = new SearchResult();
     r.queryId = first.queryId;
     r.status = status;
@@ -186,6 +205,9 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
     r.subtasksAnswered = answered.cardinality();
     r.embedMillis = first.embedMillis;
     r.totalMillis = first.queryEventTime > 0 ? Math.max(0, now - first.queryEventTime) : 0;
+    // null after a restore of partials checkpointed before timings existed
+    r.timings = last.timings == null ? new QueryTimings() : last.timings.copy();
+    r.timings.merged(nowMicros);
     return r;
   }
 }

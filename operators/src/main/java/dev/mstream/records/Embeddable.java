@@ -7,4 +7,10 @@ public interface Embeddable {
   String textToEmbed();
 
   void attachVector(float[] vector, double embedMillis);
+
+  /**
+   * The embed operator is about to emit this record, which waited {@code batchWaitMillis} in its
+   * micro-batch before the model ran. Records that keep no timings ignore it.
+   */
+  default void embedded(double batchWaitMillis) {}
 }

@@ -7,6 +7,8 @@ import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.TextRole;
 import dev.mstream.records.DocumentChange;
+import dev.mstream.records.QueryTimings;
+import dev.mstream.records.SearchRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +106,31 @@ class MicroBatchEmbedOperatorTest {
       h.prepareSnapshotPreBarrier(1);
       assertThat(h.extractOutputValues()).hasSize(2);
       h.snapshot(1, 1);
+    }
+  }
+
+  @Test
+  void aQueryLeavesWithItsBatchWaitAndTheTimeItWasEmbedded() throws Exception {
+    var h =
+        new OneInputStreamOperatorTestHarness<>(
+            new MicroBatchEmbedOperator<SearchRequest>(FakeModel::new, TextRole.QUERY, 2, 10_000));
+    h.open();
+    try (h) {
+      SearchRequest first = new SearchRequest();
+      first.text = "first";
+      SearchRequest second = new SearchRequest();
+      second.text = "second";
+      long before = QueryTimings.nowMicros();
+      h.processElement(first, 1);
+      Thread.sleep(5);
+      h.processElement(second, 1); // fills the batch: both are embedded now
+
+      List<SearchRequest> out = h.extractOutputValues();
+      assertThat(out).hasSize(2);
+      assertThat(out.get(0).timings.batchWaitMillis).isGreaterThanOrEqualTo(5.0);
+      assertThat(out.get(1).timings.batchWaitMillis).isLessThan(out.get(0).timings.batchWaitMillis);
+      assertThat(out.get(0).timings.embeddedAtMicros).isGreaterThanOrEqualTo(before);
+      assertThat(out.get(0).vector).containsExactly(5, 1);
     }
   }
 
