@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one benchmark program by hand:  benchmarks/run.sh <Program> [args...]
 #   Programs (package dev.mstream.bench): RealVectors, ExactScanBaseline, LuceneHnswBaseline,
-#   SyntheticVectors, FunnelBenchmark.  Data is cached in ~/.cache/mstream-bench
+#   SyntheticVectors, FunnelBenchmark, WordNetCorpus.  Data is cached in ~/.cache/mstream-bench
 #   (or -Dmstream.bench.dir=... via BENCH_JAVA_OPTS).
 # Builds benchmarks and what it depends on first (offline, tests skipped); SKIP_BUILD=1 skips that.
 # Env: BENCH_XMX (default 6g), BENCH_JAVA_OPTS (extra JVM flags, e.g. -Dmstream.vector.impl=scalar).

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       EvalCommand.class,
       StsCommand.class,
-      BenchEmbedCommand.class
+      BenchEmbedCommand.class,
+      BenchLatencyCommand.class
     })
 public final class MStreamCli implements Runnable {
 
