@@ -91,6 +91,10 @@ public final class MStreamPipeline {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
+    // Per exchange, the network buffer timeout: queries and answers are few and must not wait
+    // for a buffer to fill; documents come in bulk and travel in full buffers.
+    long queryFlush = conf.get(MStreamOptions.QUERY_BUFFER_TIMEOUT).toMillis();
+    long documentFlush = conf.get(MStreamOptions.DOCUMENTS_BUFFER_TIMEOUT).toMillis();
     IndexSettings index = indexSettings(conf, profile);
     InputLimits limits =
         new InputLimits(
@@ -109,7 +113,8 @@ public final class MStreamPipeline {
             .uid(UID_DOCS_SOURCE)
             .process(new DocumentDecoder(encoding, limits))
             .uid(UID_DECODE_DOCS)
-            .name("decode-documents");
+            .name("decode-documents")
+            .setBufferTimeout(documentFlush);
     DataStream<DocumentChange> embedded =
         changes
             .keyBy(c -> c.id)
@@ -122,7 +127,8 @@ public final class MStreamPipeline {
                     conf.get(MStreamOptions.BATCH_SIZE),
                     conf.get(MStreamOptions.MAX_DELAY).toMillis()))
             .uid(UID_EMBED_DOCS)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(documentFlush);
 
     // Queries: decode and validate, embed, then broadcast to every index subtask.
     SingleOutputStreamOperator<SearchRequest> requests =
@@ -133,7 +139,8 @@ public final class MStreamPipeline {
             .uid(UID_QUERIES_SOURCE)
             .process(new QueryDecoder(encoding, limits))
             .uid(UID_DECODE_QUERIES)
-            .name("decode-queries");
+            .name("decode-queries")
+            .setBufferTimeout(queryFlush); // its ERROR results go to the results sink
     DataStream<SearchRequest> embeddedQueries =
         requests
             .transform(
@@ -144,7 +151,8 @@ public final class MStreamPipeline {
                     TextRole.QUERY,
                     conf.get(MStreamOptions.BATCH_SIZE),
                     conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis()))
-            .uid(UID_EMBED_QUERIES);
+            .uid(UID_EMBED_QUERIES)
+            .setBufferTimeout(queryFlush);
 
     DataStream<PartialResult> partials =
         embedded
@@ -155,7 +163,8 @@ public final class MStreamPipeline {
                 TypeInformation.of(PartialResult.class),
                 new VectorIndexOperator(index))
             .uid(UID_INDEX)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(queryFlush); // it emits only partial answers
 
     DataStream<SearchResult> results =
         partials
@@ -163,6 +172,7 @@ public final class MStreamPipeline {
             .process(new ResultMerger(conf.get(MStreamOptions.QUERY_DEADLINE).toMillis()))
             .uid(UID_MERGE)
             .name("merge-results")
+            .setBufferTimeout(queryFlush)
             .union(requests.getSideOutput(QueryDecoder.ERROR_RESULTS));
 
     results
@@ -171,6 +181,7 @@ public final class MStreamPipeline {
                 conf,
                 bootstrap,
                 "results",
+                true,
                 new EncodingSerializer<>(
                     conf.get(MStreamOptions.RESULTS_TOPIC),
                     QueryResult.class,
@@ -188,6 +199,7 @@ public final class MStreamPipeline {
                 conf,
                 bootstrap,
                 "dead-letters",
+                false,
                 new EncodingSerializer<DeadLetterRecord, DeadLetter>(
                     conf.get(MStreamOptions.DEAD_LETTERS_TOPIC),
                     DeadLetter.class,
@@ -321,12 +333,21 @@ public final class MStreamPipeline {
         .build();
   }
 
+  /**
+   * @param interactive whether a reader waits for each record (results): then the producer sends
+   *     every record at once ({@code linger.ms=0}) instead of waiting up to Kafka's default 5 ms
+   *     for others to share its batch; {@code mstream.kafka.properties.linger.ms} wins
+   */
   private static <T> KafkaSink<T> sink(
       Configuration conf,
       String bootstrap,
       String name,
+      boolean interactive,
       org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
     Properties props = MStreamOptions.kafkaProperties(conf);
+    if (interactive) {
+      props.putIfAbsent("linger.ms", "0");
+    }
     boolean exactlyOnce =
         conf.get(MStreamOptions.RESULTS_DELIVERY) == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
     if (exactlyOnce) {
