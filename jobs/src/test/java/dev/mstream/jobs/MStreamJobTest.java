@@ -1,10 +1,12 @@
 package dev.mstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mstream.schemas.codec.Encoding;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class MStreamJobTest {
@@ -31,5 +33,37 @@ class MStreamJobTest {
     assertThat(MStreamOptions.kafkaProperties(options))
         .containsEntry("security.protocol", "SASL_SSL");
     assertThat(cluster.get(MStreamOptions.GROUP_ID)).isEqualTo("from-cluster");
+  }
+
+  @Test
+  void checkpointsAreUnalignedFromTheStartByDefault() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    MStreamJob.configure(env, new Configuration());
+    assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+    assertThat(env.getCheckpointConfig().getAlignedCheckpointTimeout()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void alignedCheckpointsOrAnAlignedTimeoutOnRequest() {
+    StreamExecutionEnvironment aligned = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration off = new Configuration();
+    off.set(MStreamOptions.UNALIGNED_CHECKPOINTS, false);
+    MStreamJob.configure(aligned, off);
+    assertThat(aligned.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
+
+    StreamExecutionEnvironment timeout = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration after = new Configuration();
+    after.set(MStreamOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofMillis(200));
+    MStreamJob.configure(timeout, after);
+    assertThat(timeout.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+    assertThat(timeout.getCheckpointConfig().getAlignedCheckpointTimeout())
+        .isEqualTo(Duration.ofMillis(200));
+
+    off.set(MStreamOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofMillis(200));
+    assertThatThrownBy(
+            () -> MStreamJob.configure(StreamExecutionEnvironment.getExecutionEnvironment(), off))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(MStreamOptions.ALIGNED_CHECKPOINT_TIMEOUT.key())
+        .hasMessageContaining(MStreamOptions.UNALIGNED_CHECKPOINTS.key());
   }
 }
