@@ -176,6 +176,14 @@ final class BenchLatencyCommand implements Callable<Integer> {
   String bootstrapServers;
 
   @Option(
+      names = "--web-url",
+      paramLabel = "URL",
+      description =
+          "Flink REST address of the running instance (e.g. http://127.0.0.1:8081), to report the"
+              + " checkpoints of each phase; with --local its own.")
+  String webUrl;
+
+  @Option(
       names = "--local",
       description =
           "Start the embedded default (as `local` does) in this process and measure it, instead"
@@ -210,6 +218,14 @@ final class BenchLatencyCommand implements Callable<Integer> {
       names = "--work-dir",
       description = "With --local: checkpoints, RocksDB and broker files (default: a temp dir).")
   Path workDir;
+
+  @Option(
+      names = "--client-property",
+      paramLabel = "name=value",
+      description =
+          "A Kafka client property for this command's own producers and consumer only (not the"
+              + " job's), e.g. --client-property linger.ms=5 for the Kafka default.")
+  Map<String, String> clientProperties = new LinkedHashMap<>();
 
   @Option(
       names = "-D",
@@ -249,10 +265,11 @@ final class BenchLatencyCommand implements Callable<Integer> {
             probeEvery,
             probeInterval,
             drain,
-            stall);
+            stall,
+            clientProperties);
     Configuration conf = Configuration.fromMap(settings);
     if (!local) {
-      new LatencyBenchmark(s, bootstrapServers, conf, false, System.out, System.err).run();
+      new LatencyBenchmark(s, bootstrapServers, conf, false, webUrl, System.out, System.err).run();
       return 0;
     }
     Path dir = workDir != null ? workDir : Files.createTempDirectory("mstream-bench-latency");
@@ -260,7 +277,13 @@ final class BenchLatencyCommand implements Callable<Integer> {
     try (LocalRunner runner =
         LocalRunner.start(conf, kafkaPort, webPort, metricsPort, parallelism, dir)) {
       new LatencyBenchmark(
-              s, runner.bootstrapServers(), runner.options(), true, System.out, System.err)
+              s,
+              runner.bootstrapServers(),
+              runner.options(),
+              true,
+              runner.webUrl(),
+              System.out,
+              System.err)
           .run();
     }
     return 0;

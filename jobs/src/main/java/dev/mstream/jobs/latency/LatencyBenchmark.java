@@ -2,6 +2,7 @@ package dev.mstream.jobs.latency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.client.CorpusReader;
 import dev.mstream.jobs.client.DocumentPublisher;
@@ -71,7 +72,8 @@ public final class LatencyBenchmark {
       int probeEvery,
       Duration probeInterval,
       Duration drain,
-      Duration stall) {}
+      Duration stall,
+      Map<String, String> clientProperties) {}
 
   private final Settings settings;
   private final Configuration job;
@@ -79,22 +81,27 @@ public final class LatencyBenchmark {
   private final PrintStream out;
   private final PrintStream err;
   private final boolean inProcess;
+  private final CheckpointStats checkpoints;
   private final List<String> cpuReports = new ArrayList<>();
+  private final List<String> checkpointReports = new ArrayList<>();
   private final String runId = Long.toString(System.currentTimeMillis() / 1000 % 1_000_000, 36);
 
   /**
    * @param inProcess whether the job runs in this JVM (then each phase's CPU time is reported, by
    *     thread group)
+   * @param webUrl the Flink REST address, for the checkpoints of each phase; null: not reported
    */
   public LatencyBenchmark(
       Settings settings,
       String bootstrap,
       Configuration job,
       boolean inProcess,
+      String webUrl,
       PrintStream out,
       PrintStream err) {
     this.settings = settings;
     this.inProcess = inProcess;
+    this.checkpoints = webUrl == null ? null : new CheckpointStats(webUrl, MStreamJob.JOB_NAME);
     this.bootstrap = bootstrap;
     this.job = job;
     this.out = out;
@@ -110,6 +117,7 @@ public final class LatencyBenchmark {
       bulk = bulk.subList(0, settings.bulkDocs());
     }
     var props = MStreamOptions.kafkaProperties(job);
+    props.putAll(settings.clientProperties());
     out.printf(
         Locale.ROOT,
         "bench-latency %s: corpus %s (%,d documents, namespace %s), %,d query texts, %s%n",
@@ -161,6 +169,7 @@ public final class LatencyBenchmark {
             this::status);
       }
       if (settings.idle()) {
+        long since = System.currentTimeMillis();
         ProcessCpu.Snapshot cpu = ProcessCpu.now();
         PacedQueries.Outcome idle =
             paced.run(
@@ -173,6 +182,7 @@ public final class LatencyBenchmark {
                 this::status);
         outcomes.add(idle);
         cpu("idle", cpu, idle.sent() + " queries", idle.sent());
+        checkpoints("idle", since);
         out.printf(Locale.ROOT, "idle done, %s%n", load());
       }
       List<IngestRun> ingest = new ArrayList<>();
@@ -267,6 +277,7 @@ public final class LatencyBenchmark {
     String label = "load " + round + (withQueries ? " with queries" : " alone");
     err.printf(Locale.ROOT, "[%s] publishing %,d documents into %s%n", label, docs.size(), ns);
     try (IndexSizeProbe probe = new IndexSizeProbe(sender, results, ns, PROBE_EVERY)) {
+      long since = System.currentTimeMillis();
       ProcessCpu.Snapshot cpu = ProcessCpu.now();
       AtomicBoolean indexed = new AtomicBoolean();
       AtomicReference<Exception> failure = new AtomicReference<>();
@@ -312,6 +323,7 @@ public final class LatencyBenchmark {
       }
       double seconds = (done[0] - start) / 1e9;
       cpu(label, cpu, docs.size() + " documents", docs.size());
+      checkpoints(label, since);
       IngestRun run = new IngestRun(round, withQueries, docs.size(), seconds);
       out.printf(
           Locale.ROOT,
@@ -370,14 +382,18 @@ public final class LatencyBenchmark {
         why,
         settings.probeEvery(),
         settings.probeInterval().toMillis());
-    return new FreshnessProbes(publisher, sender, results)
-        .run(
-            docs,
-            rate,
-            settings.probeEvery(),
-            settings.probeInterval(),
-            Duration.ofSeconds(30),
-            this::status);
+    long since = System.currentTimeMillis();
+    FreshnessProbes.Outcome outcome =
+        new FreshnessProbes(publisher, sender, results)
+            .run(
+                docs,
+                rate,
+                settings.probeEvery(),
+                settings.probeInterval(),
+                Duration.ofSeconds(30),
+                this::status);
+    checkpoints("freshness", since);
+    return outcome;
   }
 
   // ------------------------------------------------------------------------
@@ -467,11 +483,21 @@ public final class LatencyBenchmark {
           fresh.probeQueries(),
           fresh.freshness().cells());
     }
+    if (!checkpointReports.isEmpty()) {
+      out.println();
+      checkpointReports.forEach(out::println);
+    }
     for (String line : cpuReports) {
       out.println(line);
     }
     out.printf("%s%n", load());
     out.flush();
+  }
+
+  private void checkpoints(String phase, long sinceMillis) {
+    if (checkpoints != null) {
+      checkpointReports.add(phase + ": " + checkpoints.since(sinceMillis));
+    }
   }
 
   /**
