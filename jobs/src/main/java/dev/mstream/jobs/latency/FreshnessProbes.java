@@ -19,10 +19,11 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Freshness as a user sees it: documents are published at a steady rate; for every {@code
- * probeEvery}-th one, a query with its exact text is sent right after the publish and again every
- * {@code probeInterval} until a result returns the document. Its freshness is the time from the
- * publish to consuming the first result that contains it (so it includes one query's latency, and
- * up to one probe interval of waiting for the next probe).
+ * probeEvery}-th one, a query with its exact text is sent right after the publish, and after each
+ * answer that does not return the document another one, at least {@code probeInterval} after the
+ * previous (one probe in flight per document, so probes cannot flood a slow job). Its freshness is
+ * the time from the publish to consuming the first result that contains it: it includes one query's
+ * latency, and up to one probe interval of waiting for the next probe.
  */
 final class FreshnessProbes {
 
@@ -138,6 +139,9 @@ final class FreshnessProbes {
     private final AtomicBoolean done = new AtomicBoolean();
     private final List<String> sentIds = Collections.synchronizedList(new ArrayList<>());
     private volatile ScheduledFuture<?> repeat;
+    private ScheduledExecutorService timer;
+    private Duration interval;
+    private volatile long lastSent;
 
     Probe(
         Document doc,
@@ -157,21 +161,27 @@ final class FreshnessProbes {
     }
 
     void start(ScheduledExecutorService timer, Duration interval, Duration giveUp) {
-      repeat =
-          timer.scheduleAtFixedRate(
-              () -> {
-                if (System.nanoTime() - publishedAt > giveUp.toNanos()) {
-                  finish(false);
-                } else if (!done.get()) {
-                  send();
-                }
-              },
-              0,
-              interval.toMillis(),
-              TimeUnit.MILLISECONDS);
+      this.timer = timer;
+      this.interval = interval;
+      repeat = timer.schedule(() -> finish(false), giveUp.toMillis(), TimeUnit.MILLISECONDS);
+      timer.execute(this::send);
+    }
+
+    /** The next probe, {@code interval} after the last one was sent (at once if that is past). */
+    private void again() {
+      long wait = interval.toNanos() - (System.nanoTime() - lastSent);
+      try {
+        timer.schedule(this::send, Math.max(0, wait), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the run is over
+      }
     }
 
     private void send() {
+      if (done.get()) {
+        return;
+      }
+      lastSent = System.nanoTime();
       String id = idPrefix + sentIds.size();
       sentIds.add(id);
       probeQueries.incrementAndGet();
@@ -188,6 +198,7 @@ final class FreshnessProbes {
                 return;
               }
             }
+            again();
           });
       queries.send(
           Query.newBuilder()

@@ -159,6 +159,7 @@ public final class LatencyBenchmark {
           new PacedQueries(sender, results, texts, settings.namespace(), settings.k(), 42);
       List<PacedQueries.Outcome> outcomes = new ArrayList<>();
       if (settings.warmupQueries() > 0) {
+        settle("warm-up", sender, results);
         paced.run(
             "warm-up",
             settings.rate(),
@@ -169,6 +170,7 @@ public final class LatencyBenchmark {
             this::status);
       }
       if (settings.idle()) {
+        settle("idle", sender, results);
         long since = System.currentTimeMillis();
         ProcessCpu.Snapshot cpu = ProcessCpu.now();
         PacedQueries.Outcome idle =
@@ -192,6 +194,7 @@ public final class LatencyBenchmark {
           boolean alone = round % 2 == 1;
           for (int i = 0; i < 2; i++) {
             boolean withQueries = alone == (i == 1);
+            settle("a bulk load", sender, results);
             ingest.add(
                 bulkLoad(round, withQueries, bulk, sender, results, publisher, paced, outcomes));
           }
@@ -199,6 +202,7 @@ public final class LatencyBenchmark {
       }
       FreshnessProbes.Outcome fresh = null;
       if (settings.freshness()) {
+        settle("freshness", sender, results);
         fresh = freshness(bulk, ingest, sender, results, publisher);
       }
       report(outcomes, ingest, fresh, results.unexpected());
@@ -208,6 +212,23 @@ public final class LatencyBenchmark {
   // ------------------------------------------------------------------------
   //  phases
   // ------------------------------------------------------------------------
+
+  /**
+   * Waits until a probe query is answered: queries are answered in order, so then nothing an
+   * earlier phase sent is still queued in the job to slow down the next one.
+   */
+  private void settle(String before, QuerySender sender, ResultListener results) throws Exception {
+    long start = System.nanoTime();
+    try (IndexSizeProbe probe =
+        new IndexSizeProbe(sender, results, settings.namespace(), Duration.ofSeconds(5))) {
+      probe.awaitAtLeast(0, settings.stall(), n -> {});
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    if (seconds > 1) {
+      out.printf(
+          Locale.ROOT, "(before %s: waited %.1f s for queued queries to drain)%n", before, seconds);
+    }
+  }
 
   private void ensureIndexed(
       List<Document> corpus,
