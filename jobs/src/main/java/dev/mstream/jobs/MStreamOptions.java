@@ -144,6 +144,17 @@ public final class MStreamOptions {
                   + " failure reproduce it). false: batch them, about 1.5-2x faster on short texts."
                   + " fp32 models always batch.");
 
+  public static final ConfigOption<Integer> DOCUMENTS_NICENESS =
+      key("mstream.embed.documents-niceness")
+          .intType()
+          .defaultValue(10)
+          .withDescription(
+              "Raise the Linux nice value of the threads that embed documents (each embed"
+                  + " subtask's task thread and the ONNX Runtime threads it starts) by this much,"
+                  + " 0..19, so that during a bulk load queries (their embedding, the index, the"
+                  + " merger, Kafka) get the CPU first, while documents still use all that is left."
+                  + " 0 leaves the priorities alone. Needs no privileges; ignored on other systems.");
+
   public static final ConfigOption<Duration> DOCUMENTS_BUFFER_TIMEOUT =
       key("mstream.embed.documents-buffer-timeout")
           .durationType()

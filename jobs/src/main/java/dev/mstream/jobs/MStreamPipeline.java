@@ -125,7 +125,8 @@ public final class MStreamPipeline {
                     models,
                     TextRole.DOCUMENT,
                     conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.MAX_DELAY).toMillis()))
+                    conf.get(MStreamOptions.MAX_DELAY).toMillis(),
+                    conf.get(MStreamOptions.DOCUMENTS_NICENESS)))
             .uid(UID_EMBED_DOCS)
             .setParallelism(parallelism)
             .setBufferTimeout(documentFlush);

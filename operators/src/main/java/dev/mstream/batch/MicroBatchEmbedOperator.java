@@ -3,6 +3,7 @@ package dev.mstream.batch;
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.embed.ThreadNiceness;
 import dev.mstream.records.Embeddable;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,8 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Embeds records in micro-batches: a batch is flushed when it holds {@code maxBatchSize} records or
@@ -33,6 +36,8 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     implements OneInputStreamOperator<T, T>, BoundedOneInput, ProcessingTimeCallback {
 
   private static final long serialVersionUID = 1L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatchEmbedOperator.class);
 
   // ------------------------------------------------------------------------
   //  metric names
@@ -52,6 +57,9 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
   private final int maxBatchSize;
   private final long maxDelayMillis;
 
+  /** Added to the task thread's nice value before the model opens (its threads inherit it). */
+  private final int niceness;
+
   // ------------------------------------------------------------------------
   //  state that is not checkpointed (the buffer is empty at every barrier)
   // ------------------------------------------------------------------------
@@ -70,6 +78,19 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
 
   public MicroBatchEmbedOperator(
       EmbeddingModelFactory modelFactory, TextRole role, int maxBatchSize, long maxDelayMillis) {
+    this(modelFactory, role, maxBatchSize, maxDelayMillis, 0);
+  }
+
+  /**
+   * @param niceness raise the nice value of the task thread, and so of the model's threads, by this
+   *     much before the model opens ({@link ThreadNiceness}); 0 leaves it
+   */
+  public MicroBatchEmbedOperator(
+      EmbeddingModelFactory modelFactory,
+      TextRole role,
+      int maxBatchSize,
+      long maxDelayMillis,
+      int niceness) {
     if (modelFactory == null) {
       throw new IllegalArgumentException("modelFactory must not be null");
     }
@@ -85,11 +106,27 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     this.role = role;
     this.maxBatchSize = maxBatchSize;
     this.maxDelayMillis = maxDelayMillis;
+    if (niceness < 0 || niceness > 19) {
+      throw new IllegalArgumentException(
+          "embed thread niceness (mstream.embed.documents-niceness) must be 0..19, was "
+              + niceness);
+    }
+    this.niceness = niceness;
   }
 
   @Override
   public void open() throws Exception {
     super.open();
+    if (niceness > 0) {
+      ThreadNiceness.lowerCurrentThread(niceness)
+          .ifPresent(
+              n ->
+                  LOG.info(
+                      "{} embedding runs at nice value {} (mstream.embed.documents-niceness={})",
+                      role,
+                      n,
+                      niceness));
+    }
     model = modelFactory.create();
     buffer = new ArrayList<>(maxBatchSize);
     timestamps = new ArrayList<>(maxBatchSize);

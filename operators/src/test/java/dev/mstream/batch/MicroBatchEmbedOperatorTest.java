@@ -1,6 +1,7 @@
 package dev.mstream.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.ModelProfile;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -132,6 +134,38 @@ class MicroBatchEmbedOperatorTest {
       assertThat(out.get(0).timings.embeddedAtMicros).isGreaterThanOrEqualTo(before);
       assertThat(out.get(0).vector).containsExactly(5, 1);
     }
+  }
+
+  @Test
+  void opensTheModelAtTheConfiguredNiceness() throws Exception {
+    assumeThat(com.sun.jna.Platform.isLinux()).as("per-thread nice values are Linux only").isTrue();
+    int[] nice = new int[2];
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread task =
+        new Thread(
+            () -> {
+              try {
+                nice[0] = niceOfThisThread();
+                var h =
+                    new OneInputStreamOperatorTestHarness<>(
+                        new MicroBatchEmbedOperator<DocumentChange>(
+                            FakeModel::new, TextRole.DOCUMENT, 10, 10, 2));
+                h.open();
+                nice[1] = niceOfThisThread();
+                h.close();
+              } catch (Throwable e) {
+                failure.set(e);
+              }
+            });
+    task.start();
+    task.join();
+    assertThat(failure.get()).isNull();
+    assertThat(nice[1]).isEqualTo(Math.min(19, nice[0] + 2));
+  }
+
+  private static int niceOfThisThread() throws java.io.IOException {
+    String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
+    return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ")[16]);
   }
 
   @Test
