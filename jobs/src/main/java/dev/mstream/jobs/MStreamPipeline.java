@@ -48,7 +48,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * docs ─► decode ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
  *                                                    ├─► index ─► keyBy(query id) ─► merge ─► results
  * queries ─► decode ─► embed ─► broadcast ───────────┘
- * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
+ * (decode failures ─► dead letters; invalid queries ─► ERROR results, through a sink of their own)
  * </pre>
  */
 public final class MStreamPipeline {
@@ -63,6 +63,7 @@ public final class MStreamPipeline {
   public static final String UID_INDEX = "vector-index";
   public static final String UID_MERGE = "merge-results";
   public static final String UID_RESULTS_SINK = "results-sink";
+  public static final String UID_ERROR_RESULTS_SINK = "error-results-sink";
   public static final String UID_DEAD_LETTERS_SINK = "dead-letters-sink";
 
   private MStreamPipeline() {}
@@ -173,24 +174,20 @@ public final class MStreamPipeline {
             .process(new ResultMerger(conf.get(MStreamOptions.QUERY_DEADLINE).toMillis()))
             .uid(UID_MERGE)
             .name("merge-results")
-            .setBufferTimeout(queryFlush)
-            .union(requests.getSideOutput(QueryDecoder.ERROR_RESULTS));
+            .setBufferTimeout(queryFlush);
 
+    // The merger's results have a sink of their own, with the merger as its only input, so that
+    // it runs chained in the merger's task: no exchange and no thread hand-over before Kafka. The
+    // ERROR results of invalid queries go to the same topic through a second sink.
     results
-        .sinkTo(
-            sink(
-                conf,
-                bootstrap,
-                "results",
-                true,
-                new EncodingSerializer<>(
-                    conf.get(MStreamOptions.RESULTS_TOPIC),
-                    QueryResult.class,
-                    encoding,
-                    AvroConversions::toAvro,
-                    r -> r.queryId.getBytes(StandardCharsets.UTF_8))))
+        .sinkTo(resultsSink(conf, bootstrap, "results", encoding))
         .uid(UID_RESULTS_SINK)
         .name("results");
+    requests
+        .getSideOutput(QueryDecoder.ERROR_RESULTS)
+        .sinkTo(resultsSink(conf, bootstrap, "error-results", encoding))
+        .uid(UID_ERROR_RESULTS_SINK)
+        .name("error-results");
 
     changes
         .getSideOutput(DocumentDecoder.DEAD_LETTERS)
@@ -332,6 +329,21 @@ public final class MStreamPipeline {
         .setProperty("isolation.level", "read_committed")
         .setProperty("commit.offsets.on.checkpoint", "true")
         .build();
+  }
+
+  private static KafkaSink<SearchResult> resultsSink(
+      Configuration conf, String bootstrap, String name, Encoding encoding) {
+    return sink(
+        conf,
+        bootstrap,
+        name,
+        true,
+        new EncodingSerializer<>(
+            conf.get(MStreamOptions.RESULTS_TOPIC),
+            QueryResult.class,
+            encoding,
+            AvroConversions::toAvro,
+            r -> r.queryId.getBytes(StandardCharsets.UTF_8)));
   }
 
   /**
