@@ -199,7 +199,7 @@ final class BenchLatencyCommand implements Callable<Integer> {
   @Option(
       names = "--web-port",
       defaultValue = "0",
-      description = "With --local: Flink web UI port (default: any free one).")
+      description = "With --local: Flink web UI and REST port (default: any free one).")
   int webPort;
 
   @Option(
@@ -273,6 +273,12 @@ final class BenchLatencyCommand implements Callable<Integer> {
       return 0;
     }
     Path dir = workDir != null ? workDir : Files.createTempDirectory("mstream-bench-latency");
+    if (webPort == 0) {
+      // a port of our own, so that the checkpoints can be read from the REST API
+      try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        webPort = free.getLocalPort();
+      }
+    }
     System.err.println("Starting Kafka and Flink (work dir " + dir + ") ...");
     try (LocalRunner runner =
         LocalRunner.start(conf, kafkaPort, webPort, metricsPort, parallelism, dir)) {

@@ -226,7 +226,11 @@ public final class LatencyBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     if (seconds > 1) {
       out.printf(
-          Locale.ROOT, "(before %s: waited %.1f s for queued queries to drain)%n", before, seconds);
+          Locale.ROOT,
+          "(before %s: %.1f s until a probe query was answered: queued queries, or an"
+              + " exactly-once commit)%n",
+          before,
+          seconds);
     }
   }
 
