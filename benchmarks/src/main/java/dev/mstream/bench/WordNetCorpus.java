@@ -30,22 +30,14 @@ public final class WordNetCorpus {
   private WordNetCorpus() {}
 
   public static void main(String[] args) throws IOException {
-    int docs = 100_000;
-    int queries = 2000;
-    Path out = null;
-    Path wordnet = WordNetTexts.DEFAULT_DIR;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--docs" -> docs = Integer.parseInt(args[++i]);
-        case "--queries" -> queries = Integer.parseInt(args[++i]);
-        case "--out" -> out = Path.of(args[++i]);
-        case "--wordnet" -> wordnet = Path.of(args[++i]);
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
-    }
-    if (out == null) {
-      out = BenchFiles.dir().resolve("wordnet-jsonl");
-    }
+    Bench.checkArgs(
+        "WordNetCorpus", args, "--docs=N", "--queries=N", "--out=VALUE", "--wordnet=VALUE");
+    int docs = Bench.intArg(args, "--docs", 100_000);
+    int queries = Bench.intArg(args, "--queries", 2000);
+    String outArg = Bench.arg(args, "--out");
+    Path out = outArg == null ? BenchFiles.dir().resolve("wordnet-jsonl") : Path.of(outArg);
+    String wordnetArg = Bench.arg(args, "--wordnet");
+    Path wordnet = wordnetArg == null ? WordNetTexts.DEFAULT_DIR : Path.of(wordnetArg);
     List<String> texts = WordNetTexts.read(wordnet);
     if (docs + queries > texts.size()) {
       throw new IllegalArgumentException(

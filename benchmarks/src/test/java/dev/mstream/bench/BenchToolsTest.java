@@ -1,6 +1,7 @@
 package dev.mstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mstream.index.PrefixArena;
 import dev.mstream.index.PrefixEncoding;
@@ -13,6 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.ParameterException;
 
 /** Quick checks of the benchmark plumbing; no benchmark runs in the build. */
 class BenchToolsTest {
@@ -36,6 +38,31 @@ class BenchToolsTest {
       }
     }
     return new BenchFiles.Vectors(n, d, data);
+  }
+
+  @Test
+  void argumentsAreCheckedWithPicocli() {
+    String[] accepted = {"--queries=N", "--dims=LIST", "--encoding=VALUE", "--rocksdb"};
+    String[] args = {"--queries", "1_000", "--dims=32,64", "--encoding", "float16", "--rocksdb"};
+    Bench.parser("P", accepted).parseArgs(args);
+    assertThat(Bench.intArg(args, "--queries", 1)).isEqualTo(1000);
+    assertThat(Bench.intList(args, "--dims", 1)).containsExactly(32, 64);
+    assertThat(Bench.arg(args, "--encoding")).isEqualTo("float16");
+    assertThat(Bench.flag(args, "--rocksdb")).isTrue();
+    assertThat(Bench.intArg(new String[0], "--queries", 7)).isEqualTo(7);
+
+    assertThatThrownBy(() -> Bench.parser("P", accepted).parseArgs("--querys", "5"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("Unknown options: '--querys'");
+    assertThatThrownBy(() -> Bench.parser("P", accepted).parseArgs("--queries", "many"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--queries");
+    assertThatThrownBy(() -> Bench.parser("P", accepted).parseArgs("--dims", "32,x"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--dims");
+    assertThatThrownBy(() -> Bench.parser("P", accepted).parseArgs("--queries"))
+        .isInstanceOf(ParameterException.class)
+        .hasMessageContaining("--queries");
   }
 
   @Test

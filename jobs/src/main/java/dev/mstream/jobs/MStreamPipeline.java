@@ -1,16 +1,17 @@
 package dev.mstream.jobs;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.index.IndexFaultHook;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.kafka.AvroConversions;
@@ -30,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -89,6 +91,17 @@ public final class MStreamPipeline {
       Configuration conf,
       ModelProfile profile,
       EmbeddingModelFactory models) {
+    build(env, conf, profile, models, IndexFaultHook.NONE);
+  }
+
+  /** The same, with a fault-injection hook in the index operator: tests of failure recovery. */
+  @VisibleForTesting
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models,
+      IndexFaultHook indexFaults) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
@@ -163,7 +176,7 @@ public final class MStreamPipeline {
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(index))
+                new VectorIndexOperator(index, indexFaults))
             .uid(UID_INDEX)
             .setParallelism(parallelism)
             .setBufferTimeout(queryFlush); // it emits only partial answers

@@ -4,8 +4,8 @@ import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.QueryTimings;
 import dev.mstream.records.SearchRequest;
-import dev.mstream.testing.FailureInjector;
 import java.util.HashMap;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -68,6 +68,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   private final IndexSettings settings;
 
+  /** {@link IndexFaultHook#NONE} unless a fault-injection test set one. */
+  private final IndexFaultHook faults;
+
   // ------------------------------------------------------------------------
   //  state that is checkpointed
   // ------------------------------------------------------------------------
@@ -87,10 +90,20 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   private transient IndexMetrics indexMetrics;
 
   public VectorIndexOperator(IndexSettings settings) {
+    this(settings, IndexFaultHook.NONE);
+  }
+
+  /** With a fault-injection hook: only tests of failure recovery set one. */
+  @VisibleForTesting
+  public VectorIndexOperator(IndexSettings settings, IndexFaultHook faults) {
     if (settings == null) {
       throw new IllegalArgumentException("index settings must not be null");
     }
+    if (faults == null) {
+      throw new IllegalArgumentException("fault hook must not be null (IndexFaultHook.NONE: none)");
+    }
     this.settings = settings;
+    this.faults = faults;
   }
 
   @Override
@@ -182,7 +195,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             previous == null ? 1 : previous.version() + 1,
             change.eventTime);
     state.putDocument(doc);
-    FailureInjector.check(FailureInjector.INDEX_AFTER_DOCUMENT_WRITE); // test-only, see there
+    faults.afterDocumentWrite(id);
     index.add(id, doc);
     indexMetrics.documentIndexed(change.eventTime);
   }

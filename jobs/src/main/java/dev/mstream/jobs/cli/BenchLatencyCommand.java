@@ -1,6 +1,6 @@
 package dev.mstream.jobs.cli;
 
-import dev.mstream.jobs.latency.LatencyBenchmark;
+import dev.mstream.jobs.bench.latency.LatencyBenchmark;
 import dev.mstream.jobs.local.LocalRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -146,7 +146,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       sweep = BeirEvaluation.run(data, s, Progress.bars(System.err));
     } catch (Exception e) {
-      System.err.println("eval failed: " + Failures.describe(e));
+      System.err.println("eval failed: " + MStreamCli.oneLine(e));
       return 2;
     }
 

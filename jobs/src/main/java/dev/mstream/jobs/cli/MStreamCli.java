@@ -1,5 +1,8 @@
 package dev.mstream.jobs.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +35,21 @@ public final class MStreamCli implements Runnable {
     return new CommandLine(new MStreamCli())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .execute(args);
+  }
+
+  /**
+   * A failure in one line for the terminal: the message of the exception and of each cause that
+   * says more than the one before (a wrapper often repeats its cause's message), outermost first.
+   */
+  static String oneLine(Throwable failure) {
+    List<String> messages = new ArrayList<>();
+    for (Throwable t : ExceptionUtils.getThrowableList(failure)) {
+      String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+      if (messages.isEmpty() || !messages.get(messages.size() - 1).contains(message)) {
+        messages.add(message);
+      }
+    }
+    return String.join(" <- ", messages);
   }
 
   @Override

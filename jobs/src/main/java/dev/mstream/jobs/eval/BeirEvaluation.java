@@ -6,23 +6,18 @@ import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
+import dev.mstream.jobs.local.LoopbackPorts;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Hit;
 import dev.mstream.schemas.Query;
 import dev.mstream.schemas.QueryResult;
 import dev.mstream.schemas.ResultStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -30,8 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 
 /**
  * BEIR-style retrieval quality measured through the real pipeline: starts the embedded default
@@ -48,6 +43,9 @@ public final class BeirEvaluation {
 
   private static final String NAMESPACE = "default";
 
+  /** How long indexing may make no progress before the evaluation fails. */
+  private static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
+
   /** What to run: model, query settings and the local cluster's size. */
   public static final class Settings {
     private String model;
@@ -58,7 +56,6 @@ public final class BeirEvaluation {
     private int parallelism = 2;
     private Configuration options = new Configuration();
     private boolean ignoreIdenticalIds = true;
-    private Duration stall = Duration.ofMinutes(5);
     private Duration queryTimeout = Duration.ofMinutes(10);
     private Path workDir;
 
@@ -134,12 +131,6 @@ public final class BeirEvaluation {
       return this;
     }
 
-    /** How long indexing may make no progress before the evaluation fails. */
-    public Settings stallTimeout(Duration stall) {
-      this.stall = stall;
-      return this;
-    }
-
     public Settings queryTimeout(Duration timeout) {
       this.queryTimeout = timeout;
       return this;
@@ -203,12 +194,13 @@ public final class BeirEvaluation {
     Path work =
         settings.workDir != null ? settings.workDir : Files.createTempDirectory("mstream-eval");
     try (LocalRunner runner =
-        LocalRunner.start(jobOptions, 0, freePort(), settings.parallelism, work)) {
+        LocalRunner.start(jobOptions, 0, LoopbackPorts.freePort(), settings.parallelism, work)) {
       return evaluate(runner, data, settings, progress);
     } finally {
       progress.finish();
       if (settings.workDir == null) {
-        deleteRecursively(work);
+        // best effort: a temp folder left behind is not worth failing an evaluation for
+        FileUtils.deleteDirectoryQuietly(work.toFile());
       }
     }
   }
@@ -243,7 +235,7 @@ public final class BeirEvaluation {
 
       progress.start("index", corpus.size(), "docs");
       new IndexProbe(client, NAMESPACE, runner.job())
-          .awaitIndexSize(corpus.size(), settings.stall, progress::update);
+          .awaitIndexSize(corpus.size(), STALL_TIMEOUT, progress::update);
       progress.finish();
       double indexSeconds = (System.nanoTime() - start) / 1e9;
 
@@ -366,26 +358,5 @@ public final class BeirEvaluation {
     }
     progress.finish();
     return results;
-  }
-
-  /** A port free on 127.0.0.1 right now (for the Flink web UI of the local cluster). */
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
-    }
-  }
-
-  static void deleteRecursively(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a temp folder left behind is not worth failing an evaluation for
-    }
   }
 }

@@ -3,9 +3,6 @@ package dev.mstream.jobs.local;
 import static dev.mstream.jobs.local.BrokerConfig.NODE_ID;
 import static dev.mstream.jobs.local.BrokerProbes.awaitReady;
 import static dev.mstream.jobs.local.BrokerProbes.newAdmin;
-import static dev.mstream.jobs.local.Deadlines.millisSince;
-import static dev.mstream.jobs.local.Deadlines.remainingMillis;
-import static dev.mstream.jobs.local.FileTrees.deleteRecursively;
 import static dev.mstream.jobs.local.KraftLauncher.shutdownQuietly;
 import static dev.mstream.jobs.local.LoopbackPorts.HOST;
 
@@ -16,15 +13,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import kafka.server.KafkaRaftServer;
+import org.apache.flink.api.common.time.Deadline;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -204,7 +202,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       return;
     }
     ensureOpen();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Deadline deadline = Deadline.fromNow(timeout);
     try (Admin admin = newAdmin(bootstrapServers(), timeout)) {
       TopicCreator.create(admin, bootstrapServers(), partitions, topics, deadline);
     } catch (InterruptedException e) {
@@ -239,7 +237,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       // until then, and deleting under them turns into log-dir-failure errors.
       deleteRecursively(dataDir);
     }
-    LOG.info("Embedded Kafka at {} stopped in {} ms", bootstrapServers(), millisSince(t0));
+    LOG.info(
+        "Embedded Kafka at {} stopped in {} ms",
+        bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   @Override
@@ -267,7 +268,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private int port;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private boolean shutdownHook = true;
-    private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -327,18 +327,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Sets or overrides one broker property (e.g. log.retention.ms). Listener, role, node and
-     * directory settings are owned by this class and rejected.
-     */
-    public Builder brokerProperty(String key, String value) {
-      Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(value, "value");
-      BrokerConfig.checkOverridable(key);
-      brokerProperties.put(key, value);
-      return this;
-    }
-
-    /**
      * Formats the data directory if needed, starts the broker and waits until it answers a
      * describeCluster request.
      *
@@ -347,7 +335,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public EmbeddedKafka start() {
       long t0 = System.nanoTime();
-      long deadline = t0 + startTimeout.toNanos();
+      Deadline deadline = Deadline.fromNow(startTimeout);
       boolean temporary = dataDir == null;
       Path dir;
       try {
@@ -428,18 +416,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private record Launched(KafkaRaftServer server, int brokerPort) {}
 
     /** Picks the ports and starts the server on them, retrying a lost race for a free port. */
-    private Launched launch(Path dir, long deadline) {
+    private Launched launch(Path dir, Deadline deadline) {
       for (int attempt = 1; ; attempt++) {
-        int brokerPort = port != 0 ? LoopbackPorts.requireFree(port) : LoopbackPorts.freePort();
+        int brokerPort =
+            port != 0
+                ? LoopbackPorts.requireFree(port, "embedded Kafka")
+                : LoopbackPorts.freePort();
         int controllerPort = LoopbackPorts.freePort(brokerPort);
         Properties props =
             BrokerConfig.properties(
-                dir,
-                brokerPort,
-                controllerPort,
-                remainingMillis(deadline),
-                partitions,
-                brokerProperties);
+                dir, brokerPort, controllerPort, deadline.timeLeft().toMillis(), partitions);
         try {
           return new Launched(KraftLauncher.start(props), brokerPort);
         } catch (StartFailure e) {
@@ -470,6 +456,18 @@ public final class EmbeddedKafka implements AutoCloseable {
           LOG.info("Embedded Kafka lost a port race ({}); retrying with new ports", e.getMessage());
         }
       }
+    }
+  }
+
+  /**
+   * Deletes a temporary data directory. Any failure is logged rather than thrown: it happens during
+   * a close that must not fail.
+   */
+  private static void deleteRecursively(Path dir) {
+    try {
+      FileUtils.deleteDirectory(dir.toFile());
+    } catch (IOException e) {
+      LOG.warn("Could not delete embedded Kafka data dir {}: {}", dir, e.toString());
     }
   }
 

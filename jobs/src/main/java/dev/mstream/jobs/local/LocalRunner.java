@@ -85,7 +85,7 @@ public final class LocalRunner implements AutoCloseable {
       throws Exception {
     Files.createDirectories(workDir);
     if (metricsPort > 0) {
-      requireFreePort(metricsPort);
+      LoopbackPorts.requireFree(metricsPort, "the Prometheus endpoint");
     }
     EmbeddedKafka kafka =
         EmbeddedKafka.builder()
@@ -149,16 +149,6 @@ public final class LocalRunner implements AutoCloseable {
     String prefix = "metrics.reporter." + PROMETHEUS_REPORTER + ".";
     cluster.setString(prefix + "factory.class", PROMETHEUS_REPORTER_FACTORY);
     cluster.setString(prefix + "port", String.valueOf(port));
-  }
-
-  /** Flink only logs it when its reporter cannot bind; say it before anything starts. */
-  private static void requireFreePort(int port) {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
-      socket.setReuseAddress(true);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(
-          "port " + port + " for the Prometheus endpoint is in use (choose another one)", e);
-    }
   }
 
   private static void awaitRunning(JobClient job, Duration timeout) throws Exception {

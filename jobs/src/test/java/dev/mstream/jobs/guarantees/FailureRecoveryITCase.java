@@ -175,7 +175,9 @@ class FailureRecoveryITCase {
     Map<String, Query> queries = new LinkedHashMap<>();
     Map<String, String> probes = new HashMap<>(); // probe query id -> what it must (not) find
 
-    JobClient job = Rig.submit(options, PARALLELISM, null, HashEmbeddingModel.fast());
+    JobClient job =
+        Rig.submit(
+            options, PARALLELISM, null, HashEmbeddingModel.fast(), FailureInjector.indexHook());
     JobID id = job.getJobID();
     try (KafkaProducer<byte[], byte[]> producer = Rig.producer(bootstrap)) {
       Rig.awaitAllRunning(cluster, id, Duration.ofMinutes(1));

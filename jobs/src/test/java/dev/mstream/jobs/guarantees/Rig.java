@@ -2,6 +2,7 @@ package dev.mstream.jobs.guarantees;
 
 import dev.mstream.embed.EmbeddingModelFactory;
 import dev.mstream.jobs.Drained;
+import dev.mstream.index.IndexFaultHook;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
@@ -93,6 +94,17 @@ final class Rig {
   static JobClient submit(
       Configuration options, int parallelism, String savepoint, EmbeddingModelFactory models)
       throws Exception {
+    return submit(options, parallelism, savepoint, models, IndexFaultHook.NONE);
+  }
+
+  /** The same, with a fault-injection hook in the index operator. */
+  static JobClient submit(
+      Configuration options,
+      int parallelism,
+      String savepoint,
+      EmbeddingModelFactory models,
+      IndexFaultHook indexFaults)
+      throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(parallelism);
     MStreamJob.configure(env, options);
@@ -104,7 +116,7 @@ final class Rig {
       extra.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
     env.configure(extra);
-    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models);
+    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models, indexFaults);
     JobClient job = env.executeAsync(options.get(MStreamOptions.GROUP_ID));
     SUBMITTED.put(
         options.get(MStreamOptions.GROUP_ID),

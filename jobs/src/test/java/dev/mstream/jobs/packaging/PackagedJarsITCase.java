@@ -44,7 +44,7 @@ class PackagedJarsITCase {
           "dev/mstream/jobs/MStreamJob.class",
           "dev/mstream/jobs/MStreamPipeline.class",
           "dev/mstream/index/VectorIndexOperator.class",
-          "dev/mstream/batch/MicroBatchEmbedOperator.class",
+          "dev/mstream/embed/MicroBatchEmbedOperator.class",
           // generated from schemas/src/main/avro
           "dev/mstream/schemas/Document.class",
           "dev/mstream/schemas/Query.class",
@@ -114,6 +114,7 @@ class PackagedJarsITCase {
           "picocli/",
           "dev/mstream/jobs/cli/",
           "dev/mstream/jobs/local/",
+          "dev/mstream/jobs/bench/",
           "log4j2.properties",
           "ai/onnxruntime/native/osx-",
           "ai/onnxruntime/native/win-");
@@ -179,6 +180,13 @@ class PackagedJarsITCase {
     assertThat(factories).contains("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
     // Debug symbols of ONNX Runtime's macOS builds are 150 MB nobody runs.
     assertThat(cliJar).noneMatch(e -> e.contains(".dSYM/"));
+  }
+
+  @Test
+  void neitherJarHoldsTestUtilities() {
+    // dev.mstream.testing lives in the operators' test-jar, which only tests depend on.
+    assertThat(jobJar).noneMatch(e -> e.startsWith("dev/mstream/testing/"));
+    assertThat(cliJar).noneMatch(e -> e.startsWith("dev/mstream/testing/"));
   }
 
   @Test

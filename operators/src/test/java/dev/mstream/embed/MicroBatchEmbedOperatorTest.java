@@ -1,12 +1,8 @@
-package dev.mstream.batch;
+package dev.mstream.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.mstream.embed.EmbeddingModel;
-import dev.mstream.embed.ModelProfile;
-import dev.mstream.embed.ModelProfiles;
-import dev.mstream.embed.TextRole;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.QueryTimings;
 import dev.mstream.records.SearchRequest;

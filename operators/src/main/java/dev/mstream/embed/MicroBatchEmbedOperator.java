@@ -1,9 +1,5 @@
-package dev.mstream.batch;
+package dev.mstream.embed;
 
-import dev.mstream.embed.EmbeddingModel;
-import dev.mstream.embed.EmbeddingModelFactory;
-import dev.mstream.embed.TextRole;
-import dev.mstream.embed.ThreadNiceness;
 import dev.mstream.records.Embeddable;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
-package dev.mstream.jobs.latency;
+package dev.mstream.jobs.bench.latency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.bench.ProcessCpu;
 import dev.mstream.jobs.client.CorpusReader;
 import dev.mstream.jobs.client.DocumentPublisher;
-import dev.mstream.jobs.eval.ProcessCpu;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.QueryResult;
 import java.io.BufferedReader;

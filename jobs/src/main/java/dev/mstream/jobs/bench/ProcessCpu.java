@@ -1,4 +1,4 @@
-package dev.mstream.jobs.eval;
+package dev.mstream.jobs.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;

@@ -1,4 +1,4 @@
-package dev.mstream.jobs.latency;
+package dev.mstream.jobs.bench.latency;
 
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.schemas.Document;

@@ -1,4 +1,4 @@
-package dev.mstream.jobs.latency;
+package dev.mstream.jobs.bench.latency;
 
 import java.util.Collection;
 import java.util.Locale;

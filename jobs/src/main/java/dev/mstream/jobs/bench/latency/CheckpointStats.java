@@ -1,4 +1,4 @@
-package dev.mstream.jobs.latency;
+package dev.mstream.jobs.bench.latency;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
