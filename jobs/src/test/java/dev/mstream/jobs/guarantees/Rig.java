@@ -1,8 +1,8 @@
 package dev.mstream.jobs.guarantees;
 
 import dev.mstream.embed.EmbeddingModelFactory;
-import dev.mstream.jobs.Drained;
 import dev.mstream.index.IndexFaultHook;
+import dev.mstream.jobs.Drained;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
