@@ -1,8 +1,7 @@
 package dev.mstream.jobs.bench.latency;
 
-import dev.mstream.schemas.Query;
+import dev.mstream.jobs.eval.IndexProbe;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,15 +56,7 @@ final class IndexSizeProbe implements AutoCloseable {
             }
           }
         });
-    sender.send(
-        Query.newBuilder()
-            .setQueryId(id)
-            .setNamespace(namespace)
-            .setText("index probe")
-            .setK(1)
-            .setCandidates(1)
-            .setEventTime(Instant.now())
-            .build());
+    sender.send(IndexProbe.probeQuery(id, namespace));
   }
 
   /** Largest index size any probe has reported so far; -1 before the first answer. */

@@ -1,8 +1,8 @@
 package dev.mstream.jobs.bench.latency;
 
 import dev.mstream.jobs.client.KafkaClients;
+import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.schemas.QueryResult;
-import dev.mstream.schemas.codec.CodecException;
 import dev.mstream.schemas.codec.Codecs;
 import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
@@ -86,17 +86,7 @@ public final class ResultListener implements AutoCloseable {
         var records = consumer.poll(Duration.ofMillis(100));
         long now = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> rec : records) {
-          QueryResult result;
-          try {
-            result = codec.decode(rec.value());
-          } catch (CodecException e) {
-            throw new IllegalStateException(
-                "undecodable record on the results topic at offset "
-                    + rec.offset()
-                    + ": "
-                    + e.getMessage(),
-                e);
-          }
+          QueryResult result = QueryClient.decodeResult(codec, rec);
           Consumer<Arrival> handler = waiting.remove(result.getQueryId());
           if (handler == null) {
             unexpected.incrementAndGet();
