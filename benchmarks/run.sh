@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one benchmark program by hand:  benchmarks/run.sh <Program> [args...]
 #   Programs (package dev.mstream.bench): RealVectors, ExactScanBaseline, LuceneHnswBaseline,
-#   SyntheticVectors, FunnelBenchmark, TextStateSize, TokenizerShare; JMH: org.openjdk.jmh.Main
+#   SyntheticVectors, FunnelBenchmark, TextStateSize, TokenizerShare, WordNetCorpus; JMH: org.openjdk.jmh.Main
 #   [VectorKernelsBenchmark|...]. Data is cached in ~/.cache/mstream-bench (or -Dmstream.bench.dir=...
 #   via BENCH_JAVA_OPTS).
 # Compiles benchmarks and what it depends on first (offline: works after the README's first

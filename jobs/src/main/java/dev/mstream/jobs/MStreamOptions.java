@@ -177,6 +177,26 @@ public final class MStreamOptions {
                   + " index keeps the vector it has. The embed operator remembers 8 bytes per"
                   + " document id either way; false embeds every upsert (the memory stays right, so"
                   + " it can be switched back on at any restart).");
+  public static final ConfigOption<Integer> DOCUMENTS_NICENESS =
+      key("mstream.embed.documents-niceness")
+          .intType()
+          .defaultValue(10)
+          .withDescription(
+              "Raise the Linux nice value of the threads that embed documents (each embed"
+                  + " subtask's task thread and the ONNX Runtime threads it starts) by this much,"
+                  + " 0..19, so that during a bulk load queries (their embedding, the index, the"
+                  + " merger, Kafka) get the CPU first, while documents still use all that is left."
+                  + " 0 leaves the priorities alone. Needs no privileges; ignored on other systems.");
+
+  public static final ConfigOption<Duration> DOCUMENTS_BUFFER_TIMEOUT =
+      key("mstream.embed.documents-buffer-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMillis(100))
+          .withDescription(
+              "Network buffer timeout of the exchanges on the document path (decoded documents to"
+                  + " the embed subtasks, embedded documents to the index subtasks): documents"
+                  + " travel in full network buffers during a bulk load, and wait at most this"
+                  + " long per exchange when they trickle in.");
 
   public static final ConfigOption<Duration> MAX_DELAY =
       key("mstream.embed.max-delay")
@@ -187,8 +207,11 @@ public final class MStreamOptions {
   public static final ConfigOption<Duration> QUERY_MAX_DELAY =
       key("mstream.embed.query-max-delay")
           .durationType()
-          .defaultValue(Duration.ofMillis(5))
-          .withDescription("Longest a query waits for others to share its embedding batch.");
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "Longest a query waits for others to share its embedding batch. 0: each query is"
+                  + " embedded as soon as it arrives (the int8 models embed one text per inference"
+                  + " anyway, see mstream.embed.batch-invariant).");
 
   // ------------------------------------------------------------------------
   //  Chunking of long documents
@@ -324,6 +347,17 @@ public final class MStreamOptions {
                   + " queries that name no dims are shortlisted at mstream.query.adaptive.min-dims;"
                   + " results report the dims used. 0 turns the policy off.");
 
+  public static final ConfigOption<Duration> QUERY_BUFFER_TIMEOUT =
+      key("mstream.query.buffer-timeout")
+          .durationType()
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "Network buffer timeout of the exchanges on the query path (embedded queries to the"
+                  + " index subtasks, partial answers to the merger, results to the sink): how"
+                  + " long a record may wait in a partly filled network buffer before it is sent."
+                  + " 0: every query and answer is sent at once (Flink's default of 100 ms would"
+                  + " add up to 100 ms per exchange).");
+
   public static final ConfigOption<Integer> PREFIX_DIMS =
       key("mstream.index.prefix-dims")
           .intType()
@@ -390,17 +424,28 @@ public final class MStreamOptions {
               "Exactly-once checkpoint interval. Index state, source offsets and committed"
                   + " exactly-once results advance together at this pace.");
 
+  public static final ConfigOption<Boolean> UNALIGNED_CHECKPOINTS =
+      key("mstream.checkpoint.unaligned")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Unaligned checkpoints: a checkpoint barrier overtakes the records buffered between"
+                  + " operators, and those records are stored with the checkpoint. With aligned"
+                  + " checkpoints (false) the index subtask holds back its query input from the"
+                  + " moment the barrier arrives with the queries until it has come through the"
+                  + " document backlog queued in front of the embed operator, so during a bulk"
+                  + " load queries wait seconds at every checkpoint. Exactly-once either way;"
+                  + " savepoints are always aligned.");
+
   public static final ConfigOption<Duration> ALIGNED_CHECKPOINT_TIMEOUT =
       key("mstream.checkpoint.aligned-timeout")
           .durationType()
           .noDefaultValue()
           .withDescription(
-              "When set, a checkpoint whose barriers are not aligned within this time switches to"
-                  + " an unaligned checkpoint. Aligned barriers make the index hold back queries"
-                  + " until the document backlog in front of the barrier is embedded, so during bulk"
-                  + " loads query latency follows the backlog; unaligned checkpoints avoid that at"
-                  + " the cost of larger checkpoints (in-flight records are stored). Savepoints are"
-                  + " always aligned.");
+              "With unaligned checkpoints: start each checkpoint aligned and switch to unaligned"
+                  + " when its barriers have not aligned within this time (smaller checkpoints when"
+                  + " there is no backlog, but queries may wait up to this long at a checkpoint)."
+                  + " Unset: unaligned from the start. Requires mstream.checkpoint.unaligned=true.");
 
   public static final ConfigOption<String> CHECKPOINT_DIR =
       key("mstream.checkpoint.dir")

@@ -62,7 +62,7 @@ import org.apache.kafka.common.IsolationLevel;
  * docs ─► decode + chunk ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
  *                                                            ├─► index ─► keyBy(query id) ─► merge ─► results
  * queries ─► decode ─► embed ─► broadcast ───────────────────┘
- * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
+ * (decode failures ─► dead letters; invalid queries ─► ERROR results, through a sink of their own)
  * </pre>
  */
 @PublicEvolving
@@ -78,6 +78,7 @@ public final class MStreamPipeline {
   public static final String UID_INDEX = "vector-index";
   public static final String UID_MERGE = "merge-results";
   public static final String UID_RESULTS_SINK = "results-sink";
+  public static final String UID_ERROR_RESULTS_SINK = "error-results-sink";
   public static final String UID_DEAD_LETTERS_SINK = "dead-letters-sink";
 
   private MStreamPipeline() {}
@@ -155,6 +156,10 @@ public final class MStreamPipeline {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
+    // Per exchange, the network buffer timeout: queries and answers are few and must not wait
+    // for a buffer to fill; documents come in bulk and travel in full buffers.
+    long queryFlush = conf.get(MStreamOptions.QUERY_BUFFER_TIMEOUT).toMillis();
+    long documentFlush = conf.get(MStreamOptions.DOCUMENTS_BUFFER_TIMEOUT).toMillis();
     IndexSettings index = indexSettings(conf, profile, identity.id());
     InputLimits limits =
         new InputLimits(
@@ -174,7 +179,8 @@ public final class MStreamPipeline {
             .uid(UID_DOCS_SOURCE)
             .process(new DocumentDecoder(encoding, limits, chunker(conf, profile, tokenizers)))
             .uid(UID_DECODE_DOCS)
-            .name("decode-documents");
+            .name("decode-documents")
+            .setBufferTimeout(documentFlush);
     DataStream<DocumentChange> embedded =
         changes
             .keyBy(c -> c.id)
@@ -189,9 +195,11 @@ public final class MStreamPipeline {
                     identity,
                     conf.get(MStreamOptions.SKIP_UNCHANGED)
                         ? UnchangedTexts.SKIPPED
-                        : UnchangedTexts.EMBEDDED_AGAIN))
+                        : UnchangedTexts.EMBEDDED_AGAIN,
+                    conf.get(MStreamOptions.DOCUMENTS_NICENESS)))
             .uid(UID_EMBED_DOCS)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(documentFlush);
 
     // Queries: decode and validate, embed, then broadcast to every index subtask.
     SingleOutputStreamOperator<SearchRequest> requests =
@@ -202,7 +210,8 @@ public final class MStreamPipeline {
             .uid(UID_QUERIES_SOURCE)
             .process(new QueryDecoder(encoding, limits))
             .uid(UID_DECODE_QUERIES)
-            .name("decode-queries");
+            .name("decode-queries")
+            .setBufferTimeout(queryFlush); // its ERROR results go to the results sink
     DataStream<SearchRequest> embeddedQueries =
         requests
             .transform(
@@ -215,7 +224,8 @@ public final class MStreamPipeline {
                     conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis(),
                     identity,
                     UnchangedTexts.NOT_TRACKED))
-            .uid(UID_EMBED_QUERIES);
+            .uid(UID_EMBED_QUERIES)
+            .setBufferTimeout(queryFlush);
 
     DataStream<PartialResult> partials =
         embedded
@@ -227,7 +237,8 @@ public final class MStreamPipeline {
                 new VectorIndexOperator(
                     index, conf.get(MStreamOptions.KEEP_TEXT_BYTES), indexFaults))
             .uid(UID_INDEX)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(queryFlush); // it emits only partial answers
 
     DataStream<SearchResult> results =
         partials
@@ -235,22 +246,20 @@ public final class MStreamPipeline {
             .process(new ResultMerger(conf.get(MStreamOptions.QUERY_DEADLINE).toMillis()))
             .uid(UID_MERGE)
             .name("merge-results")
-            .union(requests.getSideOutput(QueryDecoder.ERROR_RESULTS));
+            .setBufferTimeout(queryFlush);
 
+    // The merger's results have a sink of their own, with the merger as its only input, so that
+    // it runs chained in the merger's task: no exchange and no thread hand-over before Kafka. The
+    // ERROR results of invalid queries go to the same topic through a second sink.
     results
-        .sinkTo(
-            sink(
-                conf,
-                bootstrap,
-                "results",
-                new EncodingSerializer<>(
-                    conf.get(MStreamOptions.RESULTS_TOPIC),
-                    QueryResult.class,
-                    encoding,
-                    AvroConversions::toAvro,
-                    r -> r.queryId.getBytes(StandardCharsets.UTF_8))))
+        .sinkTo(resultsSink(conf, bootstrap, "results", encoding))
         .uid(UID_RESULTS_SINK)
         .name("results");
+    requests
+        .getSideOutput(QueryDecoder.ERROR_RESULTS)
+        .sinkTo(resultsSink(conf, bootstrap, "error-results", encoding))
+        .uid(UID_ERROR_RESULTS_SINK)
+        .name("error-results");
 
     changes
         .getSideOutput(DocumentDecoder.DEAD_LETTERS)
@@ -260,6 +269,7 @@ public final class MStreamPipeline {
                 conf,
                 bootstrap,
                 "dead-letters",
+                false,
                 new EncodingSerializer<DeadLetterRecord, DeadLetter>(
                     conf.get(MStreamOptions.DEAD_LETTERS_TOPIC),
                     DeadLetter.class,
@@ -424,12 +434,36 @@ public final class MStreamPipeline {
         .build();
   }
 
+  private static KafkaSink<SearchResult> resultsSink(
+      Configuration conf, String bootstrap, String name, Encoding encoding) {
+    return sink(
+        conf,
+        bootstrap,
+        name,
+        true,
+        new EncodingSerializer<>(
+            conf.get(MStreamOptions.RESULTS_TOPIC),
+            QueryResult.class,
+            encoding,
+            AvroConversions::toAvro,
+            r -> r.queryId.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * @param interactive whether a reader waits for each record (results): then the producer sends
+   *     every record at once ({@code linger.ms=0}) instead of waiting up to Kafka's default 5 ms
+   *     for others to share its batch; {@code mstream.kafka.properties.linger.ms} wins
+   */
   private static <T> KafkaSink<T> sink(
       Configuration conf,
       String bootstrap,
       String name,
+      boolean interactive,
       org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
     Properties props = MStreamOptions.kafkaProperties(conf);
+    if (interactive) {
+      props.putIfAbsent("linger.ms", "0");
+    }
     DeliveryGuarantee guarantee = MStreamOptions.resultsDelivery(conf);
     checkArgument(
         guarantee != DeliveryGuarantee.NONE,

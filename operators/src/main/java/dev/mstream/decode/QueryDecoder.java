@@ -73,7 +73,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
       return;
     }
     try {
-      out.collect(validate(query, raw.timestamp));
+      SearchRequest request = validate(query, raw.timestamp);
+      request.timings.decoded(request.eventTime);
+      out.collect(request);
     } catch (Rejection e) {
       deadLetters.reject(DEAD_LETTERS, ctx, raw, e.reason(), e.getMessage());
       if (!Rejection.EMPTY_QUERY_ID.equals(e.reason())) {

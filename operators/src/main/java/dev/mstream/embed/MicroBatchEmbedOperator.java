@@ -23,11 +23,14 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Embeds records in micro-batches: a batch is flushed when it holds {@code maxBatchSize} records,
  * or as many texts (a document split into chunks brings one per chunk), or its oldest record has
- * waited {@code maxDelayMillis}, whichever comes first.
+ * waited {@code maxDelayMillis}, whichever comes first; with {@code maxDelayMillis} 0 every record
+ * is embedded as it arrives (no timer: a timer fires at the earliest a millisecond later).
  *
  * <p>Buffered records are not checkpointed; instead the buffer is flushed in {@link
  * #prepareSnapshotPreBarrier}, before the barrier is forwarded, so no record is ever held across a
@@ -52,6 +55,8 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     implements OneInputStreamOperator<T, T>, BoundedOneInput, ProcessingTimeCallback {
 
   private static final long serialVersionUID = 1L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatchEmbedOperator.class);
 
   // ------------------------------------------------------------------------
   //  metric names
@@ -93,6 +98,9 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
 
   private final UnchangedTexts unchangedTexts;
 
+  /** Added to the task thread's nice value before the model opens (its threads inherit it). */
+  private final int niceness;
+
   // ------------------------------------------------------------------------
   //  state that is checkpointed
   // ------------------------------------------------------------------------
@@ -108,6 +116,10 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
   private transient List<T> buffer;
   private transient List<Long> timestamps;
   private transient int bufferedTexts;
+
+  /** System.nanoTime() when each buffered record arrived, for its batch wait. */
+  private transient List<Long> arrivals;
+
   private transient ScheduledFuture<?> flushTimer;
   private transient Counter embedded;
   private transient Histogram batchSize;
@@ -118,7 +130,18 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
   /** Embeds every text, checks nothing about the model: the query side, and tests. */
   public MicroBatchEmbedOperator(
       EmbeddingModelFactory modelFactory, TextRole role, int maxBatchSize, long maxDelayMillis) {
-    this(modelFactory, role, maxBatchSize, maxDelayMillis, null, UnchangedTexts.NOT_TRACKED);
+    this(modelFactory, role, maxBatchSize, maxDelayMillis, null, UnchangedTexts.NOT_TRACKED, 0);
+  }
+
+  /** The document side as tests build it: the model checked, texts remembered, niceness 0. */
+  public MicroBatchEmbedOperator(
+      EmbeddingModelFactory modelFactory,
+      TextRole role,
+      int maxBatchSize,
+      long maxDelayMillis,
+      ModelIdentity expectedModel,
+      UnchangedTexts unchangedTexts) {
+    this(modelFactory, role, maxBatchSize, maxDelayMillis, expectedModel, unchangedTexts, 0);
   }
 
   /**
@@ -128,6 +151,8 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
    * @param unchangedTexts whether texts are remembered per id (only on an input keyed by document
    *     id) and unchanged ones skipped; anything but {@link UnchangedTexts#NOT_TRACKED} needs
    *     {@code expectedModel}
+   * @param niceness raise the nice value of the task thread, and so of the model's threads, by this
+   *     much before the model opens ({@link ThreadNiceness}); 0 leaves it
    */
   public MicroBatchEmbedOperator(
       EmbeddingModelFactory modelFactory,
@@ -135,7 +160,8 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
       int maxBatchSize,
       long maxDelayMillis,
       ModelIdentity expectedModel,
-      UnchangedTexts unchangedTexts) {
+      UnchangedTexts unchangedTexts,
+      int niceness) {
     checkNotNull(unchangedTexts, "unchangedTexts");
     checkArgument(
         expectedModel != null || unchangedTexts == UnchangedTexts.NOT_TRACKED,
@@ -148,17 +174,32 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
         maxDelayMillis >= 0,
         "embed max delay (mstream.embed.max-delay) must be >= 0, was %s",
         maxDelayMillis);
+    checkArgument(
+        niceness >= 0 && niceness <= 19,
+        "embed thread niceness (mstream.embed.documents-niceness) must be 0..19, was %s",
+        niceness);
     this.modelFactory = checkNotNull(modelFactory, "modelFactory");
     this.role = checkNotNull(role, "role");
     this.maxBatchSize = maxBatchSize;
     this.maxDelayMillis = maxDelayMillis;
     this.expectedModel = expectedModel;
     this.unchangedTexts = unchangedTexts;
+    this.niceness = niceness;
   }
 
   @Override
   public void open() throws Exception {
     super.open();
+    if (niceness > 0) {
+      ThreadNiceness.lowerCurrentThread(niceness)
+          .ifPresent(
+              n ->
+                  LOG.info(
+                      "{} embedding runs at nice value {} (mstream.embed.documents-niceness={})",
+                      role,
+                      n,
+                      niceness));
+    }
     model = modelFactory.create();
     if (expectedModel != null) {
       ModelIdentity actual = model.identity();
@@ -183,6 +224,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     }
     buffer = new ArrayList<>(maxBatchSize);
     timestamps = new ArrayList<>(maxBatchSize);
+    arrivals = new ArrayList<>(maxBatchSize);
     var metrics = getMetricGroup();
     embedded = metrics.counter(METRIC_EMBEDDED);
     batchSize = metrics.histogram(METRIC_BATCH_SIZE, new DescriptiveStatisticsHistogram(1024));
@@ -204,7 +246,8 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     buffer.add(record.getValue());
     timestamps.add(record.hasTimestamp() ? record.getTimestamp() : Long.MIN_VALUE);
     bufferedTexts += record.getValue().textCount();
-    if (buffer.size() >= maxBatchSize || bufferedTexts >= maxBatchSize) {
+    arrivals.add(System.nanoTime());
+    if (buffer.size() >= maxBatchSize || bufferedTexts >= maxBatchSize || maxDelayMillis == 0) {
       flush();
     } else if (flushTimer == null) {
       long now = getProcessingTimeService().getCurrentProcessingTime();
@@ -305,6 +348,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
         element.attachVectors(Arrays.copyOfRange(vectors, next, next + counts[i]), perText);
         next += counts[i];
       }
+      element.embedded(Math.max(0, start - arrivals.get(i)) / 1e6);
       long ts = timestamps.get(i);
       if (ts == Long.MIN_VALUE) {
         reuse.eraseTimestamp();
@@ -321,6 +365,7 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
     buffer.clear();
     timestamps.clear();
     bufferedTexts = 0;
+    arrivals.clear();
   }
 
   @Override

@@ -82,7 +82,9 @@ final class FunnelSearch {
       }
       candidates = (int) Math.min(inNamespace, 2L * candidates); // chunks of few documents
     }
-    metrics.shortlistScanned((System.nanoTime() - scanStart) / 1000);
+    long rerankStart = System.nanoTime();
+    metrics.shortlistScanned((rerankStart - scanStart) / 1000);
+    partial.timings.scanMillis = (rerankStart - scanStart) / 1e6;
 
     partial.dimsUsed = exact ? settings.dimension() : dims;
     partial.indexSize = documents;
@@ -92,6 +94,7 @@ final class FunnelSearch {
       partial.hits = prefixScores(arena, shortlist, request);
       partial.candidatesScanned = shortlist.size();
     }
+    partial.timings.rerankMillis = (System.nanoTime() - rerankStart) / 1e6;
   }
 
   /** The shortlisted chunks' documents, each once, in shortlist order. */

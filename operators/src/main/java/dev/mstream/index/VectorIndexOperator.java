@@ -7,6 +7,7 @@ import dev.mstream.chunk.CodePoints;
 import dev.mstream.embed.ModelIdentity;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
+import dev.mstream.records.QueryTimings;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
 import java.nio.charset.StandardCharsets;
@@ -331,6 +332,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   @Override
   public void processElement2(StreamRecord<SearchRequest> record) throws Exception {
     SearchRequest request = record.getValue();
+    long reached = QueryTimings.nowMicros();
     long start = System.nanoTime();
     PartialResult partial = new PartialResult();
     partial.queryId = request.queryId;
@@ -339,16 +341,20 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     partial.k = request.k;
     partial.queryEventTime = request.eventTime;
     partial.embedMillis = request.embedMillis;
+    partial.timings = request.timings == null ? new QueryTimings() : request.timings.copy();
+    partial.timings.reachedIndex(reached);
 
     if (index.hasProjection()) {
       funnel.search(index.arena(), index.documentCount(request.namespace), request, partial);
     } else {
       index.searchWarmup(request, partial);
+      partial.timings.scanMillis = (System.nanoTime() - start) / 1e6;
     }
     if (state.keepsTexts() && !partial.hits.isEmpty()) {
       addPassages(partial.hits);
     }
     partial.searchMillis = (System.nanoTime() - start) / 1e6;
+    partial.timings.answered();
     output.collect(record.replace(partial));
 
     indexMetrics.queryAnswered(partial, (System.nanoTime() - start) / 1000);

@@ -44,4 +44,10 @@ public interface Embeddable {
     throw new UnsupportedOperationException(
         getClass().getSimpleName() + " cannot reuse a stored vector");
   }
+
+  /**
+   * The embed operator is about to emit this record, which waited {@code batchWaitMillis} in its
+   * micro-batch before the model ran. Records that keep no timings ignore it.
+   */
+  default void embedded(double batchWaitMillis) {}
 }

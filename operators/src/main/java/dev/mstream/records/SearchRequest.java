@@ -33,6 +33,9 @@ public class SearchRequest implements Embeddable {
   public float[] vector;
   public double embedMillis;
 
+  /** Where the query's time goes, stage by stage. */
+  public QueryTimings timings = new QueryTimings();
+
   public SearchRequest() {}
 
   @Override
@@ -44,6 +47,11 @@ public class SearchRequest implements Embeddable {
   public void attachVector(float[] vector, double embedMillis) {
     this.vector = vector;
     this.embedMillis = embedMillis;
+  }
+
+  @Override
+  public void embedded(double batchWaitMillis) {
+    timings.embedded(batchWaitMillis);
   }
 
   @Override

@@ -27,6 +27,9 @@ public class SearchResult {
   public double searchMillis;
   public long totalMillis;
 
+  /** The stages of the index subtask whose answer came last; all 0 for an ERROR result. */
+  public QueryTimings timings = new QueryTimings();
+
   public SearchResult() {}
 
   public static SearchResult error(String queryId, String error, long totalMillis) {

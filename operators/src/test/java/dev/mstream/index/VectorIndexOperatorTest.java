@@ -69,6 +69,28 @@ abstract class VectorIndexOperatorTest {
   }
 
   @Test
+  void aPartialAnswerCarriesTheQueryTimingsWithItsQueueScanAndRerank() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      upsert("d" + i, "a", Map.of(), (float) Math.cos(i), (float) Math.sin(i), 0, 0);
+    }
+    SearchRequest q = request("a", Map.of(), 5, 1, 0, 0, 0);
+    q.timings.sourceMillis = 1.5;
+    q.timings.embedded(0.75);
+    q.timings.embeddedAtMicros -= 5_000; // left the embed operator 5 ms ago
+    harness.processElement2(q, 0L);
+    List<PartialResult> out = harness.extractOutputValues();
+    PartialResult p = out.get(out.size() - 1);
+
+    assertThat(p.timings).isNotSameAs(q.timings);
+    assertThat(p.timings.sourceMillis).isEqualTo(1.5);
+    assertThat(p.timings.batchWaitMillis).isEqualTo(0.75);
+    assertThat(p.timings.queueMillis).isGreaterThanOrEqualTo(5.0);
+    assertThat(p.timings.answeredAtMicros).isGreaterThan(q.timings.embeddedAtMicros);
+    assertThat(p.timings.scanMillis).isGreaterThan(0.0);
+    assertThat(p.timings.scanMillis + p.timings.rerankMillis).isLessThanOrEqualTo(p.searchMillis);
+  }
+
+  @Test
   void updatesReplaceAndDeletesRemove() throws Exception {
     upsert("d1", "a", Map.of(), 1, 0, 0, 0);
     upsert("d2", "a", Map.of(), 0, 1, 0, 0);
@@ -148,6 +170,15 @@ abstract class VectorIndexOperatorTest {
 
   private PartialResult query(String ns, Map<String, String> filter, int k, float... v)
       throws Exception {
+    SearchRequest q = request(ns, filter, k, v);
+    int before = harness.getOutput().size();
+    harness.processElement2(q, 0L);
+    List<PartialResult> out = harness.extractOutputValues();
+    assertThat(out).hasSize(before + 1);
+    return out.get(out.size() - 1);
+  }
+
+  private SearchRequest request(String ns, Map<String, String> filter, int k, float... v) {
     SearchRequest q = new SearchRequest();
     q.queryId = "q" + queryCounter++;
     q.namespace = ns;
@@ -155,11 +186,7 @@ abstract class VectorIndexOperatorTest {
     q.filter = filter;
     q.text = "query";
     q.vector = normalise(v);
-    int before = harness.getOutput().size();
-    harness.processElement2(q, 0L);
-    List<PartialResult> out = harness.extractOutputValues();
-    assertThat(out).hasSize(before + 1);
-    return out.get(out.size() - 1);
+    return q;
   }
 
   private static List<String> ids(PartialResult p) {

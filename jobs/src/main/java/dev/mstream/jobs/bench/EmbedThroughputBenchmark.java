@@ -15,16 +15,11 @@ import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.jobs.local.LoopbackPorts;
 import dev.mstream.schemas.Document;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -222,7 +217,7 @@ public final class EmbedThroughputBenchmark {
       }
       progress.start("bare ONNX loop", total, "texts");
       long start = System.nanoTime();
-      double cpu0 = processCpuSeconds();
+      double cpu0 = ProcessCpu.processSeconds();
       List<Future<?>> running = new ArrayList<>();
       for (int p = 0; p < parallelism; p++) {
         OnnxEmbeddingModel model = models.get(p);
@@ -243,7 +238,7 @@ public final class EmbedThroughputBenchmark {
         f.get();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      double cpu = processCpuSeconds() - cpu0;
+      double cpu = ProcessCpu.processSeconds() - cpu0;
       progress.finish();
       return new double[] {seconds, cpu0 < 0 ? -1 : cpu};
     } finally {
@@ -274,9 +269,9 @@ public final class EmbedThroughputBenchmark {
         progress.finish();
       }
       progress.start("job: Kafka -> indexed", docs.size(), "docs");
-      Map<Long, Long> threads0 = threadCpu();
+      ProcessCpu.Snapshot threads0 = ProcessCpu.now();
       long start = System.nanoTime();
-      double cpu0 = processCpuSeconds();
+      double cpu0 = ProcessCpu.processSeconds();
       for (Document d : docs) {
         publisher.publish(d);
       }
@@ -284,81 +279,12 @@ public final class EmbedThroughputBenchmark {
       new IndexProbe(client, "default", runner.job())
           .awaitIndexSize(docs.size(), Duration.ofMinutes(5), progress::update);
       double seconds = (System.nanoTime() - start) / 1e9;
-      double cpu = processCpuSeconds() - cpu0;
-      lastJobThreads = cpuByThreadGroup(threads0, cpu);
+      double cpu = ProcessCpu.processSeconds() - cpu0;
+      lastJobThreads = ProcessCpu.byThreadGroup(threads0, 12);
       progress.finish();
       return new double[] {seconds, cpu0 < 0 ? -1 : cpu};
     }
   }
 
-  static List<String> lastJobThreads = List.of();
-
-  static Map<Long, Long> threadCpu() {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<Long, Long> cpu = new HashMap<>();
-    if (!mx.isThreadCpuTimeSupported()) {
-      return cpu;
-    }
-    for (long id : mx.getAllThreadIds()) {
-      long t = mx.getThreadCpuTime(id);
-      if (t >= 0) {
-        cpu.put(id, t);
-      }
-    }
-    return cpu;
-  }
-
-  /**
-   * Where the job's CPU went while the clock ran: CPU seconds per group of threads (names with
-   * digits and subtask suffixes folded), biggest first; the rest of the process CPU time (JIT
-   * compiler, GC and other native threads) as one line.
-   */
-  private static List<String> cpuByThreadGroup(Map<Long, Long> before, double processCpu) {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<String, Double> groups = new HashMap<>();
-    double javaThreads = 0;
-    for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (info == null) {
-        continue;
-      }
-      long t = mx.getThreadCpuTime(info.getThreadId());
-      if (t < 0) {
-        continue;
-      }
-      double seconds = (t - before.getOrDefault(info.getThreadId(), 0L)) / 1e9;
-      if (seconds <= 0) {
-        continue;
-      }
-      String name =
-          info.getThreadName()
-              .replaceAll("\\(\\d+/\\d+\\)", "(i/n)")
-              .replaceAll("#\\d+", "")
-              .replaceAll("\\d+", "N");
-      groups.merge(name, seconds, Double::sum);
-      javaThreads += seconds;
-    }
-    List<Map.Entry<String, Double>> sorted = new ArrayList<>(groups.entrySet());
-    sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, Double> e : sorted.subList(0, Math.min(12, sorted.size()))) {
-      out.add(String.format(java.util.Locale.ROOT, "%7.1f s  %s", e.getValue(), e.getKey()));
-    }
-    out.add(
-        String.format(
-            java.util.Locale.ROOT,
-            "%7.1f s  (threads that ended during the run, JIT, GC and other non-Java threads)",
-            processCpu - javaThreads));
-    return out;
-  }
-
-  /** CPU time of all threads of this JVM, or -1 where the platform does not report it. */
-  static double processCpuSeconds() {
-    java.lang.management.OperatingSystemMXBean os =
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean) {
-      long nanos = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-      return nanos < 0 ? -1 : nanos / 1e9;
-    }
-    return -1;
-  }
+  private static List<String> lastJobThreads = List.of();
 }

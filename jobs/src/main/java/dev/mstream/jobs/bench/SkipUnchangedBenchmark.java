@@ -131,7 +131,7 @@ public final class SkipUnchangedBenchmark {
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
       long total = ends.values().stream().mapToLong(Long::longValue).sum();
       progress.start("re-read the documents topic", total, "records");
-      double cpu0 = EmbedThroughputBenchmark.processCpuSeconds();
+      double cpu0 = ProcessCpu.processSeconds();
       long start = System.nanoTime();
       consumer.seekToBeginning(partitions);
       long records = 0;
@@ -147,7 +147,7 @@ public final class SkipUnchangedBenchmark {
         progress.update(records);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      double cpu = EmbedThroughputBenchmark.processCpuSeconds() - cpu0;
+      double cpu = ProcessCpu.processSeconds() - cpu0;
       progress.finish();
       return new Reread(records, bytes, seconds, cpu);
     } catch (CodecException e) {
@@ -167,8 +167,8 @@ public final class SkipUnchangedBenchmark {
     long embedded0 = counters.sum(MicroBatchEmbedOperator.METRIC_EMBEDDED, "embed_documents");
     long skipped0 = counters.sum(MicroBatchEmbedOperator.METRIC_SKIPPED, "");
     progress.start("phase " + name + ": Kafka -> indexed", docs.size(), "docs");
-    Map<Long, Long> threads0 = EmbedThroughputBenchmark.threadCpu();
-    double cpu0 = EmbedThroughputBenchmark.processCpuSeconds();
+    Map<Long, Long> threads0 = ProcessCpu.now().threadNanos();
+    double cpu0 = ProcessCpu.processSeconds();
     long start = System.nanoTime();
     for (Document d : docs) {
       publisher.publish(change.apply(d));
@@ -191,7 +191,7 @@ public final class SkipUnchangedBenchmark {
       Thread.sleep(250);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double cpu = EmbedThroughputBenchmark.processCpuSeconds() - cpu0;
+    double cpu = ProcessCpu.processSeconds() - cpu0;
     double embedThreads = embedThreadCpu(threads0);
     progress.finish();
     return new Phase(

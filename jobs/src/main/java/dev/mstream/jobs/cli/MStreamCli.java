@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
       StsCommand.class,
       BenchEmbedCommand.class,
       BenchSkipCommand.class,
-      BenchMigrationCommand.class
+      BenchMigrationCommand.class,
+      BenchLatencyCommand.class
     })
 public final class MStreamCli implements Runnable {
 

@@ -51,6 +51,12 @@ public final class AvroConversions {
                 .setEmbedMs(r.embedMillis)
                 .setSearchMs(r.searchMillis)
                 .setTotalMs(r.totalMillis)
+                .setSourceMs(r.timings.sourceMillis)
+                .setBatchWaitMs(r.timings.batchWaitMillis)
+                .setQueueMs(r.timings.queueMillis)
+                .setScanMs(r.timings.scanMillis)
+                .setRerankMs(r.timings.rerankMillis)
+                .setMergeMs(r.timings.mergeMillis)
                 .build())
         .build();
   }

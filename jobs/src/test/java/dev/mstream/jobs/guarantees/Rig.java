@@ -6,6 +6,7 @@ import dev.mstream.embed.HuggingFaceTextTokenizer;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.TextTokenizerFactory;
 import dev.mstream.index.IndexFaultHook;
+import dev.mstream.jobs.Drained;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
@@ -82,6 +83,12 @@ final class Rig {
     return chunker;
   }
 
+  /** The last job {@link #submit} started per consumer group, and where its drain savepoints go. */
+  private static final Map<String, Submitted> SUBMITTED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Submitted(JobClient job, Path savepoints) {}
+
   /**
    * Options of one test's job: its own four topics (created here) and consumer group on the shared
    * broker, checkpoints every second under {@code dir}, the projection fitted early so that queries
@@ -143,7 +150,14 @@ final class Rig {
     env.configure(extra);
     MStreamPipeline.build(
         env, options, HashEmbeddingModel.PROFILE, models, tokenizers(), indexFaults);
-    return env.executeAsync(options.get(MStreamOptions.GROUP_ID));
+    JobClient job = env.executeAsync(options.get(MStreamOptions.GROUP_ID));
+    SUBMITTED.put(
+        options.get(MStreamOptions.GROUP_ID),
+        new Submitted(
+            job,
+            Path.of(java.net.URI.create(options.get(MStreamOptions.CHECKPOINT_DIR)))
+                .resolveSibling("drained")));
+    return job;
   }
 
   static String stopWithSavepoint(JobClient job, Path dir) throws Exception {
@@ -308,11 +322,28 @@ final class Rig {
   }
 
   /**
-   * Waits until the job's committed offsets reach the end of each topic: then a checkpoint has
-   * completed after every record of them went through every operator.
+   * Waits until the job's committed offsets reach the end of each topic, then until the job has
+   * processed every record it read: offsets are committed when a checkpoint completes, and an
+   * unaligned checkpoint (the default) may have stored records in flight between operators instead
+   * of their having been processed, so a savepoint (always aligned) of the job {@link #submit}
+   * started for {@code group} follows ({@link Drained}).
    */
   static void awaitConsumed(String bootstrap, String group, Duration timeout, String... topics)
       throws Exception {
+    long start = System.nanoTime();
+    awaitCommitted(bootstrap, group, timeout, topics);
+    Submitted submitted = SUBMITTED.get(group);
+    if (submitted != null) {
+      Duration left = timeout.minusNanos(System.nanoTime() - start);
+      Drained.await(
+          submitted.job(),
+          submitted.savepoints(),
+          left.isNegative() ? Duration.ofSeconds(30) : left.plusSeconds(30));
+    }
+  }
+
+  private static void awaitCommitted(
+      String bootstrap, String group, Duration timeout, String... topics) throws Exception {
     try (Admin admin = admin(bootstrap)) {
       long end = System.nanoTime() + timeout.toNanos();
       for (String topic : topics) {

@@ -90,7 +90,7 @@ final class Fixtures {
         .setIndexSize(12_345L)
         .setSubtasksAnswered(4)
         .setSubtasksExpected(4)
-        .setTimings(new Timings(1.25, 3.5, 12L))
+        .setTimings(Timings.newBuilder().setEmbedMs(1.25).setSearchMs(3.5).setTotalMs(12L).build())
         .build();
   }
 
@@ -111,7 +111,8 @@ final class Fixtures {
             List.of(Hit.newBuilder().setDocId("d2").setScore(1.0f).setAttributes(Map.of()).build()))
         .setSubtasksAnswered(3)
         .setSubtasksExpected(4)
-        .setTimings(new Timings(0.0, 250.0, 251L))
+        .setTimings(
+            Timings.newBuilder().setEmbedMs(0.0).setSearchMs(250.0).setTotalMs(251L).build())
         .build();
   }
 

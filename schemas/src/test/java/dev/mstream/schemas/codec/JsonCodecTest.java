@@ -131,7 +131,8 @@ class JsonCodecTest {
                             .build()))
                 .setSubtasksAnswered(1)
                 .setSubtasksExpected(2)
-                .setTimings(new Timings(1.5, 2.0, 9L))
+                .setTimings(
+                    Timings.newBuilder().setEmbedMs(1.5).setSearchMs(2.0).setTotalMs(9L).build())
                 .build());
   }
 

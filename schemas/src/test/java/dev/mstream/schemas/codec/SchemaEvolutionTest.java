@@ -52,7 +52,8 @@ class SchemaEvolutionTest {
   }
 
   @Test
-  void resultsWrittenWithTheFirstSchemaAreReadWithChunkFieldsAtTheirDefaults() throws Exception {
+  void resultsWrittenWithTheFirstSchemaAreReadWithChunkAndTimingFieldsAtTheirDefaults()
+      throws Exception {
     for (Encoding encoding : Encoding.values()) {
       QueryResult r =
           Codecs.of(QueryResult.class, encoding).decode(fixture("QueryResult.v1", encoding));
@@ -66,6 +67,14 @@ class SchemaEvolutionTest {
       assertThat(first.getChunkStart()).isNull();
       assertThat(first.getChunkEnd()).isNull();
       assertThat(first.getPassage()).isNull();
+      // the latency breakdown added to Timings since: written values kept, new stages at 0
+      assertThat(r.getTimings().getEmbedMs()).isEqualTo(1.25);
+      assertThat(r.getTimings().getSearchMs()).isEqualTo(3.5);
+      assertThat(r.getTimings().getTotalMs()).isEqualTo(12);
+      assertThat(r.getTimings().getSourceMs()).isZero();
+      assertThat(r.getTimings().getQueueMs()).isZero();
+      assertThat(r.getTimings().getScanMs()).isZero();
+      assertThat(r.getTimings().getMergeMs()).isZero();
     }
   }
 
