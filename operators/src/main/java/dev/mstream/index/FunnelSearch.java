@@ -10,11 +10,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.VisibleForTesting;
 
 /**
- * A query against a subtask that has fitted its projection: shortlist {@code candidates} on the
- * first {@code dims} prefix coordinates of the {@link PrefixArena}, then rerank them exactly with
- * full vectors read from keyed state by point lookups.
+ * A query against a subtask that has fitted its projection: shortlist {@code candidates} documents'
+ * worth of chunks on the first {@code dims} prefix coordinates of the {@link PrefixArena}, then
+ * rerank them exactly with full vectors read from keyed state by point lookups.
  *
  * <p>The arena holds chunks, the answer is documents: each shortlisted chunk's document is read
  * once, all its chunks are scored exactly and aggregated ({@link DocumentRanking}), and a document
@@ -65,9 +66,12 @@ final class FunnelSearch {
     int candidates =
         exact
             ? inNamespace
-            : Math.max(
-                request.k,
-                request.candidates > 0 ? request.candidates : settings.defaultCandidates());
+            : chunkBudget(
+                Math.max(
+                    request.k,
+                    request.candidates > 0 ? request.candidates : settings.defaultCandidates()),
+                inNamespace,
+                documents);
 
     long scanStart = System.nanoTime();
     int wanted = Math.min(request.k, documents);
@@ -95,6 +99,22 @@ final class FunnelSearch {
       partial.candidatesScanned = shortlist.size();
     }
     partial.timings.rerankMillis = (System.nanoTime() - rerankStart) / 1e6;
+  }
+
+  /**
+   * {@code candidates} counts documents to rerank; the arena holds chunks. The shortlist holds as
+   * many chunks as that many documents have on average here, so that chunking a collection does not
+   * shrink how many documents a query reranks (measured on a SciFact slice where long abstracts
+   * made about 1.6 chunks per document: a shortlist of 100 chunks lost nDCG@10 against exact search
+   * that 100 documents' worth did not).
+   */
+  @VisibleForTesting
+  static int chunkBudget(int candidates, int chunksInNamespace, int documents) {
+    if (documents <= 0 || chunksInNamespace <= documents) {
+      return candidates;
+    }
+    long chunks = ((long) candidates * chunksInNamespace + documents - 1) / documents;
+    return (int) Math.min(chunksInNamespace, chunks);
   }
 
   /** The shortlisted chunks' documents, each once, in shortlist order. */

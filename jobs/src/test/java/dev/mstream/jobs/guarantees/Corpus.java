@@ -240,7 +240,13 @@ final class Corpus {
             .build();
     events.add(new Event(id, codec.encode(doc)));
     Expected previous = current.get(id);
-    Expected now = expected(ns, attrs, text, version, eventTime);
+    Expected now =
+        previous != null && previous.text().equals(text)
+            // the same text makes the same chunks (and the chunker is closed by republishAll's
+            // time)
+            ? new Expected(
+                ns, attrs, text, previous.chunkTexts(), previous.ranges(), version, eventTime)
+            : expected(ns, attrs, text, version, eventTime);
     current.put(id, now);
     if (now.chunks() > 1) {
       chunkedUpserts++;
