@@ -1,16 +1,25 @@
 package dev.mstream.jobs;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
+import dev.mstream.chunk.ChunkingSettings;
+import dev.mstream.chunk.DocumentChunker;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
+import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.HuggingFaceTextTokenizer;
 import dev.mstream.embed.MicroBatchEmbedOperator;
+import dev.mstream.embed.MicroBatchEmbedOperator.UnchangedTexts;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.embed.TextTokenizerFactory;
 import dev.mstream.index.IndexFaultHook;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
@@ -31,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -42,17 +52,20 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * The dataflow, shared by the deployable job and the local runner:
  *
  * <pre>
- * docs ─► decode ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
- *                                                    ├─► index ─► keyBy(query id) ─► merge ─► results
- * queries ─► decode ─► embed ─► broadcast ───────────┘
- * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
+ * docs ─► decode + chunk ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
+ *                                                            ├─► index ─► keyBy(query id) ─► merge ─► results
+ * queries ─► decode ─► embed ─► broadcast ───────────────────┘
+ * (decode failures ─► dead letters; invalid queries ─► ERROR results, through a sink of their own)
  * </pre>
  */
+@PublicEvolving
 public final class MStreamPipeline {
 
   // Operator uids: stable, so savepoints map state back to the right operator across versions.
@@ -65,6 +78,7 @@ public final class MStreamPipeline {
   public static final String UID_INDEX = "vector-index";
   public static final String UID_MERGE = "merge-results";
   public static final String UID_RESULTS_SINK = "results-sink";
+  public static final String UID_ERROR_RESULTS_SINK = "error-results-sink";
   public static final String UID_DEAD_LETTERS_SINK = "dead-letters-sink";
 
   private MStreamPipeline() {}
@@ -77,14 +91,19 @@ public final class MStreamPipeline {
         env,
         conf,
         profile,
-        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))));
+        ModelIdentity.of(profile),
+        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))),
+        HuggingFaceTextTokenizer.factory(profile),
+        IndexFaultHook.NONE);
   }
 
   /**
    * The same dataflow with another embedding model: a seam for tests (a fast deterministic fake, a
    * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
-   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
+   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used. Long
+   * documents are chunked with the profile's tokenizer.
    */
+  @VisibleForTesting
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
@@ -101,10 +120,50 @@ public final class MStreamPipeline {
       ModelProfile profile,
       EmbeddingModelFactory models,
       IndexFaultHook indexFaults) {
+    build(env, conf, profile, models, HuggingFaceTextTokenizer.factory(profile), indexFaults);
+  }
+
+  /**
+   * The same, with the tokenizer that counts the model's tokens for chunking (a test's fake model
+   * has no tokenizer of its own) and a fault-injection hook in the index operator. The model's
+   * identity is asked of one model the factory creates here.
+   */
+  @VisibleForTesting
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models,
+      TextTokenizerFactory tokenizers,
+      IndexFaultHook indexFaults) {
+    build(env, conf, profile, identity(models), models, tokenizers, indexFaults);
+  }
+
+  /** The identity of the factory's model, asked of one model it creates (and closes). */
+  public static ModelIdentity identity(EmbeddingModelFactory models) {
+    try (EmbeddingModel model = models.create()) {
+      return model.identity();
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot open the model to learn its identity", e);
+    }
+  }
+
+  private static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      ModelIdentity identity,
+      EmbeddingModelFactory models,
+      TextTokenizerFactory tokenizers,
+      IndexFaultHook indexFaults) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
-    IndexSettings index = indexSettings(conf, profile);
+    // Per exchange, the network buffer timeout: queries and answers are few and must not wait
+    // for a buffer to fill; documents come in bulk and travel in full buffers.
+    long queryFlush = conf.get(MStreamOptions.QUERY_BUFFER_TIMEOUT).toMillis();
+    long documentFlush = conf.get(MStreamOptions.DOCUMENTS_BUFFER_TIMEOUT).toMillis();
+    IndexSettings index = indexSettings(conf, profile, identity.id());
     InputLimits limits =
         new InputLimits(
             conf.get(MStreamOptions.MAX_TEXT_BYTES),
@@ -113,25 +172,28 @@ public final class MStreamPipeline {
             profile.dimension(),
             servableDims(profile, index));
 
-    // Documents: decode, embed in micro-batches, keyed by id all the way so updates stay ordered.
+    // Documents: decode and chunk, embed in micro-batches (one text per chunk), keyed by id all
+    // the way so updates stay ordered and a document's chunks stay together.
     SingleOutputStreamOperator<DocumentChange> changes =
         env.fromSource(
                 source(conf, bootstrap, conf.get(MStreamOptions.DOCUMENTS_TOPIC), true),
                 WatermarkStrategy.noWatermarks(),
                 "documents")
             .uid(UID_DOCS_SOURCE)
-            .process(new DocumentDecoder(encoding, limits))
+            .process(new DocumentDecoder(encoding, limits, chunker(conf, profile, tokenizers)))
             .uid(UID_DECODE_DOCS)
-            .name("decode-documents");
+            .name("decode-documents")
+            .setBufferTimeout(documentFlush);
     DataStream<DocumentChange> embedded =
         changes
             .keyBy(c -> c.id)
             .transform(
                 "embed-documents",
                 TypeInformation.of(DocumentChange.class),
-                documentEmbedder(conf, models))
+                documentEmbedder(conf, models, identity))
             .uid(UID_EMBED_DOCS)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(documentFlush);
 
     // Queries: decode and validate, embed, then broadcast to every index subtask.
     SingleOutputStreamOperator<SearchRequest> requests =
@@ -142,14 +204,16 @@ public final class MStreamPipeline {
             .uid(UID_QUERIES_SOURCE)
             .process(new QueryDecoder(encoding, limits))
             .uid(UID_DECODE_QUERIES)
-            .name("decode-queries");
+            .name("decode-queries")
+            .setBufferTimeout(queryFlush); // its ERROR results go to the results sink
     DataStream<SearchRequest> embeddedQueries =
         requests
             .transform(
                 "embed-queries",
                 TypeInformation.of(SearchRequest.class),
-                queryEmbedder(conf, models))
-            .uid(UID_EMBED_QUERIES);
+                queryEmbedder(conf, models, identity))
+            .uid(UID_EMBED_QUERIES)
+            .setBufferTimeout(queryFlush);
 
     DataStream<PartialResult> partials =
         embedded
@@ -158,9 +222,11 @@ public final class MStreamPipeline {
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(index, indexFaults))
+                new VectorIndexOperator(
+                    index, conf.get(MStreamOptions.KEEP_TEXT_BYTES), indexFaults))
             .uid(UID_INDEX)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(queryFlush); // it emits only partial answers
 
     DataStream<SearchResult> results =
         partials
@@ -168,22 +234,20 @@ public final class MStreamPipeline {
             .process(new ResultMerger(conf.get(MStreamOptions.QUERY_DEADLINE).toMillis()))
             .uid(UID_MERGE)
             .name("merge-results")
-            .union(requests.getSideOutput(QueryDecoder.ERROR_RESULTS));
+            .setBufferTimeout(queryFlush);
 
+    // The merger's results have a sink of their own, with the merger as its only input, so that
+    // it runs chained in the merger's task: no exchange and no thread hand-over before Kafka. The
+    // ERROR results of invalid queries go to the same topic through a second sink.
     results
-        .sinkTo(
-            sink(
-                conf,
-                bootstrap,
-                "results",
-                new EncodingSerializer<>(
-                    conf.get(MStreamOptions.RESULTS_TOPIC),
-                    QueryResult.class,
-                    encoding,
-                    AvroConversions::toAvro,
-                    r -> r.queryId.getBytes(StandardCharsets.UTF_8))))
+        .sinkTo(resultsSink(conf, bootstrap, "results", encoding))
         .uid(UID_RESULTS_SINK)
         .name("results");
+    requests
+        .getSideOutput(QueryDecoder.ERROR_RESULTS)
+        .sinkTo(resultsSink(conf, bootstrap, "error-results", encoding))
+        .uid(UID_ERROR_RESULTS_SINK)
+        .name("error-results");
 
     changes
         .getSideOutput(DocumentDecoder.DEAD_LETTERS)
@@ -193,6 +257,7 @@ public final class MStreamPipeline {
                 conf,
                 bootstrap,
                 "dead-letters",
+                false,
                 new EncodingSerializer<DeadLetterRecord, DeadLetter>(
                     conf.get(MStreamOptions.DEAD_LETTERS_TOPIC),
                     DeadLetter.class,
@@ -204,26 +269,34 @@ public final class MStreamPipeline {
   }
 
   /**
-   * The documents' embed operator as the job runs it: {@code mstream.embed.batch-size} and {@code
-   * max-delay}. Public so that benchmarks and the SQL tests compare with exactly this.
+   * The documents' embed operator as the job runs it: {@code mstream.embed.batch-size}, {@code
+   * max-delay}, {@code skip-unchanged} and the documents' niceness, checking that its model is
+   * {@code identity}. Public so that benchmarks and the SQL tests compare with exactly this.
    */
   public static MicroBatchEmbedOperator<DocumentChange> documentEmbedder(
-      Configuration conf, EmbeddingModelFactory models) {
+      Configuration conf, EmbeddingModelFactory models, ModelIdentity identity) {
     return new MicroBatchEmbedOperator<>(
         models,
         TextRole.DOCUMENT,
         conf.get(MStreamOptions.BATCH_SIZE),
-        conf.get(MStreamOptions.MAX_DELAY).toMillis());
+        conf.get(MStreamOptions.MAX_DELAY).toMillis(),
+        identity,
+        conf.get(MStreamOptions.SKIP_UNCHANGED)
+            ? UnchangedTexts.SKIPPED
+            : UnchangedTexts.EMBEDDED_AGAIN,
+        conf.get(MStreamOptions.DOCUMENTS_NICENESS));
   }
 
   /** The queries' embed operator as the job runs it ({@code query-max-delay}). */
   public static MicroBatchEmbedOperator<SearchRequest> queryEmbedder(
-      Configuration conf, EmbeddingModelFactory models) {
+      Configuration conf, EmbeddingModelFactory models, ModelIdentity identity) {
     return new MicroBatchEmbedOperator<>(
         models,
         TextRole.QUERY,
         conf.get(MStreamOptions.BATCH_SIZE),
-        conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis());
+        conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis(),
+        identity,
+        UnchangedTexts.NOT_TRACKED);
   }
 
   /**
@@ -239,9 +312,15 @@ public final class MStreamPipeline {
         : env.getParallelism();
   }
 
+  @VisibleForTesting
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
+    return indexSettings(conf, profile, profile.name());
+  }
+
+  /** {@code modelId}: what the index stores as the model of its vectors ({@link ModelIdentity}). */
+  static IndexSettings indexSettings(Configuration conf, ModelProfile profile, String modelId) {
     return new IndexSettings(
-        profile.name(),
+        modelId,
         profile.dimension(),
         prefixDims(conf, profile),
         conf.get(MStreamOptions.PREFIX_ENCODING),
@@ -260,6 +339,33 @@ public final class MStreamPipeline {
         conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS),
         conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis(),
         conf.get(MStreamOptions.RERANK));
+  }
+
+  /** How long documents are split, or null when chunking is off (mstream.chunk.*). */
+  public static DocumentChunker chunker(
+      Configuration conf, ModelProfile profile, TextTokenizerFactory tokenizers) {
+    ChunkingSettings settings = chunkingSettings(conf, profile);
+    return settings.enabled()
+        ? new DocumentChunker(settings, profile.maxTokens(), profile.documentPrefix(), tokenizers)
+        : null;
+  }
+
+  /**
+   * The chunking options, where window and overlap come from the job's configuration when set
+   * there, else from the model profile's advice (chunkTokens, chunkOverlapTokens), else the
+   * defaults (the model's max tokens; 32 tokens).
+   */
+  public static ChunkingSettings chunkingSettings(Configuration conf, ModelProfile profile) {
+    return new ChunkingSettings(
+        conf.get(MStreamOptions.CHUNK_ENABLED),
+        conf.getOptional(MStreamOptions.CHUNK_MAX_TOKENS).orElse(profile.chunkTokens()),
+        conf.getOptional(MStreamOptions.CHUNK_OVERLAP_TOKENS)
+            .orElse(
+                profile.chunkOverlapTokens() >= 0
+                    ? profile.chunkOverlapTokens()
+                    : MStreamOptions.CHUNK_OVERLAP_TOKENS.defaultValue()),
+        conf.get(MStreamOptions.CHUNK_MAX_CHUNKS),
+        conf.get(MStreamOptions.CHUNK_OVER_LIMIT));
   }
 
   private static int prefixDims(Configuration conf, ModelProfile profile) {
@@ -285,12 +391,10 @@ public final class MStreamPipeline {
 
   private static String required(Configuration conf) {
     String bootstrap = conf.get(MStreamOptions.BOOTSTRAP_SERVERS);
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException(
-          "missing setting "
-              + MStreamOptions.BOOTSTRAP_SERVERS.key()
-              + " (Kafka bootstrap servers)");
-    }
+    checkArgument(
+        bootstrap != null && !bootstrap.isBlank(),
+        "missing setting %s (Kafka bootstrap servers)",
+        MStreamOptions.BOOTSTRAP_SERVERS.key());
     return bootstrap;
   }
 
@@ -351,20 +455,47 @@ public final class MStreamPipeline {
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(MStreamOptions.kafkaProperties(conf))
         // read_committed: never index a document from a producer transaction that aborted.
-        .setProperty("isolation.level", "read_committed")
-        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString())
         .build();
   }
 
+  private static KafkaSink<SearchResult> resultsSink(
+      Configuration conf, String bootstrap, String name, Encoding encoding) {
+    return sink(
+        conf,
+        bootstrap,
+        name,
+        true,
+        new EncodingSerializer<>(
+            conf.get(MStreamOptions.RESULTS_TOPIC),
+            QueryResult.class,
+            encoding,
+            AvroConversions::toAvro,
+            r -> r.queryId.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * @param interactive whether a reader waits for each record (results): then the producer sends
+   *     every record at once ({@code linger.ms=0}) instead of waiting up to Kafka's default 5 ms
+   *     for others to share its batch; {@code mstream.kafka.properties.linger.ms} wins
+   */
   private static <T> KafkaSink<T> sink(
       Configuration conf,
       String bootstrap,
       String name,
+      boolean interactive,
       org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
     Properties props = MStreamOptions.kafkaProperties(conf);
-    boolean exactlyOnce =
-        conf.get(MStreamOptions.RESULTS_DELIVERY) == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
-    if (exactlyOnce) {
+    if (interactive) {
+      props.putIfAbsent("linger.ms", "0");
+    }
+    DeliveryGuarantee guarantee = MStreamOptions.resultsDelivery(conf);
+    checkArgument(
+        guarantee != DeliveryGuarantee.NONE,
+        "%s=NONE is not supported: a failure could lose results; use AT_LEAST_ONCE or EXACTLY_ONCE",
+        MStreamOptions.RESULTS_DELIVERY.key());
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
       // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
       props.putIfAbsent("transaction.timeout.ms", "600000");
     }
@@ -372,8 +503,7 @@ public final class MStreamPipeline {
         .setBootstrapServers(bootstrap)
         .setKafkaProducerConfig(props)
         .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(
-            exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(conf.get(MStreamOptions.GROUP_ID) + "-" + name)
         .build();
   }

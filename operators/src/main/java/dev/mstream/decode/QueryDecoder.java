@@ -1,5 +1,6 @@
 package dev.mstream.decode;
 
+import dev.mstream.records.ChunkAggregation;
 import dev.mstream.records.DeadLetterRecord;
 import dev.mstream.records.RawRecord;
 import dev.mstream.records.SearchRequest;
@@ -12,6 +13,7 @@ import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -23,6 +25,7 @@ import org.apache.flink.util.OutputTag;
  * #DEAD_LETTERS}, and — when it has a query id to answer to — also gets an ERROR result on {@link
  * #ERROR_RESULTS}, so its sender is not left waiting.
  */
+@Internal
 public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
 
   private static final long serialVersionUID = 1L;
@@ -31,6 +34,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
       new OutputTag<>("query-dead-letters") {};
   public static final OutputTag<SearchResult> ERROR_RESULTS =
       new OutputTag<>("query-error-results") {};
+
+  /** Largest chunk_top_m a query may ask for. */
+  public static final int MAX_CHUNK_TOP_M = 1000;
 
   /** Counter: every record read from the queries topic, valid or not. */
   public static final String METRIC_QUERIES_IN = "queriesIn";
@@ -68,7 +74,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
       return;
     }
     try {
-      out.collect(validate(query, raw.timestamp));
+      SearchRequest request = validate(query, raw.timestamp);
+      request.timings.decoded(request.eventTime);
+      out.collect(request);
     } catch (Rejection e) {
       deadLetters.reject(DEAD_LETTERS, ctx, raw, e.reason(), e.getMessage());
       if (!Rejection.EMPTY_QUERY_ID.equals(e.reason())) {
@@ -123,7 +131,18 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
               + limits.maxCandidates()
               + " (mstream.query.max-candidates)");
     }
+    int topM = q.getChunkTopM() == null ? ChunkAggregation.DEFAULT_TOP_M : q.getChunkTopM();
+    if (topM < 1 || topM > MAX_CHUNK_TOP_M) {
+      throw new Rejection(
+          Rejection.INVALID_CHUNK_TOP_M,
+          "chunk_top_m=" + topM + " is outside 1.." + MAX_CHUNK_TOP_M);
+    }
     SearchRequest r = new SearchRequest();
+    r.aggregation =
+        q.getChunkAggregation() == null
+            ? ChunkAggregation.MAX
+            : ChunkAggregation.valueOf(q.getChunkAggregation().name());
+    r.chunkTopM = topM;
     r.queryId = q.getQueryId();
     r.namespace = q.getNamespace();
     r.text = text;

@@ -1,5 +1,7 @@
 package dev.mstream.embed;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.util.List;
 
@@ -37,6 +39,11 @@ import java.util.List;
  *     (e.g. its smallest good Matryoshka prefix); 0 = no advice, the index's configured default
  *     applies
  * @param queryCandidates shortlist size per index subtask for queries that name none; 0 = no advice
+ * @param chunkTokens most tokens per chunk of a long document, as suits this model (special tokens,
+ *     document prefix and title included, at most {@code maxTokens}); 0 = no advice: the model's
+ *     max tokens, unless mstream.chunk.max-tokens says otherwise
+ * @param chunkOverlapTokens tokens a chunk may repeat from the one before, as suits this model; -1
+ *     = no advice (mstream.chunk.overlap-tokens applies)
  */
 public record ModelProfile(
     String name,
@@ -52,7 +59,9 @@ public record ModelProfile(
     boolean batchDependent,
     List<Integer> matryoshkaDims,
     int queryDims,
-    int queryCandidates)
+    int queryCandidates,
+    int chunkTokens,
+    int chunkOverlapTokens)
     implements Serializable {
 
   /**
@@ -61,28 +70,26 @@ public record ModelProfile(
    * @throws IllegalArgumentException naming the profile and the setting that is missing or wrong
    */
   public ModelProfile {
-    if (isBlank(name)) {
-      throw new IllegalArgumentException("model profile: 'name' is required");
-    }
-    require(name, !isBlank(onnxModel), "'onnxModel' (path or classpath resource) is required");
-    require(name, !isBlank(tokenizer), "'tokenizer' (path or classpath resource) is required");
-    require(name, pooling != null, "'pooling' is required");
-    require(name, maxTokens > 0, "'maxTokens' must be > 0 (was " + maxTokens + ")");
-    require(name, queryPrefix != null, "'queryPrefix' must not be null (use \"\" for none)");
-    require(name, documentPrefix != null, "'documentPrefix' must not be null (use \"\" for none)");
-    require(name, dimension > 0, "'dimension' must be > 0 (was " + dimension + ")");
+    checkArgument(!isBlank(name), "model profile: 'name' is required");
+    check(name, !isBlank(onnxModel), "'onnxModel' (path or classpath resource) is required");
+    check(name, !isBlank(tokenizer), "'tokenizer' (path or classpath resource) is required");
+    check(name, pooling != null, "'pooling' is required");
+    check(name, maxTokens > 0, "'maxTokens' must be > 0 (was " + maxTokens + ")");
+    check(name, queryPrefix != null, "'queryPrefix' must not be null (use \"\" for none)");
+    check(name, documentPrefix != null, "'documentPrefix' must not be null (use \"\" for none)");
+    check(name, dimension > 0, "'dimension' must be > 0 (was " + dimension + ")");
     if (matryoshkaDims == null) {
       matryoshkaDims = List.of(dimension);
     } else {
-      require(name, !matryoshkaDims.isEmpty(), "'matryoshkaDims' must not be empty");
+      check(name, !matryoshkaDims.isEmpty(), "'matryoshkaDims' must not be empty");
       int previous = 0;
       for (Integer d : matryoshkaDims) {
-        require(name, d != null, "'matryoshkaDims' must not contain null");
-        require(
+        check(name, d != null, "'matryoshkaDims' must not contain null");
+        check(
             name,
             d > 0 && d <= dimension,
             "'matryoshkaDims' entries must be in 1.." + dimension + " (was " + d + ")");
-        require(
+        check(
             name,
             d > previous,
             "'matryoshkaDims' must be strictly ascending (was " + matryoshkaDims + ")");
@@ -90,14 +97,26 @@ public record ModelProfile(
       }
       matryoshkaDims = List.copyOf(matryoshkaDims);
     }
-    require(
+    check(
         name,
         queryDims >= 0 && queryDims <= dimension,
         "'queryDims' must be in 1.." + dimension + ", or 0 for none (was " + queryDims + ")");
-    require(
+    check(
         name,
         queryCandidates >= 0,
         "'queryCandidates' must be > 0, or 0 for none (was " + queryCandidates + ")");
+    check(
+        name,
+        chunkTokens >= 0 && chunkTokens <= maxTokens,
+        "'chunkTokens' must be in 1.."
+            + maxTokens
+            + " (maxTokens), or 0 for none (was "
+            + chunkTokens
+            + ")");
+    check(
+        name,
+        chunkOverlapTokens >= -1,
+        "'chunkOverlapTokens' must be >= 0, or -1 for none (was " + chunkOverlapTokens + ")");
   }
 
   public static Builder builder(String name) {
@@ -120,7 +139,9 @@ public record ModelProfile(
         .batchDependent(batchDependent)
         .matryoshkaDims(matryoshkaDims)
         .queryDims(queryDims)
-        .queryCandidates(queryCandidates);
+        .queryCandidates(queryCandidates)
+        .chunkTokens(chunkTokens)
+        .chunkOverlapTokens(chunkOverlapTokens);
   }
 
   /** The prefix the model was trained to see in front of texts of this role. */
@@ -128,10 +149,8 @@ public record ModelProfile(
     return role == TextRole.QUERY ? queryPrefix : documentPrefix;
   }
 
-  private static void require(String name, boolean ok, String problem) {
-    if (!ok) {
-      throw new IllegalArgumentException("model profile '" + name + "': " + problem);
-    }
+  private static void check(String name, boolean ok, String problem) {
+    checkArgument(ok, "model profile '%s': %s", name, problem);
   }
 
   private static boolean isBlank(String s) {
@@ -141,7 +160,7 @@ public record ModelProfile(
   /**
    * Collects settings; {@link #build()} checks them and names the first one that is missing or
    * wrong. Defaults: mean pooling, normalised, no prefixes, not Matryoshka, not batch-dependent,
-   * matryoshkaDims = the full dimension, no query advice.
+   * matryoshkaDims = the full dimension, no query or chunking advice.
    */
   public static final class Builder {
     private String name;
@@ -158,6 +177,8 @@ public record ModelProfile(
     private List<Integer> matryoshkaDims;
     private int queryDims;
     private int queryCandidates;
+    private int chunkTokens;
+    private int chunkOverlapTokens = -1;
 
     private Builder() {}
 
@@ -234,6 +255,18 @@ public record ModelProfile(
       return this;
     }
 
+    /** 0 (the default) leaves it to mstream.chunk.max-tokens, else the model's max tokens. */
+    public Builder chunkTokens(int tokens) {
+      this.chunkTokens = tokens;
+      return this;
+    }
+
+    /** -1 (the default) leaves it to mstream.chunk.overlap-tokens. */
+    public Builder chunkOverlapTokens(int tokens) {
+      this.chunkOverlapTokens = tokens;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the profile and the setting that is missing or wrong
      */
@@ -252,7 +285,9 @@ public record ModelProfile(
           batchDependent,
           matryoshkaDims,
           queryDims,
-          queryCandidates);
+          queryCandidates,
+          chunkTokens,
+          chunkOverlapTokens);
     }
   }
 }

@@ -6,12 +6,21 @@ import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.annotation.VisibleForTesting;
 
 /**
- * A query against a subtask that has fitted its projection: shortlist {@code candidates} on the
- * first {@code dims} prefix coordinates of the {@link PrefixArena}, then rerank them exactly with
- * full vectors read from keyed state by point lookups.
+ * A query against a subtask that has fitted its projection: shortlist {@code candidates} documents'
+ * worth of chunks on the first {@code dims} prefix coordinates of the {@link PrefixArena}, then
+ * rerank them exactly with full vectors read from keyed state by point lookups.
+ *
+ * <p>The arena holds chunks, the answer is documents: each shortlisted chunk's document is read
+ * once, all its chunks are scored exactly and aggregated ({@link DocumentRanking}), and a document
+ * is returned once. When chunks of few documents fill the shortlist, it is widened until it names
+ * {@code k} documents (or the whole namespace).
  *
  * <p>Reads keyed state only through {@link DocumentState#forEach}, which restores the query's key;
  * it never writes state (a write would land on whatever key was current, silently).
@@ -43,8 +52,13 @@ final class FunnelSearch {
     this.metrics = metrics;
   }
 
-  /** Fills {@code partial}'s hits, dims used, candidates scanned and index size. */
-  void search(PrefixArena arena, SearchRequest request, PartialResult partial) throws Exception {
+  /**
+   * Fills {@code partial}'s hits, dims used, candidates scanned and index size.
+   *
+   * @param documents live documents of the query's namespace (the arena counts chunks)
+   */
+  void search(PrefixArena arena, int documents, SearchRequest request, PartialResult partial)
+      throws Exception {
     int inNamespace = arena.size(request.namespace);
     // A query for the full dimension wants exact answers: rerank the whole namespace.
     boolean exact = request.dims >= settings.dimension();
@@ -52,62 +66,107 @@ final class FunnelSearch {
     int candidates =
         exact
             ? inNamespace
-            : Math.max(
-                request.k,
-                request.candidates > 0 ? request.candidates : settings.defaultCandidates());
+            : chunkBudget(
+                Math.max(
+                    request.k,
+                    request.candidates > 0 ? request.candidates : settings.defaultCandidates()),
+                inNamespace,
+                documents);
 
     long scanStart = System.nanoTime();
-    PrefixArena.Shortlist shortlist =
-        arena.shortlist(request.namespace, request.filter, request.vector, dims, candidates);
-    metrics.shortlistScanned((System.nanoTime() - scanStart) / 1000);
+    int wanted = Math.min(request.k, documents);
+    PrefixArena.Shortlist shortlist;
+    List<String> ids;
+    while (true) {
+      shortlist =
+          arena.shortlist(request.namespace, request.filter, request.vector, dims, candidates);
+      ids = documentsOf(arena, shortlist);
+      if (ids.size() >= wanted || shortlist.size() < candidates || candidates >= inNamespace) {
+        break;
+      }
+      candidates = (int) Math.min(inNamespace, 2L * candidates); // chunks of few documents
+    }
+    long rerankStart = System.nanoTime();
+    metrics.shortlistScanned((rerankStart - scanStart) / 1000);
+    partial.timings.scanMillis = (rerankStart - scanStart) / 1e6;
 
-    partial.hits =
-        settings.rerank() || exact
-            ? rerank(arena, shortlist, request.vector, request.k)
-            : prefixScores(arena, shortlist, request.k);
     partial.dimsUsed = exact ? settings.dimension() : dims;
-    partial.candidatesScanned = shortlist.size();
-    partial.indexSize = inNamespace;
+    partial.indexSize = documents;
+    if (settings.rerank() || exact) {
+      rerank(ids, request, partial);
+    } else {
+      partial.hits = prefixScores(arena, shortlist, request);
+      partial.candidatesScanned = shortlist.size();
+    }
+    partial.timings.rerankMillis = (System.nanoTime() - rerankStart) / 1e6;
   }
 
-  /** Exact scores of the shortlisted documents from their full vectors in keyed state. */
-  private List<ScoredHit> rerank(
-      PrefixArena arena, PrefixArena.Shortlist shortlist, float[] query, int k) throws Exception {
-    int n = shortlist.size();
-    List<String> ids = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      ids.add(arena.idOf(shortlist.slots()[i]));
+  /**
+   * {@code candidates} counts documents to rerank; the arena holds chunks. The shortlist holds as
+   * many chunks as that many documents have on average here, so that chunking a collection does not
+   * shrink how many documents a query reranks (measured on a SciFact slice where long abstracts
+   * made about 1.6 chunks per document: a shortlist of 100 chunks lost nDCG@10 against exact search
+   * that 100 documents' worth did not).
+   */
+  @VisibleForTesting
+  static int chunkBudget(int candidates, int chunksInNamespace, int documents) {
+    if (documents <= 0 || chunksInNamespace <= documents) {
+      return candidates;
     }
-    NeighborQueue best = new NeighborQueue(Math.max(1, k));
-    List<String> foundIds = new ArrayList<>(n);
-    List<StoredDocument> found = new ArrayList<>(n);
+    long chunks = ((long) candidates * chunksInNamespace + documents - 1) / documents;
+    return (int) Math.min(chunksInNamespace, chunks);
+  }
+
+  /** The shortlisted chunks' documents, each once, in shortlist order. */
+  private static List<String> documentsOf(PrefixArena arena, PrefixArena.Shortlist shortlist) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (int i = 0; i < shortlist.size(); i++) {
+      ids.add(ChunkKeys.documentOf(arena.idOf(shortlist.slots()[i])));
+    }
+    return new ArrayList<>(ids);
+  }
+
+  /**
+   * Exact scores of every chunk of the shortlisted documents, from their full vectors in keyed
+   * state (one point lookup per document), aggregated per document.
+   */
+  private void rerank(List<String> ids, SearchRequest request, PartialResult partial)
+      throws Exception {
+    DocumentRanking ranking = new DocumentRanking(request.aggregation, request.chunkTopM);
+    Map<String, StoredDocument> found = new HashMap<>();
+    long[] scored = new long[1];
+    float[] query = request.vector;
     state.forEach(
         ids,
         (id, doc) -> {
-          best.offer(found.size(), VectorUtil.dot(doc.vector(), query));
-          foundIds.add(id);
-          found.add(doc);
+          float[][] chunks = doc.chunkVectors();
+          for (int i = 0; i < chunks.length; i++) {
+            ranking.offer(id, i, VectorUtil.dot(chunks[i], query));
+          }
+          scored[0] += chunks.length;
+          found.put(id, doc);
         });
-    metrics.reranked(n);
-    float[] scores = new float[best.size()];
-    int[] order = best.drainBestFirst(scores);
-    List<ScoredHit> hits = new ArrayList<>(order.length);
-    for (int i = 0; i < order.length; i++) {
-      hits.add(
-          new ScoredHit(
-              foundIds.get(order[i]), scores[i], new HashMap<>(found.get(order[i]).attributes())));
-    }
-    hits.sort(ScoredHit::bestFirst); // equal scores in id order, as the merger ranks them
-    return hits;
+    metrics.reranked(ids.size());
+    partial.hits = RankedHits.of(ranking.top(request.k), found);
+    partial.candidatesScanned = scored[0];
   }
 
-  /** The shortlist's own order and approximate scores: for measuring what reranking adds. */
+  /**
+   * The shortlist's approximate prefix scores, aggregated per document without reading keyed state:
+   * for measuring what reranking adds.
+   */
   private static List<ScoredHit> prefixScores(
-      PrefixArena arena, PrefixArena.Shortlist shortlist, int k) {
+      PrefixArena arena, PrefixArena.Shortlist shortlist, SearchRequest request) {
+    DocumentRanking ranking = new DocumentRanking(request.aggregation, request.chunkTopM);
+    for (int i = 0; i < shortlist.size(); i++) {
+      String key = arena.idOf(shortlist.slots()[i]);
+      ranking.offer(ChunkKeys.documentOf(key), ChunkKeys.chunkOf(key), shortlist.scores()[i]);
+    }
     List<ScoredHit> hits = new ArrayList<>();
-    for (int i = 0; i < Math.min(k, shortlist.size()); i++) {
-      hits.add(
-          new ScoredHit(arena.idOf(shortlist.slots()[i]), shortlist.scores()[i], new HashMap<>()));
+    for (DocumentRanking.Ranked r : ranking.top(request.k)) {
+      ScoredHit hit = new ScoredHit(r.docId(), r.score(), new HashMap<>());
+      hit.chunk = r.bestChunk();
+      hits.add(hit);
     }
     return hits;
   }

@@ -1,13 +1,26 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
+import dev.mstream.chunk.CodePoints;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
+import dev.mstream.records.QueryTimings;
+import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -26,14 +39,25 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * funnel: shortlist {@code candidates} on the first {@code dims} prefix coordinates, then rerank
  * them exactly with full vectors read from keyed state by point lookups.
  *
- * <p>Until a subtask has seen {@code fitSample} documents it has no projection yet: it keeps those
+ * <p>Until a subtask has seen {@code fitSample} vectors it has no projection yet: it keeps those
  * few full vectors on the heap and searches them exactly, then fits the projection on them (PCA, or
  * identity for native Matryoshka models), encodes them and drops the heap copies.
+ *
+ * <p>A long document arrives split into chunks, one vector each. Its record holds every chunk's
+ * vector and offsets, under the document's key, and the arenas one entry per chunk: an update or a
+ * delete replaces or removes all of them in the same step, so no chunk outlives its document.
+ * Queries rank documents by their chunks' scores and say which chunk matched; when texts are kept
+ * (opt-in, {@code maxKeptTextBytes}), each hit carries that chunk's passage.
  *
  * <p>The pieces: {@link DocumentState} (the keyed state and how to read it under other keys),
  * {@link SubtaskIndex} (warm-up, fit, rebuild from keyed state), {@link FunnelSearch} (shortlist
  * and rerank, reading keyed state only), {@link AdaptiveDims} (the load-adaptive dims policy) and
  * {@link IndexMetrics}.
+ *
+ * <p>The index records which model its vectors come from ({@code model} operator state, {@link
+ * IndexModel}): a subtask restored with another {@code mstream.model} fails at once, before it
+ * reads a record. A document whose text did not change ({@link DocumentChange#textUnchanged}: the
+ * embed operator skipped it) keeps the vector this index already stores for it.
  */
 public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     implements TwoInputStreamOperator<DocumentChange, SearchRequest, PartialResult> {
@@ -57,15 +81,29 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   public static final String METRIC_FRESHNESS_LAG = "freshnessLagMillis";
   public static final String METRIC_REBUILD_MILLIS = "arenaRebuildMillis";
 
+  /** Counter: chunk vectors indexed (a document of one chunk adds one). */
+  public static final String METRIC_CHUNKS_INDEXED = "chunksIndexed";
+
+  /** Gauge: live entries of the arena (chunks); {@link #METRIC_INDEX_SIZE} counts documents. */
+  public static final String METRIC_INDEX_CHUNKS = "indexChunks";
+
+  /** Counter: documents whose text was longer than the kept-text limit (no passages for them). */
+  public static final String METRIC_TEXTS_NOT_KEPT = "textsNotKept";
+
   public static final String STATE_DOCUMENTS = "documents";
   public static final String STATE_PREFIXES = "prefixes";
   public static final String STATE_PROJECTION = "projection";
+  public static final String STATE_TEXTS = "texts";
+  public static final String STATE_MODEL = "model";
 
   // ------------------------------------------------------------------------
   //  configuration
   // ------------------------------------------------------------------------
 
   private final IndexSettings settings;
+
+  /** Largest document text kept for passages, in UTF-8 bytes; 0: texts are not kept. */
+  private final int maxKeptTextBytes;
 
   /** {@link IndexFaultHook#NONE} unless a fault-injection test set one. */
   private final IndexFaultHook faults;
@@ -79,6 +117,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   /** This subtask's projection; at most one entry. */
   private transient ListState<Projection> projectionState;
 
+  /** The model id of the index (union state: a restored subtask sees every subtask's entry). */
+  private transient ListState<String> modelState;
+
   // ------------------------------------------------------------------------
   //  state that is not checkpointed (rebuilt in open())
   // ------------------------------------------------------------------------
@@ -89,20 +130,33 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   private transient IndexMetrics indexMetrics;
 
   public VectorIndexOperator(IndexSettings settings) {
-    this(settings, IndexFaultHook.NONE);
+    this(settings, 0, IndexFaultHook.NONE);
+  }
+
+  /**
+   * @param maxKeptTextBytes keep each document's text up to this many UTF-8 bytes, so that hits
+   *     carry the passage that matched (mstream.index.keep-text-bytes); 0 keeps none
+   */
+  public VectorIndexOperator(IndexSettings settings, int maxKeptTextBytes) {
+    this(settings, maxKeptTextBytes, IndexFaultHook.NONE);
   }
 
   /** With a fault-injection hook: only tests of failure recovery set one. */
   @VisibleForTesting
   public VectorIndexOperator(IndexSettings settings, IndexFaultHook faults) {
-    if (settings == null) {
-      throw new IllegalArgumentException("index settings must not be null");
-    }
-    if (faults == null) {
-      throw new IllegalArgumentException("fault hook must not be null (IndexFaultHook.NONE: none)");
-    }
-    this.settings = settings;
-    this.faults = faults;
+    this(settings, 0, faults);
+  }
+
+  /** Kept texts and a fault-injection hook (only tests of failure recovery set one). */
+  @VisibleForTesting
+  public VectorIndexOperator(IndexSettings settings, int maxKeptTextBytes, IndexFaultHook faults) {
+    checkArgument(
+        maxKeptTextBytes >= 0,
+        "mstream.index.keep-text-bytes must be >= 0, was %s",
+        maxKeptTextBytes);
+    this.settings = checkNotNull(settings, "index settings");
+    this.maxKeptTextBytes = maxKeptTextBytes;
+    this.faults = checkNotNull(faults, "fault hook (IndexFaultHook.NONE: none)");
   }
 
   @Override
@@ -122,6 +176,16 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
         restoredProjection = p;
       }
     }
+    modelState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(new ListStateDescriptor<>(STATE_MODEL, StringSerializer.INSTANCE));
+    if (context.isRestored()) {
+      IndexModel.checkRestored(
+          modelState.get(),
+          settings.modelId(),
+          getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
   }
 
   @Override
@@ -132,6 +196,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     if (projection != null) {
       projectionState.add(projection);
     }
+    modelState.update(List.of(settings.modelId()));
   }
 
   @Override
@@ -139,6 +204,11 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     super.open();
     ValueStateDescriptor<PrefixEntry> prefixesDescriptor =
         new ValueStateDescriptor<>(STATE_PREFIXES, PrefixEntrySerializer.INSTANCE);
+    ValueState<String> texts =
+        maxKeptTextBytes > 0
+            ? getPartitionedState(
+                new ValueStateDescriptor<>(STATE_TEXTS, StringSerializer.INSTANCE))
+            : null;
     state =
         new DocumentState(
             this,
@@ -146,7 +216,8 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             getPartitionedState(
                 new ValueStateDescriptor<>(STATE_DOCUMENTS, StoredDocumentSerializer.INSTANCE)),
             prefixesDescriptor,
-            getPartitionedState(prefixesDescriptor));
+            getPartitionedState(prefixesDescriptor),
+            texts);
 
     index =
         new SubtaskIndex(
@@ -168,14 +239,18 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     DocumentChange change = record.getValue();
     String id = (String) getCurrentKey();
     if (change.kind == DocumentChange.Kind.DELETE) {
-      if (state.document() != null) {
+      StoredDocument stored = state.document();
+      if (stored != null) {
         state.clear();
-        index.remove(id);
+        index.remove(id, stored);
         indexMetrics.documentDeleted();
       }
       return;
     }
-    if (change.vector == null || change.vector.length != settings.dimension()) {
+    StoredDocument previous = state.document();
+    float[][] vectors =
+        change.textUnchanged ? storedVectors(id, change, previous) : change.chunkVectors();
+    if (vectors == null || vectors[0].length != settings.dimension()) {
       throw new IllegalStateException(
           "document '"
               + id
@@ -183,20 +258,71 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
               + settings.dimension()
               + "-dimensional vector: the embed operator must run first");
     }
-    StoredDocument previous = state.document();
+    String body = change.body();
+    int[] ranges = change.chunks;
+    if (ranges == null) {
+      ranges = new int[] {0, body.codePointCount(0, body.length())};
+    } else if (ranges.length != 2 * vectors.length) {
+      throw new IllegalStateException(
+          "document '"
+              + id
+              + "' has "
+              + ranges.length / 2
+              + " chunks but "
+              + vectors.length
+              + " vectors");
+    }
     StoredDocument doc =
-        new StoredDocument(
+        StoredDocument.chunked(
             change.namespace,
             change.attributes == null ? new HashMap<>() : change.attributes,
-            change.vector,
+            vectors,
+            ranges,
             settings.modelId(),
             StoredDocument.contentHash(change.text),
             previous == null ? 1 : previous.version() + 1,
             change.eventTime);
     state.putDocument(doc);
     faults.afterDocumentWrite(id);
-    index.add(id, doc);
-    indexMetrics.documentIndexed(change.eventTime);
+    if (state.keepsTexts()) {
+      boolean fits =
+          body.length() <= maxKeptTextBytes
+              && body.getBytes(StandardCharsets.UTF_8).length <= maxKeptTextBytes;
+      state.putText(fits ? body : null);
+      if (!fits) {
+        indexMetrics.textNotKept();
+      }
+    }
+    index.add(id, doc, previous);
+    indexMetrics.documentIndexed(change.eventTime, doc.chunkCount());
+  }
+
+  /**
+   * The vectors stored for a document whose texts the embed operator found unchanged (every
+   * chunk's: the same text split the same way). They must be there, of the same text and model: the
+   * embed operator only skips texts whose vectors it sent here before, and a delete in between
+   * clears its memory too (see {@code MicroBatchEmbedOperator}). Missing, it means the two
+   * operators' states do not come from the same checkpoint.
+   */
+  private float[][] storedVectors(String id, DocumentChange change, StoredDocument previous) {
+    int chunks = change.chunks == null ? 1 : change.chunks.length / 2;
+    if (previous != null
+        && ModelIdentity.sameModel(previous.modelId(), settings.modelId())
+        && previous.contentHash() == StoredDocument.contentHash(change.text)
+        && previous.chunkCount() == chunks) {
+      return previous.chunkVectors();
+    }
+    throw new IncompatibleIndexException(
+        "document '"
+            + id
+            + "' came without a vector because the embed operator remembers embedding its text"
+            + " before, but the index holds "
+            + (previous == null
+                ? "no vector for it"
+                : "a vector of another text or model (" + previous.modelId() + ")")
+            + ": the embed and index operators' states were not restored from the same checkpoint"
+            + " (was an operator's state dropped or replaced?). Restart from that checkpoint with"
+            + " mstream.embed.skip-unchanged=false: every text is then embedded again.");
   }
 
   // ------------------------------------------------------------------------
@@ -206,6 +332,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   @Override
   public void processElement2(StreamRecord<SearchRequest> record) throws Exception {
     SearchRequest request = record.getValue();
+    long reached = QueryTimings.nowMicros();
     long start = System.nanoTime();
     PartialResult partial = new PartialResult();
     partial.queryId = request.queryId;
@@ -214,16 +341,43 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     partial.k = request.k;
     partial.queryEventTime = request.eventTime;
     partial.embedMillis = request.embedMillis;
+    partial.timings = request.timings == null ? new QueryTimings() : request.timings.copy();
+    partial.timings.reachedIndex(reached);
 
     if (index.hasProjection()) {
-      funnel.search(index.arena(), request, partial);
+      funnel.search(index.arena(), index.documentCount(request.namespace), request, partial);
     } else {
       index.searchWarmup(request, partial);
+      partial.timings.scanMillis = (System.nanoTime() - start) / 1e6;
+    }
+    if (state.keepsTexts() && !partial.hits.isEmpty()) {
+      addPassages(partial.hits);
     }
     partial.searchMillis = (System.nanoTime() - start) / 1e6;
+    partial.timings.answered();
     output.collect(record.replace(partial));
 
     indexMetrics.queryAnswered(partial, (System.nanoTime() - start) / 1000);
+  }
+
+  /** Each hit's best chunk, cut from the document's kept text (one point lookup per hit). */
+  private void addPassages(List<ScoredHit> hits) throws Exception {
+    Map<String, ScoredHit> byId = new HashMap<>();
+    List<String> ids = new ArrayList<>(hits.size());
+    for (ScoredHit h : hits) {
+      if (h.chunkStart >= 0) {
+        byId.put(h.docId, h);
+        ids.add(h.docId);
+      }
+    }
+    state.forEachText(
+        ids,
+        (id, text) -> {
+          ScoredHit h = byId.get(id);
+          CodePoints cursor = new CodePoints(text);
+          int from = cursor.charOf(h.chunkStart);
+          h.passage = text.substring(from, cursor.charOf(h.chunkEnd));
+        });
   }
 
   // ------------------------------------------------------------------------
@@ -241,6 +395,19 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   int arenaSize() {
     return (int) index.size();
+  }
+
+  /** What this subtask's keyed state holds for {@code id}, or null. */
+  StoredDocument storedDocument(String id) throws Exception {
+    Object previous = getCurrentKey();
+    setCurrentKey(id);
+    try {
+      return state.document();
+    } finally {
+      if (previous != null) {
+        setCurrentKey(previous);
+      }
+    }
   }
 
   /** Documents in this subtask's keyed state. */

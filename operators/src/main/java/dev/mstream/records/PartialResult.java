@@ -2,8 +2,10 @@ package dev.mstream.records;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /** One index subtask's local top-k for one query (a Flink POJO). */
+@Internal
 public class PartialResult {
 
   public String queryId;
@@ -23,6 +25,9 @@ public class PartialResult {
   public long queryEventTime;
 
   public double embedMillis;
+
+  /** The request's timings, with this subtask's queue, scan and rerank filled in. */
+  public QueryTimings timings = new QueryTimings();
 
   public PartialResult() {}
 }

@@ -2,8 +2,10 @@ package dev.mstream.records;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /** A validated query on its way to every index subtask (a Flink POJO). */
+@Internal
 public class SearchRequest implements Embeddable {
 
   public String queryId;
@@ -19,6 +21,12 @@ public class SearchRequest implements Embeddable {
 
   public Map<String, String> filter = new HashMap<>();
 
+  /** How documents are scored from their chunks. */
+  public ChunkAggregation aggregation = ChunkAggregation.MAX;
+
+  /** Chunks summed per document by {@link ChunkAggregation#SUM}. */
+  public int chunkTopM = ChunkAggregation.DEFAULT_TOP_M;
+
   /** When the query was sent (epoch millis), for end-to-end latency. */
   public long eventTime;
 
@@ -29,6 +37,9 @@ public class SearchRequest implements Embeddable {
   public float[] vector;
 
   public double embedMillis;
+
+  /** Where the query's time goes, stage by stage. */
+  public QueryTimings timings = new QueryTimings();
 
   public SearchRequest() {}
 
@@ -42,6 +53,11 @@ public class SearchRequest implements Embeddable {
   public void attachVector(float[] vector, double embedMillis) {
     this.vector = vector;
     this.embedMillis = embedMillis;
+  }
+
+  @Override
+  public void embedded(double batchWaitMillis) {
+    timings.embedded(batchWaitMillis);
   }
 
   @Override

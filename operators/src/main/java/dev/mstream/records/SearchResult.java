@@ -2,8 +2,10 @@ package dev.mstream.records;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /** The one answer to a query, before it is encoded as a QueryResult (a Flink POJO). */
+@Internal
 public class SearchResult {
 
   public enum Status {
@@ -24,6 +26,9 @@ public class SearchResult {
   public double embedMillis;
   public double searchMillis;
   public long totalMillis;
+
+  /** The stages of the index subtask whose answer came last; all 0 for an ERROR result. */
+  public QueryTimings timings = new QueryTimings();
 
   public SearchResult() {}
 

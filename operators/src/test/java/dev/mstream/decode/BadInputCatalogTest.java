@@ -5,9 +5,15 @@ import static dev.mstream.testing.CorruptBytes.unknownAvroOp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.chunk.ChunkingSettings;
+import dev.mstream.chunk.DocumentChunker;
+import dev.mstream.chunk.OverChunkLimit;
+import dev.mstream.embed.HuggingFaceTextTokenizer;
+import dev.mstream.embed.ModelProfiles;
 import dev.mstream.records.DeadLetterRecord;
 import dev.mstream.records.RawRecord;
 import dev.mstream.records.SearchResult;
+import dev.mstream.schemas.ChunkAggregation;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Operation;
 import dev.mstream.schemas.Query;
@@ -174,10 +180,25 @@ class BadInputCatalogTest {
             codec.encode(doc("d11", "t")),
             Rejection.KEY_MISMATCH,
             false));
+    cases.add(
+        new Case(
+            "more chunks than allowed",
+            key("d12"),
+            // 50 one-token words: more than 2 chunks of 16 tokens, within the byte limit
+            codec.encode(doc("d12", "a ".repeat(50).trim())),
+            Rejection.TOO_MANY_CHUNKS,
+            false));
 
+    // Chunks of at most 16 tokens, at most 2 per document, dead-lettered beyond.
+    DocumentChunker chunker =
+        new DocumentChunker(
+            new ChunkingSettings(true, 16, 2, 2, OverChunkLimit.DEAD_LETTER),
+            256,
+            "",
+            HuggingFaceTextTokenizer.factory(ModelProfiles.defaultProfile()));
     try (var h =
         new OneInputStreamOperatorTestHarness<>(
-            new ProcessOperator<>(new DocumentDecoder(encoding, LIMITS)))) {
+            new ProcessOperator<>(new DocumentDecoder(encoding, LIMITS, chunker)))) {
       h.open();
       List<RawRecord> sent = new ArrayList<>();
       int offset = 100;
@@ -253,6 +274,17 @@ class BadInputCatalogTest {
             key("c0"),
             codec.encode(query("c0", "t", 5, null, 0)),
             Rejection.INVALID_CANDIDATES,
+            true));
+    cases.add(
+        new Case(
+            "chunk_top_m 0",
+            key("m0"),
+            codec.encode(
+                Query.newBuilder(query("m0", "t", 5, null, null))
+                    .setChunkAggregation(ChunkAggregation.SUM)
+                    .setChunkTopM(0)
+                    .build()),
+            Rejection.INVALID_CHUNK_TOP_M,
             true));
     cases.add(
         new Case(

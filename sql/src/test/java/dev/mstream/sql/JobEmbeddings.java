@@ -45,7 +45,7 @@ public final class JobEmbeddings {
               .transform(
                   "embed-documents",
                   TypeInformation.of(DocumentChange.class),
-                  MStreamPipeline.documentEmbedder(conf, models))
+                  MStreamPipeline.documentEmbedder(conf, models, MStreamPipeline.identity(models)))
               .map(c -> Tuple2.of(c.id, c.vector))
               .returns(pair);
     } else {
@@ -62,7 +62,7 @@ public final class JobEmbeddings {
               .transform(
                   "embed-queries",
                   TypeInformation.of(SearchRequest.class),
-                  MStreamPipeline.queryEmbedder(conf, models))
+                  MStreamPipeline.queryEmbedder(conf, models, MStreamPipeline.identity(models)))
               .map(r -> Tuple2.of(r.queryId, r.vector))
               .returns(pair);
     }

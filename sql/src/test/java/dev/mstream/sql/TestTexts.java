@@ -1,8 +1,8 @@
 package dev.mstream.sql;
 
-import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.jobs.client.CorpusReader;
 import dev.mstream.jobs.eval.BeirDataset;
+import dev.mstream.records.DocumentChange;
 import dev.mstream.schemas.Document;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class TestTexts {
 
   /** What the job embeds for a document: its decoder's title + " " + text. */
   public static String embeddedText(Document d) {
-    return DocumentDecoder.joinTitle(d.getTitle(), d.getText());
+    return DocumentChange.upsert(d.getId(), "default", d.getTitle(), d.getText(), Map.of(), 0).text;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.mstream.jobs.cli;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.lang3.exception.ExceptionUtils;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "mstream",
     mixinStandardHelpOptions = true,
-    version = "mstream 0.1.0",
+    versionProvider = MStreamCli.Version.class,
     description = "Matryoshka Stream: a streaming semantic index on Flink and Kafka.",
     subcommands = {
       LocalCommand.class,
@@ -19,7 +20,10 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       EvalCommand.class,
       StsCommand.class,
-      BenchEmbedCommand.class
+      BenchEmbedCommand.class,
+      BenchSkipCommand.class,
+      BenchMigrationCommand.class,
+      BenchLatencyCommand.class
     })
 public final class MStreamCli implements Runnable {
 
@@ -34,6 +38,23 @@ public final class MStreamCli implements Runnable {
     return new CommandLine(new MStreamCli())
         .setCaseInsensitiveEnumValuesAllowed(true)
         .execute(args);
+  }
+
+  /** The version, and which vector kernels this JVM runs (the launcher script's SIMD or not). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String kernels = VectorUtil.implementation();
+      return new String[] {
+        "mstream 0.1.0",
+        "vector kernels: "
+            + kernels
+            + (kernels.equals("panama")
+                ? " (JDK Vector API)"
+                : " (plain Java; bin/mstream starts the JVM with --add-modules"
+                    + " jdk.incubator.vector for the SIMD ones)")
+      };
+    }
   }
 
   /**

@@ -1,5 +1,8 @@
 package dev.mstream.jobs.eval;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
@@ -7,6 +10,7 @@ import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.jobs.local.LoopbackPorts;
+import dev.mstream.schemas.ChunkAggregation;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Hit;
 import dev.mstream.schemas.Query;
@@ -20,10 +24,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.util.FileUtils;
@@ -31,8 +36,13 @@ import org.apache.flink.util.FileUtils;
 /**
  * BEIR-style retrieval quality measured through the real pipeline: starts the embedded default
  * (in-process Kafka broker, Flink MiniCluster with RocksDB, the job), publishes the corpus to the
- * documents topic, waits until every document is indexed, sends the judged queries to the queries
- * topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ * documents topic, waits until every document is indexed or dead-lettered, sends the judged queries
+ * to the queries topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ *
+ * <p>A document the job rightly rejects (an empty text, say) goes to the dead-letter topic instead
+ * of the index; the evaluation counts those by reason, scores what was indexed and reports both. A
+ * judged-relevant document that was rejected stays in the judgments: no query can find it, so it
+ * counts as a miss, as it would for a user.
  *
  * <p>Title and text are joined with a space by the job's document decoder, as BEIR does.
  */
@@ -50,6 +60,7 @@ public final class BeirEvaluation {
   public static final class Settings {
     private String model;
     private List<Integer> dims = Collections.singletonList(null);
+    private List<ChunkAggregation> aggregations = Collections.singletonList(null);
     private Integer candidates;
     private int maxInFlight = 16;
     private int k = 100;
@@ -76,9 +87,7 @@ public final class BeirEvaluation {
      * the queries run once per entry (null = the index's default), one {@link Result} each.
      */
     public Settings dimsSweep(List<Integer> dims) {
-      if (dims.isEmpty()) {
-        throw new IllegalArgumentException("dims sweep needs at least one entry");
-      }
+      checkArgument(!dims.isEmpty(), "dims sweep needs at least one entry");
       this.dims = new ArrayList<>(dims);
       return this;
     }
@@ -89,10 +98,20 @@ public final class BeirEvaluation {
      * (rightly) shorten the prefix of queries that name no dims.
      */
     public Settings maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("max in flight must be >= 1, was " + maxInFlight);
-      }
+      checkArgument(maxInFlight >= 1, "max in flight must be >= 1, was %s", maxInFlight);
       this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /**
+     * How documents are scored from their chunks (Query.chunk_aggregation), one run of the queries
+     * per entry on the same index; null = the job's default (MAX).
+     */
+    public Settings chunkAggregations(List<ChunkAggregation> aggregations) {
+      if (aggregations.isEmpty()) {
+        throw new IllegalArgumentException("chunk aggregations need at least one entry");
+      }
+      this.aggregations = new ArrayList<>(aggregations);
       return this;
     }
 
@@ -104,24 +123,20 @@ public final class BeirEvaluation {
 
     /** Hits requested per query (100: enough for recall@100). */
     public Settings k(int k) {
-      if (k < 1) {
-        throw new IllegalArgumentException("k must be >= 1, was " + k);
-      }
+      checkArgument(k >= 1, "k must be >= 1, was %s", k);
       this.k = k;
       return this;
     }
 
     public Settings parallelism(int parallelism) {
-      if (parallelism < 1) {
-        throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
-      }
+      checkArgument(parallelism >= 1, "parallelism must be >= 1, was %s", parallelism);
       this.parallelism = parallelism;
       return this;
     }
 
     /** Further job options ({@code mstream.*}); {@link #model} wins over mstream.model here. */
     public Settings options(Configuration options) {
-      this.options = new Configuration(Objects.requireNonNull(options));
+      this.options = new Configuration(checkNotNull(options, "options"));
       return this;
     }
 
@@ -166,13 +181,22 @@ public final class BeirEvaluation {
       String firstError,
       double publishSeconds,
       double indexSeconds,
-      double querySeconds) {
+      double querySeconds,
+      long indexed,
+      Map<String, Integer> deadLettered,
+      int judgedDeadLettered,
+      ChunkAggregation aggregation) {
+
+    /** Documents the job dead-lettered instead of indexing. */
+    public long deadLetteredTotal() {
+      return deadLettered.values().stream().mapToLong(Integer::longValue).sum();
+    }
 
     public double ndcgAt10() {
       return metrics.ndcg(10);
     }
 
-    /** Documents per second from the first publish until all were indexed. */
+    /** Documents per second from the first publish until all were indexed or dead-lettered. */
     public double indexedPerSecond() {
       return documents / Math.max(indexSeconds, 1e-9);
     }
@@ -214,7 +238,14 @@ public final class BeirEvaluation {
     Configuration opts = runner.options();
     String model = opts.get(MStreamOptions.MODEL);
     List<Document> corpus = data.corpus();
-    try (LocalClients clients = LocalClients.open(runner)) {
+    try (LocalClients clients = LocalClients.open(runner);
+        DeadLetterCount deadLetters =
+            new DeadLetterCount(
+                runner.bootstrapServers(),
+                opts.get(MStreamOptions.DEAD_LETTERS_TOPIC),
+                opts.get(MStreamOptions.DOCUMENTS_TOPIC),
+                opts.get(MStreamOptions.ENCODING),
+                MStreamOptions.kafkaProperties(opts))) {
       QueryClient client = clients.queries();
       DocumentPublisher publisher = clients.documents();
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
@@ -234,29 +265,62 @@ public final class BeirEvaluation {
       double publishSeconds = (System.nanoTime() - start) / 1e9;
 
       progress.start("index", corpus.size(), "docs");
-      new IndexProbe(client, NAMESPACE, runner.job())
-          .awaitIndexSize(corpus.size(), STALL_TIMEOUT, progress::update);
+      long indexed =
+          new IndexProbe(client, NAMESPACE, runner.job())
+              .awaitSettled(
+                  corpus.size(),
+                  () -> deadLetters.poll(Duration.ZERO),
+                  STALL_TIMEOUT,
+                  progress::update);
       progress.finish();
       double indexSeconds = (System.nanoTime() - start) / 1e9;
+      Indexing indexing =
+          new Indexing(indexed, deadLetters.byReason(), judged(data, deadLetters.keys()));
 
       List<Result> sweep = new ArrayList<>();
-      for (Integer dims : settings.dims) {
-        long queryStart = System.nanoTime();
-        Map<String, QueryResult> results = runQueries(client, data, settings, dims, progress);
-        double querySeconds = (System.nanoTime() - queryStart) / 1e9;
-        sweep.add(
-            score(
-                data,
-                model,
-                dims,
-                results,
-                settings.ignoreIdenticalIds,
-                publishSeconds,
-                indexSeconds,
-                querySeconds));
+      for (ChunkAggregation aggregation : settings.aggregations) {
+        for (Integer dims : settings.dims) {
+          long queryStart = System.nanoTime();
+          Map<String, QueryResult> results =
+              runQueries(client, data, settings, dims, aggregation, progress);
+          double querySeconds = (System.nanoTime() - queryStart) / 1e9;
+          sweep.add(
+              score(
+                  data,
+                  model,
+                  dims,
+                  results,
+                  settings.ignoreIdenticalIds,
+                  publishSeconds,
+                  indexSeconds,
+                  querySeconds,
+                  indexing,
+                  aggregation));
+        }
       }
       return sweep;
     }
+  }
+
+  /** What became of the published corpus. */
+  private record Indexing(
+      long indexed, Map<String, Integer> deadLettered, int judgedDeadLettered) {}
+
+  /** How many of {@code ids} some query's judgments call relevant. */
+  private static int judged(BeirDataset data, Set<String> ids) {
+    Set<String> relevant = new HashSet<>();
+    data.qrels()
+        .values()
+        .forEach(
+            judgments ->
+                judgments.forEach(
+                    (doc, grade) -> {
+                      if (grade > 0) {
+                        relevant.add(doc);
+                      }
+                    }));
+    relevant.retainAll(ids);
+    return relevant.size();
   }
 
   private static Result score(
@@ -267,7 +331,9 @@ public final class BeirEvaluation {
       boolean ignoreIdenticalIds,
       double publishSeconds,
       double indexSeconds,
-      double querySeconds) {
+      double querySeconds,
+      Indexing indexing,
+      ChunkAggregation aggregation) {
     Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
     Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
     String firstError = null;
@@ -303,15 +369,28 @@ public final class BeirEvaluation {
         firstError,
         publishSeconds,
         indexSeconds,
-        querySeconds);
+        querySeconds,
+        indexing.indexed(),
+        indexing.deadLettered(),
+        indexing.judgedDeadLettered(),
+        aggregation);
   }
 
   private static Map<String, QueryResult> runQueries(
-      QueryClient client, BeirDataset data, Settings settings, Integer dims, Progress progress)
+      QueryClient client,
+      BeirDataset data,
+      Settings settings,
+      Integer dims,
+      ChunkAggregation aggregation,
+      Progress progress)
       throws TimeoutException {
     Map<String, String> idsByQueryId = new HashMap<>();
     progress.start(
-        "query" + (dims == null ? "" : " dims " + dims), data.queries().size(), "queries");
+        "query"
+            + (dims == null ? "" : " dims " + dims)
+            + (aggregation == null ? "" : " " + aggregation),
+        data.queries().size(),
+        "queries");
     // Unique query ids per run, so a result of an earlier run on the same topic cannot count.
     String run = Long.toString(System.nanoTime(), 36);
     Iterator<Map.Entry<String, String>> pending = data.queries().entrySet().iterator();
@@ -331,6 +410,7 @@ public final class BeirEvaluation {
                 .setK(settings.k)
                 .setDims(dims)
                 .setCandidates(settings.candidates)
+                .setChunkAggregation(aggregation)
                 .setEventTime(Instant.now())
                 .build());
         sent = true;

@@ -1,5 +1,7 @@
 package dev.mstream.jobs.eval;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.TextRole;
 import java.io.IOException;
@@ -64,9 +66,7 @@ public final class StsBenchmark {
    *     models whose card asks for the query prefix on symmetric tasks (e5: {@code "query: "})
    */
   public static Result evaluate(EmbeddingModel model, List<Pair> pairs, TextRole role) {
-    if (pairs.size() < 2) {
-      throw new IllegalArgumentException("need at least two pairs, got " + pairs.size());
-    }
+    checkArgument(pairs.size() >= 2, "need at least two pairs, got %s", pairs.size());
     long start = System.nanoTime();
     Map<String, Integer> index = new LinkedHashMap<>();
     for (Pair p : pairs) {

@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /** Internal records → the Avro records that leave the job. */
+@Internal
 public final class AvroConversions {
 
   private AvroConversions() {}
@@ -27,6 +29,11 @@ public final class AvroConversions {
               .setDocId(h.docId)
               .setScore(h.score)
               .setAttributes(h.attributes == null ? new HashMap<>() : new HashMap<>(h.attributes))
+              .setChunk(h.chunk)
+              .setChunkCount(h.chunkCount)
+              .setChunkStart(h.chunkStart < 0 ? null : h.chunkStart)
+              .setChunkEnd(h.chunkEnd < 0 ? null : h.chunkEnd)
+              .setPassage(h.passage)
               .build());
     }
     return QueryResult.newBuilder()
@@ -44,6 +51,12 @@ public final class AvroConversions {
                 .setEmbedMs(r.embedMillis)
                 .setSearchMs(r.searchMillis)
                 .setTotalMs(r.totalMillis)
+                .setSourceMs(r.timings.sourceMillis)
+                .setBatchWaitMs(r.timings.batchWaitMillis)
+                .setQueueMs(r.timings.queueMillis)
+                .setScanMs(r.timings.scanMillis)
+                .setRerankMs(r.timings.rerankMillis)
+                .setMergeMs(r.timings.mergeMillis)
                 .build())
         .build();
   }

@@ -5,6 +5,8 @@ import static dev.mstream.jobs.local.BrokerProbes.awaitReady;
 import static dev.mstream.jobs.local.BrokerProbes.newAdmin;
 import static dev.mstream.jobs.local.KraftLauncher.shutdownQuietly;
 import static dev.mstream.jobs.local.LoopbackPorts.HOST;
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import dev.mstream.jobs.local.KraftLauncher.StartFailure;
 import java.io.IOException;
@@ -14,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -193,10 +194,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    * is logged as a warning because it usually means a reused data directory predates a change.
    */
   public void createTopics(int partitions, String... names) {
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
-    }
-    Objects.requireNonNull(names, "names");
+    checkArgument(partitions >= 1, "partitions must be >= 1, got %s", partitions);
+    checkNotNull(names, "names");
     Set<String> topics = new LinkedHashSet<>(Arrays.asList(names));
     if (topics.isEmpty()) {
       return;
@@ -285,9 +284,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Default partition count for {@link EmbeddedKafka#createTopics(String...)} and num.partitions.
      */
     public Builder partitions(int partitions) {
-      if (partitions < 1) {
-        throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
-      }
+      checkArgument(partitions >= 1, "partitions must be >= 1, got %s", partitions);
       this.partitions = partitions;
       return this;
     }
@@ -297,9 +294,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * free one.
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in 0..65535, got " + port);
-      }
+      checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535, got %s", port);
       this.port = port;
       return this;
     }
@@ -309,9 +304,10 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@link EmbeddedKafka#createTopics} call; default {@link EmbeddedKafka#DEFAULT_START_TIMEOUT}.
      */
     public Builder startTimeout(Duration timeout) {
-      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startTimeout must be positive, got " + timeout);
-      }
+      checkArgument(
+          timeout != null && !timeout.isNegative() && !timeout.isZero(),
+          "startTimeout must be positive, got %s",
+          timeout);
       this.startTimeout = timeout;
       return this;
     }

@@ -2,13 +2,13 @@ package dev.mstream.jobs.local;
 
 import static dev.mstream.jobs.local.BrokerProbes.intMillis;
 import static dev.mstream.jobs.local.BrokerProbes.pause;
+import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,8 +47,7 @@ final class TopicCreator {
       throws InterruptedException, TimeoutException {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String name : topics) {
-      newTopics.add(
-          new NewTopic(Objects.requireNonNull(name, "topic name"), partitions, (short) 1));
+      newTopics.add(new NewTopic(checkNotNull(name, "topic name"), partitions, (short) 1));
     }
     CreateTopicsResult result = admin.createTopics(newTopics);
     Set<String> preExisting = new LinkedHashSet<>();

@@ -9,6 +9,7 @@ import dev.mstream.index.StoredDocumentSerializer;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.MStreamPipeline;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,32 +30,46 @@ import org.apache.flink.util.Collector;
 /**
  * The index as it is stored: every document in the keyed RocksDB state of the index operator, read
  * out of a savepoint with Flink's State Processor API (the union over all subtasks), in a canonical
- * text form that a test can compare with what the input says it must be.
+ * text form that a test can compare with what the input says it must be — a long document with all
+ * its chunks, which live under its key.
  */
 final class IndexState {
 
   private IndexState() {}
 
+  /** Prefix code bytes per chunk in a prefix entry: the default 128-dim INT8 arena. */
+  static final int PREFIX_BYTES_PER_CHUNK = 128;
+
   /**
-   * One line per document: namespace, sorted attributes, a 64-bit checksum of the exact vector
-   * bits, model id, content hash, version and event time.
+   * One line per document: namespace, sorted attributes, the number of chunks, a 64-bit checksum of
+   * the exact bits of every chunk's vector, the chunks' offsets, model id, content hash, version
+   * and event time.
    */
   static String canonical(
       String namespace,
       Map<String, String> attributes,
-      float[] vector,
+      float[][] vectors,
+      int[] ranges,
       String modelId,
       long contentHash,
       long version,
       long eventTime) {
+    long h = 0;
+    for (float[] v : vectors) {
+      h = h * 31 + checksum(v);
+    }
     return "ns="
         + namespace
         + " attrs="
         + new TreeMap<>(attributes)
-        + " vector="
-        + Long.toHexString(checksum(vector))
+        + " chunks="
+        + vectors.length
+        + " vectors="
+        + Long.toHexString(h)
         + "/"
-        + vector.length
+        + vectors[0].length
+        + " ranges="
+        + Arrays.toString(ranges)
         + " model="
         + modelId
         + " content="
@@ -196,13 +211,20 @@ final class IndexState {
           canonical(
               d.namespace(),
               d.attributes(),
-              d.vector(),
+              d.chunkVectors(),
+              d.chunkRanges(),
               d.modelId(),
               d.contentHash(),
               d.version(),
               d.eventTime());
       if (!p.namespace().equals(d.namespace()) || !p.attributes().equals(d.attributes())) {
         line += " PREFIX-MISMATCH ns=" + p.namespace() + " attrs=" + p.attributes();
+      }
+      // The arena is rebuilt from the prefix entry: one code per chunk, no more, no fewer (none
+      // yet while the subtask has not fitted its projection).
+      int codes = p.codes().length;
+      if (codes != 0 && codes != d.chunkCount() * PREFIX_BYTES_PER_CHUNK) {
+        line += " PREFIX-CHUNKS-MISMATCH codes=" + codes + " for " + d.chunkCount() + " chunks";
       }
       out.collect(id + "\t" + line);
     }

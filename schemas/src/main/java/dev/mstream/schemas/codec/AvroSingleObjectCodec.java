@@ -3,7 +3,7 @@ package dev.mstream.schemas.codec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
@@ -17,8 +17,10 @@ import org.apache.avro.specific.SpecificRecord;
  * Avro single-object encoding: {@code 0xC3 0x01}, the schema's 8-byte little-endian CRC-64-AVRO
  * fingerprint, then the Avro binary body. Producers in any language can write it from the .avsc
  * alone, and the fingerprint lets a reader reject records of another schema instead of misreading
- * them. Records written with an earlier version of the schema ({@link SchemaHistory}) are resolved
- * to the current one by their fingerprint.
+ * them.
+ *
+ * <p>Records written with an earlier version of the schema ({@link SchemaHistory}) are read too,
+ * resolved into the current one: their fingerprint names the schema they were written with.
  */
 public final class AvroSingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
@@ -78,7 +80,7 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       throw new CodecException(
           CodecException.EMPTY_VALUE, "empty value, expected an Avro " + s.name + " record");
     }
-    Schema writer = writerSchema(s, bytes);
+    Schema writer = checkHeader(s, bytes);
     try {
       AvroBinaryBounds.check(writer, bytes, HEADER_LENGTH);
     } catch (AvroBinaryBounds.Violation v) {
@@ -111,8 +113,8 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     }
   }
 
-  /** The schema the record was written with, found by the fingerprint in its header. */
-  private static Schema writerSchema(State<?> s, byte[] bytes) throws CodecException {
+  /** The schema the record was written with: the current one or an earlier version. */
+  private static Schema checkHeader(State<?> s, byte[] bytes) throws CodecException {
     if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new CodecException(
           CodecException.MALFORMED_AVRO,
@@ -122,8 +124,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.bytes(bytes, 0, Math.min(bytes.length, 2)));
     }
     long got = readLittleEndianLong(bytes, 2);
-    Schema writer = s.writers.get(got);
-    if (writer == null) {
+    if (got == s.fingerprint) {
+      return s.schema;
+    }
+    Schema earlier = s.history.get(got);
+    if (earlier == null) {
       throw new CodecException(
           CodecException.UNKNOWN_SCHEMA,
           "unknown schema fingerprint "
@@ -132,12 +137,14 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.fingerprint(s.fingerprint)
               + " (CRC-64-AVRO of the parsing canonical form of "
               + s.schema.getFullName()
-              + (s.writers.size() > 1
-                  ? ", or of one of its " + (s.writers.size() - 1) + " earlier version(s)"
-                  : "")
+              + (s.history.isEmpty()
+                  ? ""
+                  : ", or of an earlier version: "
+                      + String.join(
+                          ", ", s.history.keySet().stream().map(Hex::fingerprint).toList()))
               + "); the record was written with another schema");
     }
-    return writer;
+    return earlier;
   }
 
   static long readLittleEndianLong(byte[] bytes, int offset) {
@@ -166,12 +173,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     final Schema schema;
     final String name;
     final long fingerprint;
-
-    /** Fingerprint → schema: the current one and every earlier version. */
-    final Map<Long, Schema> writers = new HashMap<>();
-
     final BinaryMessageEncoder<T> encoder;
     final BinaryMessageDecoder<T> decoder;
+
+    /** Earlier versions of the schema by fingerprint, in the order they were published. */
+    final Map<Long, Schema> history = new LinkedHashMap<>();
 
     State(Class<T> type) {
       RecordType<T> record = RecordType.of(type);
@@ -180,10 +186,12 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
       this.encoder = new BinaryMessageEncoder<>(record.model, schema);
       this.decoder = new BinaryMessageDecoder<>(record.model, schema);
-      writers.put(fingerprint, schema);
-      for (Schema old : SchemaHistory.of(schema, type.getClassLoader())) {
-        decoder.addSchema(old);
-        writers.put(SchemaNormalization.parsingFingerprint64(old), old);
+      for (Schema earlier : SchemaHistory.of(type, name)) {
+        long f = SchemaNormalization.parsingFingerprint64(earlier);
+        if (f != fingerprint) {
+          history.put(f, earlier);
+          decoder.addSchema(earlier);
+        }
       }
     }
   }

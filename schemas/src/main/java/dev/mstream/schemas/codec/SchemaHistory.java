@@ -8,35 +8,28 @@ import java.util.List;
 import org.apache.avro.Schema;
 
 /**
- * Earlier versions of a record's schema, shipped as {@code avro/history/<Name>.v1.avsc}, {@code
- * .v2.avsc}, … (from {@code schemas/src/main/avro-history}). A producer that still writes with an
- * old version keeps working: its records carry the old fingerprint, and the reader resolves them to
- * the current schema (fields added since then take their defaults).
- *
- * <p>When a change to a {@code .avsc} is released, the version before it is added here with the
- * next number; {@code SchemaHistoryTest} checks that every version can be read by the current one.
+ * Earlier versions of a record's schema, shipped as {@code /avro/history/<Name>.v<N>.avsc} (N = 1,
+ * 2, ... without gaps; the current schema is {@code /avro/<Name>.avsc}). Every one is a schema that
+ * producers may still write with: records in it are read into the current schema by Avro's schema
+ * resolution (fields added since get their defaults), so a schema can grow without turning older
+ * producers' records into dead letters. Never edit or delete a history file.
  */
 final class SchemaHistory {
 
-  static final String RESOURCE_DIR = "avro/history/";
+  static final String PREFIX = "/avro/history/";
 
   private SchemaHistory() {}
 
-  /** Earlier versions of {@code current}, oldest first; none for a schema that never changed. */
-  static List<Schema> of(Schema current, ClassLoader loader) {
-    List<Schema> versions = new ArrayList<>();
-    for (int v = 1; ; v++) {
-      String resource = RESOURCE_DIR + current.getName() + ".v" + v + ".avsc";
-      try (InputStream in = loader.getResourceAsStream(resource)) {
+  /** The earlier schemas of record {@code name}, oldest first, from {@code type}'s class loader. */
+  static List<Schema> of(Class<?> type, String name) {
+    List<Schema> schemas = new ArrayList<>();
+    for (int version = 1; ; version++) {
+      String resource = PREFIX + name + ".v" + version + ".avsc";
+      try (InputStream in = type.getResourceAsStream(resource)) {
         if (in == null) {
-          return versions;
+          return schemas;
         }
-        Schema old = new Schema.Parser().parse(in);
-        if (!old.getFullName().equals(current.getFullName())) {
-          throw new IllegalStateException(
-              resource + " holds " + old.getFullName() + ", not " + current.getFullName());
-        }
-        versions.add(old);
+        schemas.add(new Schema.Parser().parse(in));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + resource, e);
       }

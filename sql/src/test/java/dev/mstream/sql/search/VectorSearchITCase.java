@@ -197,10 +197,11 @@ class VectorSearchITCase {
       viaSql
           .computeIfAbsent((String) r.getField("id"), id -> new ArrayList<>())
           .add(
-              new Hit(
-                  (String) r.getField("doc_id"),
-                  ((Double) r.getField("score")).floatValue(),
-                  Map.of()));
+              Hit.newBuilder()
+                  .setDocId((String) r.getField("doc_id"))
+                  .setScore(((Double) r.getField("score")).floatValue())
+                  .setAttributes(Map.of())
+                  .build());
     }
     assertThat(viaSql.keySet()).isEqualTo(questions.keySet());
     for (String id : questions.keySet()) {
