@@ -44,12 +44,15 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -59,9 +62,9 @@ import org.apache.kafka.common.IsolationLevel;
  * The dataflow, shared by the deployable job and the local runner:
  *
  * <pre>
- * docs ─► decode + chunk ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
- *                                                            ├─► index ─► keyBy(query id) ─► merge ─► results
- * queries ─► decode ─► embed ─► broadcast ───────────────────┘
+ * docs ─► decode + chunk ─► keyBy(id) ─► embed ─► (still by id) ┐
+ *                                                              ├─► index ─► keyBy(query id) ─► merge ─► results
+ * queries ─► decode ─► embed ─► broadcast ─────────────────────┘
  * (decode failures ─► dead letters; invalid queries ─► ERROR results, through a sink of their own)
  * </pre>
  */
@@ -215,9 +218,14 @@ public final class MStreamPipeline {
             .uid(UID_EMBED_QUERIES)
             .setBufferTimeout(queryFlush);
 
+    // The embed operator is keyed by id and runs at the index's parallelism (and max parallelism),
+    // so its output is already partitioned exactly as keyBy(id) would partition it: the index reads
+    // it over forward channels instead of a second hash exchange that would serialize every vector
+    // once more on its way to the same subtask.
+    KeyedStream<DocumentChange, String> embeddedById =
+        DataStreamUtils.reinterpretAsKeyedStream(embedded, c -> c.id, Types.STRING);
     DataStream<PartialResult> partials =
-        embedded
-            .keyBy(c -> c.id)
+        embeddedById
             .connect(embeddedQueries.broadcast())
             .transform(
                 "vector-index",
