@@ -16,6 +16,7 @@ import dev.mstream.schemas.Operation;
 import dev.mstream.schemas.Query;
 import dev.mstream.schemas.QueryResult;
 import dev.mstream.schemas.ResultStatus;
+import dev.mstream.schemas.Timings;
 import dev.mstream.schemas.codec.CodecException;
 import dev.mstream.schemas.codec.Codecs;
 import dev.mstream.schemas.codec.Encoding;
@@ -424,8 +425,7 @@ class BadInputFuzzITCase {
                 Arrays.copyOf(valid, 1 + random.nextInt(valid.length - 1)),
                 avro ? CodecException.MALFORMED_AVRO : CodecException.MALFORMED_JSON);
         case 1 -> broken(key(id), new byte[0], CodecException.EMPTY_VALUE);
-        case 2 ->
-            broken(key(id), queryCodec.encode(query(id, "t", 5, null, null)), anotherSchema());
+        case 2 -> broken(key(id), anotherTypesRecord(id), anotherSchema());
         case 3 ->
             broken(
                 key(id),
@@ -575,6 +575,28 @@ class BadInputFuzzITCase {
                 anotherSchema(),
                 null);
       };
+    }
+
+    /**
+     * A record of another type for the documents topic. With AVRO_SQL nothing in the bytes names
+     * the schema, and a record is rejected only when its columns' types do not line up with a
+     * document's (README, "Flink SQL"): a query's do since queries grew optional columns (its bytes
+     * read as a document with a garbage text), a result's do not.
+     */
+    private byte[] anotherTypesRecord(String id) {
+      if (encoding != Encoding.AVRO_SQL) {
+        return queryCodec.encode(query(id, "t", 5, null, null));
+      }
+      return Codecs.of(QueryResult.class, encoding)
+          .encode(
+              QueryResult.newBuilder()
+                  .setQueryId(id)
+                  .setStatus(ResultStatus.OK)
+                  .setHits(List.of())
+                  .setSubtasksAnswered(1)
+                  .setSubtasksExpected(1)
+                  .setTimings(Timings.newBuilder().build())
+                  .build());
     }
 
     /** A record of the other type: Avro tells by the fingerprint, the others by the fields. */
