@@ -49,6 +49,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -259,7 +260,14 @@ final class Rig {
    * The publishing clients' producer (acks=all, idempotent), so input arrives as a user's would.
    */
   static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-    return KafkaClients.producer(bootstrap, new Properties());
+    // The tests publish right after creating their topics. Seen three times (ModelLifecycleITCase,
+    // SavepointRescaleITCase): the embedded broker rejected the first batch to a new partition with
+    // a retriable error while it accepted the batches in flight behind it, then refused the retried
+    // first one as OutOfOrderSequenceException until the delivery timeout (120 s). With one request
+    // in flight a retried batch is resent before anything after it, so order and idempotence hold.
+    Properties p = new Properties();
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    return KafkaClients.producer(bootstrap, p);
   }
 
   /**
