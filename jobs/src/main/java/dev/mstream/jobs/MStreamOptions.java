@@ -233,9 +233,105 @@ public final class MStreamOptions {
   public static final ConfigOption<dev.mstream.index.PrefixEncoding> PREFIX_ENCODING =
       key("mstream.index.encoding")
           .enumType(dev.mstream.index.PrefixEncoding.class)
-          .defaultValue(dev.mstream.index.PrefixEncoding.INT8)
+          .noDefaultValue()
           .withDescription(
-              "How the arena stores prefix coordinates: INT8 (per-dimension scale) or FLOAT16.");
+              "How the index stores prefix coordinates: INT4 (16-cell grid per dimension, half a"
+                  + " byte each; IVF only), INT8 (per-dimension scale) or FLOAT16 (FLAT only)."
+                  + " Default: INT4 for the IVF layout, INT8 for FLAT.");
+
+  public static final ConfigOption<dev.mstream.index.IndexLayout> INDEX_LAYOUT =
+      key("mstream.index.layout")
+          .enumType(dev.mstream.index.IndexLayout.class)
+          .defaultValue(dev.mstream.index.IndexLayout.IVF)
+          .withDescription(
+              "How an index subtask organises its prefix codes once it has fitted: IVF (an"
+                  + " inverted file: posting lists by nearest centroid, a query scores only the"
+                  + " lists it probes) or FLAT (every document of the namespace is scored).");
+
+  public static final ConfigOption<Integer> IVF_CENTROID_DIMS =
+      key("mstream.index.ivf.centroid-dims")
+          .intType()
+          .defaultValue(32)
+          .withDescription(
+              "Projected coordinates the inverted file's centroids are fitted and probed on"
+                  + " (independent of the dims queries are scored on).");
+
+  public static final ConfigOption<Integer> IVF_LISTS =
+      key("mstream.index.ivf.lists")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Posting lists per index subtask. 0: about the square root of the subtask's"
+                  + " documents, chosen again at every refit.");
+
+  public static final ConfigOption<Integer> IVF_SURVIVORS =
+      key("mstream.index.ivf.survivors-per-candidate")
+          .intType()
+          .defaultValue(4)
+          .withDescription(
+              "First-stage candidates kept per final candidate: they are rescored on the whole"
+                  + " in-memory prefix before the best are reranked on full vectors.");
+
+  public static final ConfigOption<Integer> IVF_EXACT_BELOW =
+      key("mstream.index.ivf.exact-below")
+          .intType()
+          .defaultValue(4096)
+          .withDescription(
+              "A namespace with fewer documents on an index subtask keeps one list that every"
+                  + " query scans exactly (small namespaces lose no recall).");
+
+  public static final ConfigOption<Double> IVF_REFIT_GROWTH =
+      key("mstream.index.ivf.refit-growth")
+          .doubleType()
+          .defaultValue(4.0)
+          .withDescription(
+              "Refit projection and centroids when an index subtask holds this many times the"
+                  + " documents of its last fit (off the task thread; codes are re-encoded from"
+                  + " the stored full vectors). 0 = never.");
+
+  public static final ConfigOption<Double> IVF_REFIT_DRIFT =
+      key("mstream.index.ivf.refit-drift")
+          .doubleType()
+          .defaultValue(0.25)
+          .withDescription(
+              "Refit when the drift measure (relative loss of the prefix's captured energy, or"
+                  + " relative growth of the distance to the centroids, on recent documents)"
+                  + " exceeds this. 0 = never.");
+
+  public static final ConfigOption<Integer> DEFAULT_PROBES =
+      key("mstream.query.default-probes")
+          .intType()
+          .defaultValue(8)
+          .withDescription(
+              "Posting lists a query probes when it names none and no recall target is set"
+                  + " (the starting point of the calibration otherwise).");
+
+  public static final ConfigOption<Integer> ADAPTIVE_MIN_PROBES =
+      key("mstream.query.adaptive.min-probes")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Fewest probes the load-adaptive policy lowers to (it lowers probes before dims)."
+                  + " Default: a quarter of mstream.query.default-probes.");
+
+  public static final ConfigOption<Double> TARGET_RECALL =
+      key("mstream.query.target-recall")
+          .doubleType()
+          .defaultValue(0.95)
+          .withDescription(
+              "Recall@k the index holds for queries that name no budget: each subtask measures"
+                  + " its recall on a sampled share of queries against an exhaustive search and"
+                  + " moves to the cheapest probes/candidates/dims that reach this. 0 = use the"
+                  + " configured defaults.");
+
+  public static final ConfigOption<Double> RECALL_SAMPLE_RATE =
+      key("mstream.index.recall-sample-rate")
+          .doubleType()
+          .defaultValue(0.01)
+          .withDescription(
+              "Share of queries whose recall is measured against an exhaustive search, after"
+                  + " their answer is sent (the measuredRecall metric; 0 = none). A query can ask"
+                  + " for its own recall with measure_recall.");
 
   public static final ConfigOption<Boolean> ROTATE =
       key("mstream.index.rotate")

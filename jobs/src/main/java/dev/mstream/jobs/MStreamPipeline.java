@@ -205,26 +205,40 @@ public final class MStreamPipeline {
   }
 
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
-    return new IndexSettings(
-        profile.name(),
-        profile.dimension(),
-        prefixDims(conf, profile),
-        conf.get(MStreamOptions.PREFIX_ENCODING),
-        conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()),
-        conf.get(MStreamOptions.FIT_SAMPLE),
-        conf.getOptional(MStreamOptions.DEFAULT_DIMS)
-            .orElse(
-                profile.queryDims() > 0
-                    ? Math.min(profile.queryDims(), prefixDims(conf, profile))
-                    : MStreamOptions.FALLBACK_DEFAULT_DIMS),
-        conf.getOptional(MStreamOptions.DEFAULT_CANDIDATES)
-            .orElse(
-                profile.queryCandidates() > 0
-                    ? profile.queryCandidates()
-                    : MStreamOptions.FALLBACK_DEFAULT_CANDIDATES),
-        conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS),
-        conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis(),
-        conf.get(MStreamOptions.RERANK));
+    IndexSettings.Builder b =
+        IndexSettings.builder(profile.name(), profile.dimension())
+            .prefixDims(prefixDims(conf, profile))
+            .encoding(conf.getOptional(MStreamOptions.PREFIX_ENCODING).orElse(null))
+            .rotate(conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()))
+            .fitSample(conf.get(MStreamOptions.FIT_SAMPLE))
+            .defaultDims(
+                conf.getOptional(MStreamOptions.DEFAULT_DIMS)
+                    .orElse(
+                        profile.queryDims() > 0
+                            ? Math.min(profile.queryDims(), prefixDims(conf, profile))
+                            : MStreamOptions.FALLBACK_DEFAULT_DIMS))
+            .defaultCandidates(
+                conf.getOptional(MStreamOptions.DEFAULT_CANDIDATES)
+                    .orElse(
+                        profile.queryCandidates() > 0
+                            ? profile.queryCandidates()
+                            : MStreamOptions.FALLBACK_DEFAULT_CANDIDATES))
+            .minDims(conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS))
+            .adaptiveLatencyMillis(conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis())
+            .rerank(conf.get(MStreamOptions.RERANK))
+            .layout(conf.get(MStreamOptions.INDEX_LAYOUT))
+            .centroidDims(
+                Math.min(conf.get(MStreamOptions.IVF_CENTROID_DIMS), prefixDims(conf, profile)))
+            .lists(conf.get(MStreamOptions.IVF_LISTS))
+            .survivors(conf.get(MStreamOptions.IVF_SURVIVORS))
+            .exactBelow(conf.get(MStreamOptions.IVF_EXACT_BELOW))
+            .refitGrowth(conf.get(MStreamOptions.IVF_REFIT_GROWTH))
+            .refitDrift(conf.get(MStreamOptions.IVF_REFIT_DRIFT))
+            .defaultProbes(conf.get(MStreamOptions.DEFAULT_PROBES))
+            .targetRecall(conf.get(MStreamOptions.TARGET_RECALL))
+            .recallSampleRate(conf.get(MStreamOptions.RECALL_SAMPLE_RATE));
+    conf.getOptional(MStreamOptions.ADAPTIVE_MIN_PROBES).ifPresent(b::minProbes);
+    return b.build();
   }
 
   private static int prefixDims(Configuration conf, ModelProfile profile) {

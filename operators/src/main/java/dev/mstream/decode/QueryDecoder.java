@@ -31,6 +31,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
   public static final OutputTag<SearchResult> ERROR_RESULTS =
       new OutputTag<>("query-error-results") {};
 
+  /** Most posting lists a query may ask to probe (the inverted file has at most this many). */
+  public static final int MAX_PROBES = Character.MAX_VALUE;
+
   /** Counter: every record read from the queries topic, valid or not. */
   public static final String METRIC_QUERIES_IN = "queriesIn";
 
@@ -119,6 +122,11 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
               + limits.maxCandidates()
               + " (mstream.query.max-candidates)");
     }
+    int probes = q.getProbes() == null ? 0 : q.getProbes();
+    if (q.getProbes() != null && (probes <= 0 || probes > MAX_PROBES)) {
+      throw new Rejection(
+          Rejection.INVALID_PROBES, "probes=" + probes + " is outside 1.." + MAX_PROBES);
+    }
     SearchRequest r = new SearchRequest();
     r.queryId = q.getQueryId();
     r.namespace = q.getNamespace();
@@ -126,6 +134,8 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
     r.k = q.getK();
     r.dims = dims;
     r.candidates = candidates;
+    r.probes = probes;
+    r.measureRecall = q.getMeasureRecall();
     r.filter = new HashMap<>(q.getFilter());
     r.eventTime = q.getEventTime() != null ? q.getEventTime().toEpochMilli() : recordTimestamp;
     return r;

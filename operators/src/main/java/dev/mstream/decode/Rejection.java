@@ -13,6 +13,7 @@ final class Rejection extends Exception {
   static final String INVALID_K = "INVALID_K";
   static final String INVALID_DIMS = "INVALID_DIMS";
   static final String INVALID_CANDIDATES = "INVALID_CANDIDATES";
+  static final String INVALID_PROBES = "INVALID_PROBES";
 
   private final String reason;
 

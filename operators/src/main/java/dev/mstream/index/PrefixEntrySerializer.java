@@ -9,12 +9,16 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 
-/** Binary form of {@link PrefixEntry}; the first byte is a format version, checked on read. */
+/**
+ * Binary form of {@link PrefixEntry}; the first byte is a format version, checked on read. Version
+ * 2 appends the list; version 1 entries (written before lists existed) read with list -1.
+ */
 public final class PrefixEntrySerializer extends VersionedRecordSerializer<PrefixEntry> {
 
   public static final PrefixEntrySerializer INSTANCE = new PrefixEntrySerializer();
 
   static final byte FORMAT_V1 = 1;
+  static final byte FORMAT_V2 = 2;
 
   private static final long serialVersionUID = 1L;
 
@@ -24,12 +28,13 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
         from.namespace(),
         new HashMap<>(from.attributes()),
         from.projectionVersion(),
-        from.codes().clone());
+        from.codes().clone(),
+        from.list());
   }
 
   @Override
   public void serialize(PrefixEntry e, DataOutputView out) throws IOException {
-    out.writeByte(FORMAT_V1);
+    out.writeByte(FORMAT_V2);
     StringValue.writeString(e.namespace(), out);
     out.writeLong(e.projectionVersion());
     out.writeInt(e.attributes().size());
@@ -39,11 +44,12 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     }
     out.writeInt(e.codes().length);
     out.write(e.codes());
+    out.writeInt(e.list());
   }
 
   @Override
   public PrefixEntry deserialize(DataInputView in) throws IOException {
-    readFormatVersion(in, "PrefixEntry", FORMAT_V1);
+    byte format = readFormatVersion(in, "PrefixEntry", FORMAT_V1, FORMAT_V2);
     String namespace = StringValue.readString(in);
     long version = in.readLong();
     int n = in.readInt();
@@ -53,7 +59,8 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     }
     byte[] codes = new byte[in.readInt()];
     in.readFully(codes);
-    return new PrefixEntry(namespace, attrs, version, codes);
+    int list = format >= FORMAT_V2 ? in.readInt() : -1;
+    return new PrefixEntry(namespace, attrs, version, codes, list);
   }
 
   @Override

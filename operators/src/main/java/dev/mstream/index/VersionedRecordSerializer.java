@@ -53,10 +53,23 @@ abstract class VersionedRecordSerializer<T> extends TypeSerializerSingleton<T> {
    * does not know would otherwise be misread as data.
    */
   static void readFormatVersion(DataInputView in, String type, byte expected) throws IOException {
+    readFormatVersion(in, type, expected, expected);
+  }
+
+  /** Reads the format version byte; accepts {@code oldest..newest} and returns it. */
+  static byte readFormatVersion(DataInputView in, String type, byte oldest, byte newest)
+      throws IOException {
     byte format = in.readByte();
-    if (format != expected) {
+    if (format < oldest || format > newest) {
       throw new IOException(
-          "unknown " + type + " format version " + format + " (this build reads " + expected + ")");
+          "unknown "
+              + type
+              + " format version "
+              + format
+              + " (this build reads "
+              + (oldest == newest ? oldest : oldest + ".." + newest)
+              + ")");
     }
+    return format;
   }
 }

@@ -180,9 +180,16 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
       r.indexSize += p.indexSize;
       r.dimsUsed = Math.max(r.dimsUsed, p.dimsUsed);
       r.searchMillis = Math.max(r.searchMillis, p.searchMillis);
+      r.probesUsed = Math.max(r.probesUsed, p.probesUsed);
+      r.codesScanned += p.codesScanned;
+      if (r.budgetReduced == null) {
+        r.budgetReduced = p.budgetReduced;
+      }
     }
     all.sort(ScoredHit::bestFirst);
     r.hits = new ArrayList<>(all.subList(0, Math.min(first.k, all.size())));
+    r.recall = RecallOfMerged.of(received, r.hits, first.k);
+    r.estimatedRecall = RecallOfMerged.estimated(received);
     r.subtasksAnswered = answered.cardinality();
     r.embedMillis = first.embedMillis;
     r.totalMillis = first.queryEventTime > 0 ? Math.max(0, now - first.queryEventTime) : 0;

@@ -49,7 +49,7 @@ abstract class VectorIndexOperatorTest {
       open(OperatorSubtaskState restoreFrom) throws Exception {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new VectorIndexOperator(settings()),
+            new VectorIndexOperator(settings(), IndexFitter.of(settings()), true),
             (DocumentChange c) -> c.id,
             // The query side is broadcast in the job; any key works, the operator ignores it.
             (SearchRequest q) -> q.queryId,

@@ -45,6 +45,11 @@ public final class AvroConversions {
                 .setSearchMs(r.searchMillis)
                 .setTotalMs(r.totalMillis)
                 .build())
+        .setProbesUsed(r.probesUsed)
+        .setCodesScanned(r.codesScanned)
+        .setBudgetReduced(r.budgetReduced)
+        .setRecall(r.recall)
+        .setEstimatedRecall(r.estimatedRecall)
         .build();
   }
 

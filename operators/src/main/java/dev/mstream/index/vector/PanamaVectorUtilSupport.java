@@ -117,4 +117,52 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
     }
     return sum;
   }
+
+  /**
+   * Bytes widen to shorts (sign-extended, then masked: the nibbles are unsigned), multiply the
+   * 16-bit weights, and add into a short accumulator: a product is at most 15 * 127 = 1905, and a
+   * lane takes two per step, so the accumulator is flushed into ints every {@link
+   * #INT4_FLUSH_STEPS} steps, before 32767 could be reached.
+   */
+  @Override
+  public int dotInt4(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    int i = 0;
+    int sum = 0;
+    if (bytes >= BYTE_STEP) {
+      IntVector total = IntVector.zero(INTS);
+      ShortVector acc = ShortVector.zero(SHORTS);
+      int bound = bytes - (bytes % BYTE_STEP);
+      int steps = 0;
+      for (; i < bound; i += BYTE_STEP) {
+        ShortVector s =
+            (ShortVector)
+                ByteVector.fromArray(BYTES, codes, off + i)
+                    .convertShape(VectorOperators.B2S, SHORTS, 0);
+        ShortVector lo = s.and((short) 0x0F);
+        ShortVector hi = s.lanewise(VectorOperators.ASHR, 4).and((short) 0x0F);
+        acc =
+            acc.add(lo.mul(ShortVector.fromArray(SHORTS, q, qOff + i)))
+                .add(hi.mul(ShortVector.fromArray(SHORTS, q, qOff + bytes + i)));
+        if (++steps == INT4_FLUSH_STEPS) {
+          total = flush(total, acc);
+          acc = ShortVector.zero(SHORTS);
+          steps = 0;
+        }
+      }
+      sum = flush(total, acc).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < bytes; i++) {
+      int b = codes[off + i];
+      sum += (b & 0x0F) * q[qOff + i] + ((b >>> 4) & 0x0F) * q[qOff + bytes + i];
+    }
+    return sum;
+  }
+
+  private static final int INT4_FLUSH_STEPS = 8;
+
+  private static IntVector flush(IntVector total, ShortVector acc) {
+    return total
+        .add(acc.convertShape(VectorOperators.S2I, INTS, 0))
+        .add(acc.convertShape(VectorOperators.S2I, INTS, 1));
+  }
 }

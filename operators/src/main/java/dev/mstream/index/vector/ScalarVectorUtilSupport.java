@@ -45,4 +45,15 @@ public final class ScalarVectorUtilSupport implements VectorUtilSupport {
     }
     return (s0 + s1) + (s2 + s3);
   }
+
+  @Override
+  public int dotInt4(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    int lo = 0, hi = 0;
+    for (int i = 0; i < bytes; i++) {
+      int b = codes[off + i];
+      lo += (b & 0x0F) * q[qOff + i];
+      hi += ((b >>> 4) & 0x0F) * q[qOff + bytes + i];
+    }
+    return lo + hi;
+  }
 }

@@ -21,6 +21,14 @@ public interface VectorUtilSupport {
   int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len);
 
   /**
+   * Dot product of packed 4-bit codes with 16-bit weights: byte {@code codes[off + i]} holds two
+   * unsigned codes, its low nibble weighted by {@code q[qOff + i]} and its high nibble by {@code
+   * q[qOff + bytes + i]}, for {@code i} in {@code [0, bytes)}. Exact in an int while every weight
+   * is within ±127 (the int8 range).
+   */
+  int dotInt4(byte[] codes, int off, short[] q, int qOff, int bytes);
+
+  /**
    * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code [0,
    * count)}: scores a contiguous run of rows.
    */

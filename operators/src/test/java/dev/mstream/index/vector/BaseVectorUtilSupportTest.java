@@ -111,6 +111,52 @@ abstract class BaseVectorUtilSupportTest {
     }
   }
 
+  private static long refDotInt4(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    long s = 0;
+    for (int i = 0; i < bytes; i++) {
+      s += (long) (codes[off + i] & 0x0F) * q[qOff + i];
+      s += (long) ((codes[off + i] >> 4) & 0x0F) * q[qOff + bytes + i];
+    }
+    return s;
+  }
+
+  private static short[] randomWeights(Random rnd, int n) {
+    short[] q = new short[n];
+    for (int i = 0; i < n; i++) {
+      q[i] = (short) (rnd.nextInt(255) - 127);
+    }
+    return q;
+  }
+
+  @Test
+  void int4DotIsExactForLengthsUpTo1000() {
+    Random rnd = new Random(17);
+    for (int len = 0; len <= 1000; len = nextLength(len)) {
+      int off = rnd.nextInt(40);
+      int qOff = rnd.nextInt(40);
+      byte[] codes = randomBytes(rnd, off + len + rnd.nextInt(5));
+      short[] q = randomWeights(rnd, qOff + 2 * len + rnd.nextInt(5));
+      assertThat((long) support().dotInt4(codes, off, q, qOff, len))
+          .as("len %d", len)
+          .isEqualTo(refDotInt4(codes, off, q, qOff, len));
+    }
+  }
+
+  @Test
+  void int4ExtremesDoNotOverflowTheShortAccumulator() {
+    for (int len : new int[] {1, 15, 16, 17, 32, 64, 127, 128, 129, 256, 1000, 4099}) {
+      for (short w : new short[] {-127, 127}) {
+        byte[] codes = new byte[len];
+        Arrays.fill(codes, (byte) 0xFF); // both nibbles 15
+        short[] q = new short[2 * len];
+        Arrays.fill(q, w);
+        assertThat((long) support().dotInt4(codes, 0, q, 0, len))
+            .as("len %d, weight %d", len, w)
+            .isEqualTo(2L * len * 15 * w);
+      }
+    }
+  }
+
   @Test
   void int8ExtremesDoNotOverflowIntermediates() {
     for (int len : new int[] {1, 2, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 128, 384, 1000, 4099}) {

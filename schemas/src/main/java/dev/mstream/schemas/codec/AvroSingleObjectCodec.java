@@ -2,7 +2,10 @@ package dev.mstream.schemas.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -16,6 +19,11 @@ import org.apache.avro.specific.SpecificRecord;
  * fingerprint, then the Avro binary body. Producers in any language can write it from the .avsc
  * alone, and the fingerprint lets a reader reject records of another schema instead of misreading
  * them.
+ *
+ * <p>Records written with an earlier version of the schema still decode: the earlier versions are
+ * kept as resources ({@code dev/mstream/schemas/previous/<Name>-<n>.avsc}, {@code n} = 1, 2, …),
+ * and a record with one of their fingerprints is read with that writer schema and resolved to the
+ * current one (fields added since take their defaults).
  */
 public final class AvroSingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
@@ -75,9 +83,9 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       throw new CodecException(
           CodecException.EMPTY_VALUE, "empty value, expected an Avro " + s.name + " record");
     }
-    checkHeader(s, bytes);
+    Schema writer = checkHeader(s, bytes);
     try {
-      AvroBinaryBounds.check(s.schema, bytes, HEADER_LENGTH);
+      AvroBinaryBounds.check(writer, bytes, HEADER_LENGTH);
     } catch (AvroBinaryBounds.Violation v) {
       throw new CodecException(
           v.reason(),
@@ -108,7 +116,8 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     }
   }
 
-  private static void checkHeader(State<?> s, byte[] bytes) throws CodecException {
+  /** Checks the header; returns the writer schema its fingerprint names. */
+  private static Schema checkHeader(State<?> s, byte[] bytes) throws CodecException {
     if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new CodecException(
           CodecException.MALFORMED_AVRO,
@@ -118,17 +127,25 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
               + Hex.bytes(bytes, 0, Math.min(bytes.length, 2)));
     }
     long got = readLittleEndianLong(bytes, 2);
-    if (got != s.fingerprint) {
-      throw new CodecException(
-          CodecException.UNKNOWN_SCHEMA,
-          "unknown schema fingerprint "
-              + Hex.fingerprint(got)
-              + ": expected "
-              + Hex.fingerprint(s.fingerprint)
-              + " (CRC-64-AVRO of the parsing canonical form of "
-              + s.schema.getFullName()
-              + "); the record was written with another schema");
+    if (got == s.fingerprint) {
+      return s.schema;
     }
+    Schema previous = s.previous.get(got);
+    if (previous != null) {
+      return previous;
+    }
+    throw new CodecException(
+        CodecException.UNKNOWN_SCHEMA,
+        "unknown schema fingerprint "
+            + Hex.fingerprint(got)
+            + ": expected "
+            + Hex.fingerprint(s.fingerprint)
+            + " (CRC-64-AVRO of the parsing canonical form of "
+            + s.schema.getFullName()
+            + (s.previous.isEmpty()
+                ? ""
+                : ", or of one of its " + s.previous.size() + " earlier versions")
+            + "); the record was written with another schema");
   }
 
   static long readLittleEndianLong(byte[] bytes, int offset) {
@@ -160,6 +177,9 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     final BinaryMessageEncoder<T> encoder;
     final BinaryMessageDecoder<T> decoder;
 
+    /** Earlier versions of the schema, by fingerprint. */
+    final java.util.Map<Long, Schema> previous = new java.util.HashMap<>();
+
     State(Class<T> type) {
       RecordType<T> record = RecordType.of(type);
       this.schema = record.schema;
@@ -167,6 +187,28 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
       this.encoder = new BinaryMessageEncoder<>(record.model, schema);
       this.decoder = new BinaryMessageDecoder<>(record.model, schema);
+      for (Schema p : previousSchemas(type)) {
+        long f = SchemaNormalization.parsingFingerprint64(p);
+        if (f != fingerprint) {
+          previous.put(f, p);
+          decoder.addSchema(p);
+        }
+      }
+    }
+
+    private static List<Schema> previousSchemas(Class<?> type) {
+      List<Schema> out = new ArrayList<>();
+      for (int n = 1; ; n++) {
+        String resource = "previous/" + type.getSimpleName() + "-" + n + ".avsc";
+        try (InputStream in = type.getResourceAsStream(resource)) {
+          if (in == null) {
+            return out;
+          }
+          out.add(new Schema.Parser().parse(in));
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + resource, e);
+        }
+      }
     }
   }
 }
