@@ -225,19 +225,31 @@ public final class MStreamOptions {
   public static final ConfigOption<Integer> PREFIX_DIMS =
       key("mstream.index.prefix-dims")
           .intType()
-          .defaultValue(128)
+          .noDefaultValue()
           .withDescription(
-              "Projected prefix coordinates the in-memory arena keeps per document (heap per"
-                  + " document grows with it: 1 byte each with INT8).");
+              "Projected prefix coordinates the in-memory index keeps per document (heap per"
+                  + " document grows with it: 1 byte each with INT8). Default: the dims"
+                  + " mstream.index.packed-bits cover (192) for PACKED, 128 otherwise.");
 
   public static final ConfigOption<dev.mstream.index.PrefixEncoding> PREFIX_ENCODING =
       key("mstream.index.encoding")
           .enumType(dev.mstream.index.PrefixEncoding.class)
           .noDefaultValue()
           .withDescription(
-              "How the index stores prefix coordinates: INT4 (16-cell grid per dimension, half a"
-                  + " byte each; IVF only), INT8 (per-dimension scale) or FLOAT16 (FLAT only)."
-                  + " Default: INT4 for the IVF layout, INT8 for FLAT.");
+              "How the index stores prefix coordinates: PACKED (a fitted grid of a few bits per"
+                  + " dimension, see mstream.index.packed-bits; IVF only), INT8 (per-dimension"
+                  + " scale) or FLOAT16 (FLAT only). Default: PACKED for the IVF layout, INT8 for"
+                  + " FLAT.");
+
+  public static final ConfigOption<String> PACKED_BITS =
+      key("mstream.index.packed-bits")
+          .stringType()
+          .defaultValue("4,2")
+          .withDescription(
+              "Bits per dimension (2 or 4) of each 32-byte segment of a PACKED code, first to"
+                  + " last, the last one repeated: 4,2 = 64 dims at 4 bits, then 128 at 2 bits."
+                  + " mstream.index.prefix-dims defaults to the dims these cover once through"
+                  + " (192); a query's first stage scores the first segment.");
 
   public static final ConfigOption<dev.mstream.index.IndexLayout> INDEX_LAYOUT =
       key("mstream.index.layout")
@@ -424,6 +436,21 @@ public final class MStreamOptions {
   public enum DeliveryGuarantee {
     AT_LEAST_ONCE,
     EXACTLY_ONCE
+  }
+
+  /** The widths of {@link #PACKED_BITS}, e.g. {4, 2}; fails naming the key when malformed. */
+  public static int[] packedBits(Configuration conf) {
+    String v = conf.get(PACKED_BITS);
+    try {
+      return java.util.Arrays.stream(v.split("[,;]"))
+          .map(String::trim)
+          .filter(x -> !x.isEmpty())
+          .mapToInt(Integer::parseInt)
+          .toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          PACKED_BITS.key() + " must be a list of bit widths such as 4,2; was '" + v + "'", e);
+    }
   }
 
   /** Kafka client properties passed through unchanged (security settings, timeouts...). */

@@ -236,13 +236,33 @@ public final class MStreamPipeline {
             .refitDrift(conf.get(MStreamOptions.IVF_REFIT_DRIFT))
             .defaultProbes(conf.get(MStreamOptions.DEFAULT_PROBES))
             .targetRecall(conf.get(MStreamOptions.TARGET_RECALL))
-            .recallSampleRate(conf.get(MStreamOptions.RECALL_SAMPLE_RATE));
+            .recallSampleRate(conf.get(MStreamOptions.RECALL_SAMPLE_RATE))
+            .packedBits(MStreamOptions.packedBits(conf));
     conf.getOptional(MStreamOptions.ADAPTIVE_MIN_PROBES).ifPresent(b::minProbes);
     return b.build();
   }
 
+  /**
+   * The configured prefix, else what the codes are made for: the dims the packed widths cover for
+   * the inverted file's PACKED codes, 128 for INT8 and FLOAT16; never more than the model has.
+   */
   private static int prefixDims(Configuration conf, ModelProfile profile) {
-    return Math.min(conf.get(MStreamOptions.PREFIX_DIMS), profile.dimension());
+    int dims =
+        conf.getOptional(MStreamOptions.PREFIX_DIMS)
+            .orElseGet(
+                () -> {
+                  boolean packed =
+                      conf.get(MStreamOptions.INDEX_LAYOUT) == dev.mstream.index.IndexLayout.IVF
+                          && conf.getOptional(MStreamOptions.PREFIX_ENCODING)
+                              .map(e -> e == dev.mstream.index.PrefixEncoding.PACKED)
+                              .orElse(true);
+                  return packed
+                      ? java.util.Arrays.stream(MStreamOptions.packedBits(conf))
+                          .map(b -> b == 0 ? 0 : 256 / b)
+                          .sum()
+                      : 128;
+                });
+    return Math.min(dims, profile.dimension());
   }
 
   /** The model's prefix dims the arena can score, and the full dimension (exact search). */

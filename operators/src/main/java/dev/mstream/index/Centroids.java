@@ -11,7 +11,9 @@ import java.util.Arrays;
  * largest inner product; on a prefix, L2 to the centroid ({@code q·c - |c|²/2}) is the consistent
  * rule, and it does not favour centroids of large norm as a plain inner product would.
  */
-public final class Centroids {
+public final class Centroids implements java.io.Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   private final int dims;
   private final int count;
@@ -70,7 +72,7 @@ public final class Centroids {
   }
 
   /** The list of a document whose projected prefix is {@code prefix}. */
-  int nearest(float[] prefix) {
+  public int nearest(float[] prefix) {
     return KMeans.nearest(coordinates, halfNorms, dims, count, prefix, 0);
   }
 
@@ -88,7 +90,7 @@ public final class Centroids {
    * The {@code probes} lists nearest to {@code query} (its projected prefix), nearest first.
    * Selection keeps a small heap, so the cost is one dot product per centroid.
    */
-  int[] probe(float[] query, int probes) {
+  public int[] probe(float[] query, int probes) {
     int p = Math.max(1, Math.min(probes, count));
     if (p == count) {
       return allByDistance(query);

@@ -26,6 +26,12 @@ final class FitChoice {
         || p.isIdentity() == settings.rotate()) {
       return false;
     }
+    if (fit.grid() != null
+        && !java.util.Arrays.equals(
+            fit.grid().segmentBits(),
+            ScalarQuantizer.segmentsFor(settings.packedBits(), settings.prefixDims()))) {
+      return false;
+    }
     if (settings.layout() == IndexLayout.FLAT) {
       return !fit.isInvertedFile();
     }

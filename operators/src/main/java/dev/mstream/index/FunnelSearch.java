@@ -56,8 +56,16 @@ final class FunnelSearch {
   /** What {@link #search} decided, for {@link #measure}. */
   record Answer(SearchPlan plan, RecallCalibrator.Budget budget, List<ScoredHit> hits) {}
 
+  /** The fit the calibrator's estimates are for: a refit makes them stale. */
+  private long calibratedFit;
+
   /** Fills {@code partial}'s hits and what the search spent. */
   Answer search(PrefixIndex index, SearchRequest request, PartialResult partial) throws Exception {
+    if (index.fit().version() != calibratedFit) {
+      calibratedFit = index.fit().version();
+      calibrator.reset();
+    }
+    calibrator.listLength(index.lists() == 0 ? 1 : index.size() / (double) index.lists());
     int inNamespace = index.size(request.namespace);
     // A query for the full dimension wants exact answers: rerank the whole namespace.
     boolean exact = request.dims >= settings.dimension();
@@ -111,8 +119,8 @@ final class FunnelSearch {
 
   /**
    * Measures a query's recall: the exhaustive search's local top-k is the reference; the answer
-   * (and, when calibrating, the next cheaper budget) is compared with it. Fills {@code partial}'s
-   * recall and reference hits when it is given (the query asked).
+   * (and, when calibrating, one step fewer probes and one fewer candidates) is compared with it.
+   * Fills {@code partial}'s recall and reference hits when it is given (the query asked).
    */
   void measure(PrefixIndex index, SearchRequest request, Answer answer, PartialResult partial)
       throws Exception {
@@ -138,28 +146,42 @@ final class FunnelSearch {
             request.vector,
             request.k);
     double recall = recall(reference, answer.hits(), request.k);
-    double cheaperRecall = -1;
-    RecallCalibrator.Budget cheaper = calibrator.cheaper();
-    if (answer.budget() != null && calibrator.calibrating() && cheaper != null) {
-      int candidates = Math.max(request.k, cheaper.candidates());
-      SearchPlan plan =
-          new SearchPlan(
-              cheaper.dims(), cheaper.probes(), candidates * settings.survivors(), candidates);
-      List<ScoredHit> hits =
-          rerank(
-              index,
-              index.shortlist(request.namespace, request.filter, request.vector, plan),
-              request.vector,
-              request.k);
-      cheaperRecall = recall(reference, hits, request.k);
+    double fewerProbes = -1;
+    double fewerCandidates = -1;
+    if (answer.budget() != null && calibrator.calibrating()) {
+      fewerProbes = recallAt(index, request, calibrator.fewerProbes(), reference);
+      fewerCandidates = recallAt(index, request, calibrator.fewerCandidates(), reference);
     }
-    calibrator.record(answer.budget(), recall, cheaperRecall);
+    calibrator.record(answer.budget(), recall, fewerProbes, fewerCandidates);
     metrics.recallMeasured();
     if (partial != null) {
       partial.recall = recall;
       partial.referenceHits = reference;
       partial.estimatedRecall = calibrator.measuredRecall();
     }
+  }
+
+  /** Recall of {@code budget} against {@code reference}; -1 for no budget. */
+  private double recallAt(
+      PrefixIndex index,
+      SearchRequest request,
+      RecallCalibrator.Budget budget,
+      List<ScoredHit> reference)
+      throws Exception {
+    if (budget == null) {
+      return -1;
+    }
+    int candidates = Math.max(request.k, budget.candidates());
+    SearchPlan plan =
+        new SearchPlan(
+            budget.dims(), budget.probes(), candidates * settings.survivors(), candidates);
+    List<ScoredHit> hits =
+        rerank(
+            index,
+            index.shortlist(request.namespace, request.filter, request.vector, plan),
+            request.vector,
+            request.k);
+    return recall(reference, hits, request.k);
   }
 
   /** Share of the reference's top-k among the hits (1 when the reference is empty). */

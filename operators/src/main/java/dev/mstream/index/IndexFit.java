@@ -11,7 +11,7 @@ import java.util.Objects;
  * version is re-encoded from the document's full vector. For a flat arena it is the projection's
  * own version, so prefix entries written before fits had centroids stay valid.
  *
- * @param int4 the grid of {@link PrefixEncoding#INT4} codes, else null
+ * @param grid the grid of {@link PrefixEncoding#PACKED} codes, else null
  * @param centroids the inverted file's coarse quantizer; null for a flat arena
  * @param fittedOn documents the subtask held when this was fitted (the refit policy compares)
  * @param captured share of the sample's squared norm inside the prefix, at fit time
@@ -20,21 +20,22 @@ import java.util.Objects;
 public record IndexFit(
     Projection projection,
     PrefixEncoding encoding,
-    Int4Quantizer int4,
+    ScalarQuantizer grid,
     Centroids centroids,
     long fittedOn,
     float captured,
-    float meanDistance) {
+    float meanDistance)
+    implements java.io.Serializable {
 
   public IndexFit {
     Objects.requireNonNull(projection, "projection");
     Objects.requireNonNull(encoding, "encoding");
-    if ((encoding == PrefixEncoding.INT4) != (int4 != null)) {
+    if (encoding.packed() != (grid != null)) {
       throw new IllegalArgumentException(
-          "an INT4 fit needs its grid, and only an INT4 fit has one");
+          "a PACKED fit needs its grid, and only a PACKED one has one (" + encoding + ")");
     }
-    if (int4 != null && int4.dims() != projection.prefixDims()) {
-      throw new IllegalArgumentException("the 4-bit grid does not match the projection's prefix");
+    if (grid != null && grid.dims() != projection.prefixDims()) {
+      throw new IllegalArgumentException("the grid does not match the projection's prefix");
     }
     if (centroids != null && centroids.dims() > projection.prefixDims()) {
       throw new IllegalArgumentException("centroid dims exceed the projection's prefix");
@@ -57,7 +58,7 @@ public record IndexFit(
     }
     long h = projection.version();
     h = (h ^ encoding.ordinal()) * 1099511628211L;
-    h = (h ^ (int4 == null ? 0 : int4.hashCode())) * 1099511628211L;
+    h = (h ^ (grid == null ? 0 : grid.hashCode())) * 1099511628211L;
     h = (h ^ centroids.version()) * 1099511628211L;
     return h == 0 ? 1 : h; // 0 means "no codes yet" in a prefix entry
   }
@@ -70,7 +71,7 @@ public record IndexFit(
     float[] prefix = projection.project(fullVector);
     byte[] code =
         switch (encoding) {
-          case INT4 -> int4.encode(prefix);
+          case PACKED -> grid.encode(prefix);
           case INT8 -> projection.encodeInt8(prefix);
           case FLOAT16 -> {
             byte[] out = new byte[2 * prefix.length];
@@ -94,9 +95,7 @@ public record IndexFit(
   /** Bytes of one document's code. */
   public int codeBytes() {
     int dims = projection.prefixDims();
-    return encoding == PrefixEncoding.INT4
-        ? Int4Quantizer.codeBytes(dims)
-        : dims * encoding.bytesPerDim();
+    return grid != null ? grid.codeBytes() : dims * encoding.bytesPerDim();
   }
 
   @Override

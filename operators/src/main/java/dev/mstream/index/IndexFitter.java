@@ -38,22 +38,26 @@ public interface IndexFitter extends Serializable {
 
     @Override
     public IndexFit fit(float[][] sample, long documents) {
+      // Every fifth vector is held out: the drift baselines are measured on documents the fit
+      // did not see, as every later document will be (on the fitted ones the distance to the
+      // centroids is lower, and new documents would look drifted from the start).
+      float[][] train = sample.length >= 10 ? holdOut(sample, false) : sample;
+      float[][] held = sample.length >= 10 ? holdOut(sample, true) : sample;
       Projection projection =
           settings.rotate()
-              ? Projection.fitPca(sample, settings.prefixDims())
-              : Projection.identity(settings.dimension(), settings.prefixDims(), sample);
+              ? Projection.fitPca(train, settings.prefixDims())
+              : Projection.identity(settings.dimension(), settings.prefixDims(), train);
       if (settings.layout() == IndexLayout.FLAT) {
-        return IndexFit.flat(projection, settings.encoding());
+        return new IndexFit(
+            projection, settings.encoding(), null, null, documents, captured(projection, held), 0f);
       }
-      float[][] prefixes = new float[sample.length][];
-      double captured = 0;
-      for (int i = 0; i < sample.length; i++) {
-        prefixes[i] = projection.project(sample[i]);
-        captured += dev.mstream.index.vector.VectorUtil.dot(prefixes[i], prefixes[i]);
+      float[][] prefixes = new float[train.length][];
+      for (int i = 0; i < train.length; i++) {
+        prefixes[i] = projection.project(train[i]);
       }
-      Int4Quantizer int4 =
-          settings.encoding() == PrefixEncoding.INT4
-              ? Int4Quantizer.fit(prefixes, settings.prefixDims())
+      ScalarQuantizer grid =
+          settings.encoding().packed()
+              ? ScalarQuantizer.fit(settings.packedBits(), prefixes, settings.prefixDims())
               : null;
       Centroids centroids =
           Centroids.fit(
@@ -63,17 +67,38 @@ public interface IndexFitter extends Serializable {
               ITERATIONS,
               SEED ^ documents);
       double distance = 0;
-      for (float[] y : prefixes) {
+      for (float[] v : held) {
+        float[] y = projection.project(v);
         distance += centroids.squaredDistance(y, centroids.nearest(y));
       }
       return new IndexFit(
           projection,
           settings.encoding(),
-          int4,
+          grid,
           centroids,
           documents,
-          (float) (captured / sample.length),
-          (float) (distance / sample.length));
+          captured(projection, held),
+          (float) (distance / held.length));
+    }
+
+    private static float[][] holdOut(float[][] sample, boolean held) {
+      java.util.List<float[]> out = new java.util.ArrayList<>();
+      for (int i = 0; i < sample.length; i++) {
+        if ((i % 5 == 4) == held) {
+          out.add(sample[i]);
+        }
+      }
+      return out.toArray(new float[0][]);
+    }
+
+    /** Mean squared norm of the projected prefix: the energy share it captures of unit vectors. */
+    private static float captured(Projection projection, float[][] vectors) {
+      double sum = 0;
+      for (float[] v : vectors) {
+        float[] y = projection.project(v);
+        sum += dev.mstream.index.vector.VectorUtil.dot(y, y);
+      }
+      return (float) (sum / vectors.length);
     }
   }
 }

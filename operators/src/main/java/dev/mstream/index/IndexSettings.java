@@ -46,6 +46,8 @@ import java.io.Serializable;
  *     (mstream.query.target-recall)
  * @param recallSampleRate share of queries measured against an exhaustive search
  *     (mstream.index.recall-sample-rate)
+ * @param packedBits bits per dimension of each 32-byte segment of a PACKED code, the last one
+ *     repeated (mstream.index.packed-bits)
  */
 public record IndexSettings(
     String modelId,
@@ -69,8 +71,12 @@ public record IndexSettings(
     double refitGrowth,
     double refitDrift,
     double targetRecall,
-    double recallSampleRate)
+    double recallSampleRate,
+    int[] packedBits)
     implements Serializable {
+
+  /** 4 bits on the first 64 dims, 2 on the next 128: 64 bytes (see {@link ScalarQuantizer}). */
+  static final int[] DEFAULT_PACKED_BITS = {4, 2};
 
   /** Lists per √n when {@code lists} is 0 (see the benchmarks for the measurement). */
   public static final double LISTS_PER_SQRT_N = 1.0;
@@ -108,16 +114,19 @@ public record IndexSettings(
       throw new IllegalArgumentException("mstream.index.layout must be FLAT or IVF");
     }
     if (encoding == null) {
-      encoding = layout == IndexLayout.IVF ? PrefixEncoding.INT4 : PrefixEncoding.INT8;
+      encoding = layout == IndexLayout.IVF ? PrefixEncoding.PACKED : PrefixEncoding.INT8;
     }
-    if (layout == IndexLayout.FLAT && encoding == PrefixEncoding.INT4) {
+    packedBits = packedBits == null ? DEFAULT_PACKED_BITS.clone() : packedBits.clone();
+    ScalarQuantizer.segmentsFor(packedBits, prefixDims); // checks the widths
+    if (layout == IndexLayout.FLAT && encoding.packed()) {
       throw new IllegalArgumentException(
-          "mstream.index.encoding=INT4 needs mstream.index.layout=IVF; the FLAT layout stores INT8"
-              + " or FLOAT16");
+          "mstream.index.encoding="
+              + encoding
+              + " needs mstream.index.layout=IVF; the FLAT layout stores INT8 or FLOAT16");
     }
     if (layout == IndexLayout.IVF && encoding == PrefixEncoding.FLOAT16) {
       throw new IllegalArgumentException(
-          "mstream.index.encoding=FLOAT16 needs mstream.index.layout=FLAT; IVF stores INT4 or"
+          "mstream.index.encoding=FLOAT16 needs mstream.index.layout=FLAT; IVF stores PACKED or"
               + " INT8");
     }
     if (centroidDims <= 0 || centroidDims > prefixDims) {
@@ -200,6 +209,7 @@ public record IndexSettings(
     b.refitDrift = refitDrift;
     b.targetRecall = targetRecall;
     b.recallSampleRate = recallSampleRate;
+    b.packedBits = packedBits.clone();
     return b;
   }
 
@@ -214,9 +224,10 @@ public record IndexSettings(
 
   /**
    * Builds {@link IndexSettings}; every setting has a default, {@link #build()} checks them
-   * together. Defaults: 128-dim prefix; IVF with INT4 codes (INT8 for FLAT), centroids on 32 dims,
-   * about √n lists; queries at 64 dims, 8 probes, 4 survivors per candidate, 32 candidates; recall
-   * target 0.95 measured on 1% of the queries.
+   * together. Defaults: IVF with PACKED codes (4 bits on 64 dims, 2 on the next 128: a 192-dim
+   * prefix in 64 bytes; INT8 on 128 dims for FLAT), centroids on 32 dims, about √n lists; queries
+   * at 64 dims, 8 probes, 4 survivors per candidate, 32 candidates; recall target 0.95 measured on
+   * 1% of the queries.
    */
   public static final class Builder {
     private final String modelId;
@@ -241,6 +252,7 @@ public record IndexSettings(
     private double refitDrift = 0.25;
     private double targetRecall = 0.95;
     private double recallSampleRate = 0.01;
+    private int[] packedBits = DEFAULT_PACKED_BITS;
 
     private Builder(String modelId, int dimension) {
       this.modelId = modelId;
@@ -252,7 +264,7 @@ public record IndexSettings(
       return this;
     }
 
-    /** Null: INT4 for IVF, INT8 for FLAT. */
+    /** Null: PACKED for IVF, INT8 for FLAT. */
     public Builder encoding(PrefixEncoding v) {
       encoding = v;
       return this;
@@ -348,9 +360,23 @@ public record IndexSettings(
       return this;
     }
 
+    /** Bits per dimension of each 32-byte segment of PACKED codes (2 or 4), the last repeated. */
+    public Builder packedBits(int... v) {
+      packedBits = v.clone();
+      return this;
+    }
+
     public IndexSettings build() {
-      int prefix = prefixDims > 0 ? prefixDims : Math.min(128, dimension);
-      int dims = defaultDims > 0 ? defaultDims : Math.min(64, prefix);
+      boolean packed =
+          layout == IndexLayout.IVF && (encoding == null || encoding == PrefixEncoding.PACKED);
+      // Packed codes cover the dims of their widths once through (192 by default); the first
+      // stage scores the first segment (64 dims at 4 bits).
+      int prefix =
+          prefixDims > 0
+              ? prefixDims
+              : Math.min(packed ? ScalarQuantizer.dimsOf(packedBits) : 128, dimension);
+      int dims =
+          defaultDims > 0 ? defaultDims : Math.min(packed ? 256 / packedBits[0] : 64, prefix);
       int probes = Math.max(1, defaultProbes);
       return new IndexSettings(
           modelId,
@@ -374,7 +400,8 @@ public record IndexSettings(
           refitGrowth,
           refitDrift,
           targetRecall,
-          recallSampleRate);
+          recallSampleRate,
+          packedBits);
     }
   }
 }

@@ -31,8 +31,10 @@ public final class InvertedFileArena implements PrefixIndex {
   private final IndexFit fit;
   private final Projection projection;
   private final Centroids centroids;
-  private final Int4Quantizer int4;
-  private final boolean int4Codes;
+
+  /** The grid of PACKED codes; null for INT8. */
+  private final ScalarQuantizer grid;
+
   private final int prefixDims;
 
   /** A namespace keeps a single, exactly scanned list until it holds this many documents. */
@@ -71,7 +73,7 @@ public final class InvertedFileArena implements PrefixIndex {
     }
     if (fit.encoding() == PrefixEncoding.FLOAT16) {
       throw new IllegalArgumentException(
-          "mstream.index.layout=IVF stores INT4 or INT8 codes, not FLOAT16");
+          "mstream.index.layout=IVF stores PACKED or INT8 codes, not FLOAT16");
     }
     if (fit.centroids().count() > Character.MAX_VALUE) {
       throw new IllegalArgumentException(
@@ -80,21 +82,28 @@ public final class InvertedFileArena implements PrefixIndex {
     this.fit = fit;
     this.projection = fit.projection();
     this.centroids = fit.centroids();
-    this.int4 = fit.int4();
-    this.int4Codes = fit.encoding() == PrefixEncoding.INT4;
+    this.grid = fit.grid();
     this.prefixDims = projection.prefixDims();
     this.splitAt = Math.max(1, splitAt);
     this.postings = new PostingLists(segmentBytes(fit));
     this.centroidOf = new char[16];
   }
 
+  /** Bytes of each segment of a code: the grid's, or 64 dims of INT8 (as the flat arena's). */
   private static int[] segmentBytes(IndexFit fit) {
+    ScalarQuantizer grid = fit.grid();
+    if (grid != null) {
+      int[] out = new int[grid.segmentCount()];
+      for (int s = 0; s < out.length; s++) {
+        out[s] = grid.segmentBytes(s);
+      }
+      return out;
+    }
     int dims = fit.projection().prefixDims();
-    int[] out = new int[(dims + PrefixCodes.SEGMENT_DIMS - 1) / PrefixCodes.SEGMENT_DIMS];
+    int seg = PrefixCodes.SEGMENT_DIMS;
+    int[] out = new int[(dims + seg - 1) / seg];
     for (int s = 0; s < out.length; s++) {
-      int segDims = Math.min(PrefixCodes.SEGMENT_DIMS, dims - s * PrefixCodes.SEGMENT_DIMS);
-      out[s] =
-          fit.encoding() == PrefixEncoding.INT4 ? Int4Quantizer.segmentBytes(segDims) : segDims;
+      out[s] = Math.min(seg, dims - s * seg);
     }
     return out;
   }
@@ -408,8 +417,8 @@ public final class InvertedFileArena implements PrefixIndex {
 
   private int nearestFromCode(byte[] code) {
     float[] y;
-    if (int4Codes) {
-      y = int4.decode(code);
+    if (grid != null) {
+      y = grid.decode(code);
     } else {
       y = new float[prefixDims];
       float[] scales = projection.scales();
@@ -579,26 +588,28 @@ public final class InvertedFileArena implements PrefixIndex {
   }
 
   /**
-   * A query in the form the codes are scored with, on its first {@code dims} coordinates. One loop
-   * per segment count for INT4 (see {@link PrefixArena}'s note on why separate loops).
+   * A query in the form the codes are scored with, on its first {@code dims} coordinates (the
+   * segments that cover them). One loop per code width and segment count, for the JIT (see {@link
+   * PrefixArena}'s note on separate loops).
    */
   private final class Scorer {
-    private final short[] weights4;
+    private final short[] weights;
     private final byte[] weights8;
     private final float unit;
     private final float offset;
     private final int segments;
 
     Scorer(float[] y, int dims) {
-      this.segments = (dims + PrefixCodes.SEGMENT_DIMS - 1) / PrefixCodes.SEGMENT_DIMS;
-      if (int4Codes) {
-        Int4Quantizer.QueryWeights w = int4.weigh(y, dims);
-        weights4 = w.weights();
+      if (grid != null) {
+        ScalarQuantizer.QueryWeights w = grid.weigh(y, dims);
+        segments = grid.segmentsCovering(dims);
+        weights = w.weights();
         weights8 = null;
         unit = w.unit();
         offset = w.offset();
       } else {
-        weights4 = null;
+        segments = (dims + PrefixCodes.SEGMENT_DIMS - 1) / PrefixCodes.SEGMENT_DIMS;
+        weights = null;
         float[] scales = projection.scales();
         float max = 0;
         for (int j = 0; j < dims; j++) {
@@ -626,15 +637,15 @@ public final class InvertedFileArena implements PrefixIndex {
       int capacity = postings.capacity(block);
       int sum = 0;
       int off = 0;
-      int wOff = 0;
       for (int s = 0; s < segments; s++) {
         int n = postings.segmentBytes(s);
-        if (int4Codes) {
-          sum += VectorUtil.dotInt4(codes, off + position * n, weights4, wOff, n);
-          wOff += 2 * n;
+        int at = off + position * n;
+        if (grid == null) {
+          sum += VectorUtil.dotInt8(codes, at, weights8, s * PrefixCodes.SEGMENT_DIMS, n);
+        } else if (grid.segmentBits(s) == 4) {
+          sum += VectorUtil.dotInt4(codes, at, weights, grid.weightOffset(s), n);
         } else {
-          sum += VectorUtil.dotInt8(codes, off + position * n, weights8, wOff, n);
-          wOff += n;
+          sum += VectorUtil.dotInt2(codes, at, weights, grid.weightOffset(s), n);
         }
         off += capacity * n;
       }
@@ -642,10 +653,11 @@ public final class InvertedFileArena implements PrefixIndex {
     }
 
     void scoreBlock(int block, int count, NeighborQueue queue) {
-      if (int4Codes && segments == 1) {
+      int first = grid == null ? 8 : grid.segmentBits(0);
+      if (segments == 1 && first == 4) {
         scoreInt4OneSegment(block, count, queue);
-      } else if (int4Codes && segments == 2) {
-        scoreInt4TwoSegments(block, count, queue);
+      } else if (segments == 1 && first == 2) {
+        scoreInt2OneSegment(block, count, queue);
       } else {
         for (int p = 0; p < count; p++) {
           int ref = PostingLists.ref(block, p);
@@ -654,28 +666,23 @@ public final class InvertedFileArena implements PrefixIndex {
       }
     }
 
-    private void scoreInt4OneSegment(int block, int count, NeighborQueue queue) {
+    private void scoreInt2OneSegment(int block, int count, NeighborQueue queue) {
       byte[] codes = postings.codes(block);
       int n = postings.segmentBytes(0);
-      short[] w = weights4;
+      short[] w = weights;
       int base = PostingLists.ref(block, 0);
       for (int p = 0; p < count; p++) {
-        queue.offer(base + p, VectorUtil.dotInt4(codes, p * n, w, 0, n));
+        queue.offer(base + p, VectorUtil.dotInt2(codes, p * n, w, 0, n));
       }
     }
 
-    private void scoreInt4TwoSegments(int block, int count, NeighborQueue queue) {
+    private void scoreInt4OneSegment(int block, int count, NeighborQueue queue) {
       byte[] codes = postings.codes(block);
-      int n0 = postings.segmentBytes(0);
-      int n1 = postings.segmentBytes(1);
-      int second = postings.capacity(block) * n0;
-      short[] w = weights4;
+      int n = postings.segmentBytes(0);
+      short[] w = weights;
       int base = PostingLists.ref(block, 0);
       for (int p = 0; p < count; p++) {
-        int score =
-            VectorUtil.dotInt4(codes, p * n0, w, 0, n0)
-                + VectorUtil.dotInt4(codes, second + p * n1, w, 2 * n0, n1);
-        queue.offer(base + p, score);
+        queue.offer(base + p, VectorUtil.dotInt4(codes, p * n, w, 0, n));
       }
     }
   }

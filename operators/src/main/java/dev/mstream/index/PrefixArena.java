@@ -45,10 +45,11 @@ public final class PrefixArena implements PrefixIndex {
   public PrefixArena(IndexFit fit, int initialCapacity) {
     Projection projection = fit.projection();
     PrefixEncoding encoding = fit.encoding();
-    if (encoding == PrefixEncoding.INT4) {
+    if (encoding.packed()) {
       throw new IllegalArgumentException(
-          "mstream.index.encoding=INT4 needs mstream.index.layout=IVF; the flat arena stores INT8"
-              + " or FLOAT16");
+          "mstream.index.encoding="
+              + encoding
+              + " needs mstream.index.layout=IVF; the flat arena stores INT8 or FLOAT16");
     }
     this.fit = fit;
     this.projection = projection;

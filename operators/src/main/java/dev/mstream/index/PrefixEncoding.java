@@ -7,10 +7,11 @@ public enum PrefixEncoding {
   /** IEEE half precision: no fitted scales, twice the memory of INT8. */
   FLOAT16(2),
   /**
-   * Half a byte with a fitted 16-cell grid per dimension ({@link Int4Quantizer}): a 128-dim prefix
-   * in 64 bytes. Inverted-file layout only.
+   * A few bits per dimension on a fitted grid ({@link ScalarQuantizer}), the width set per 32-byte
+   * segment (mstream.index.packed-bits, default 4 then 2 bits: 192 dims in 64 bytes). Inverted-file
+   * layout only; its default.
    */
-  INT4(0);
+  PACKED(0);
 
   private final int bytesPerDim;
 
@@ -18,8 +19,13 @@ public enum PrefixEncoding {
     this.bytesPerDim = bytesPerDim;
   }
 
-  /** Whole bytes per dimension; 0 for {@link #INT4}, which packs two dimensions in a byte. */
+  /** Whole bytes per dimension; 0 for {@link #PACKED}, whose widths vary. */
   public int bytesPerDim() {
     return bytesPerDim;
+  }
+
+  /** Whether codes are a fitted grid of a few bits ({@link ScalarQuantizer}). */
+  public boolean packed() {
+    return this == PACKED;
   }
 }

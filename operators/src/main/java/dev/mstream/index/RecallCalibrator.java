@@ -1,34 +1,62 @@
 package dev.mstream.index;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Holds a subtask's recall@k at the target with the cheapest budget that reaches it, by measuring
  * its own recall online. A small, deterministic share of queries (chosen by a hash of the query id,
- * so every subtask measures the same queries) is answered twice more after its result is out: by an
- * exhaustive search (every list, the whole in-memory prefix, a long rerank on full vectors — the
- * reference), and at the next cheaper budget. Their recalls against the reference move a cursor
- * along a ladder of budgets ordered by cost (probes, candidates, dims): up when the current budget
- * falls short of the target, down when the cheaper one holds it with a margin.
+ * so every subtask measures the same queries) is searched again after its answer is out: once
+ * exhaustively (every list, the whole in-memory prefix, a long rerank on full vectors: the
+ * reference), and once with one step fewer probes and once with one step fewer candidates. Their
+ * recalls against the reference are running estimates for three cells of a grid of budgets (probes
+ * × candidates), and the budget walks that grid:
  *
- * <p>The measured recall (mean over the last {@link #WINDOW} measured queries at the budgets they
- * were served with) is exported as a metric and reported with results on request. Not checkpointed:
- * after a restore the cursor starts again at the configured defaults.
+ * <ul>
+ *   <li>below the target, one step up along the axis whose last step bought more recall per unit of
+ *       cost (so a shortlist that is too short gets candidates, a search that misses lists gets
+ *       probes);
+ *   <li>above the target by a margin, one step down along an axis whose cheaper neighbour still
+ *       holds the target, probes first (they cost the scan).
+ * </ul>
+ *
+ * Cost of a budget: codes scored ({@code probes ×} mean list length) at {@link #NANOS_PER_CODE},
+ * plus the full-vector lookups of the candidates at {@link #NANOS_PER_LOOKUP} (both measured in the
+ * benchmarks). The first-stage dims are not walked: the first segment and the rescoring of its
+ * survivors on the whole prefix are what the benchmarks found cheapest.
+ *
+ * <p>The measured recall (mean over the last {@link #WINDOW} measured queries, at whatever budget
+ * they were answered with) is exported as a metric and reported with results on request. Not
+ * checkpointed: after a restore the budget starts again at the configured defaults.
  */
 final class RecallCalibrator {
 
   /** Measured queries the reported recall averages. */
   static final int WINDOW = 256;
 
-  /** Samples a budget needs before the cursor moves on its account. */
+  /** Samples a cell needs before the budget moves on its account. */
   static final int MIN_SAMPLES = 24;
 
-  /** Weight of one sample in a rung's running estimate (about the last 64 count). */
+  /** Weight of one sample in a cell's running estimate (about the last 64 count). */
   private static final double WEIGHT = 1.0 / 64;
 
   /** Documents the reference reranks on full vectors, at least (see the benchmarks). */
   static final int REFERENCE_CANDIDATES = 256;
+
+  static final int[] PROBES = {
+    1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048,
+    3072, 4096
+  };
+  static final int[] CANDIDATES = {
+    10, 12, 16, 20, 24, 28, 32, 40, 48, 56, 64, 80, 100, 128, 160, 200, 256, 320, 400, 500, 640,
+    800, 1000
+  };
+
+  /** Scan cost of one code, first stage (benchmarks: 2-4 ns on this kind of machine). */
+  static final double NANOS_PER_CODE = 3;
+
+  /** One full-vector lookup from keyed state (benchmarks: 4-10 µs). */
+  static final double NANOS_PER_LOOKUP = 5000;
 
   /** One budget. */
   record Budget(int probes, int candidates, int dims) {}
@@ -39,63 +67,35 @@ final class RecallCalibrator {
 
   private final double target;
   private final double sampleRate;
-  private final List<Budget> ladder;
+  private final int dims;
+  private final boolean flat;
 
   // ------------------------------------------------------------------------
   //  state (not checkpointed)
   // ------------------------------------------------------------------------
 
-  private int cursor;
-  private final double[] estimate;
-  private final int[] samples;
+  private int probeStep;
+  private int candidateStep;
+  private final Map<Long, double[]> cells = new HashMap<>(); // {estimate, samples}
   private final double[] window = new double[WINDOW];
   private int windowSize;
   private int windowNext;
   private long measured;
+  private double listLength = 1;
 
   RecallCalibrator(IndexSettings settings) {
     this.target = settings.targetRecall();
     this.sampleRate = settings.recallSampleRate();
-    this.ladder = ladder(settings);
-    this.estimate = new double[ladder.size()];
-    this.samples = new int[ladder.size()];
-    this.cursor = start(settings);
+    this.dims = settings.defaultDims();
+    this.flat = settings.layout() == IndexLayout.FLAT;
+    this.probeStep = flat ? 0 : stepAtMost(PROBES, settings.defaultProbes());
+    this.candidateStep = stepAtMost(CANDIDATES, settings.defaultCandidates());
   }
 
-  /**
-   * Budgets by cost. Inverted file: probes double (with halves between), candidates grow with them,
-   * the last rungs score the whole prefix in the first stage. Flat: candidates only.
-   */
-  static List<Budget> ladder(IndexSettings s) {
-    List<Budget> out = new ArrayList<>();
-    if (s.layout() == IndexLayout.FLAT) {
-      for (int c : new int[] {10, 16, 24, 32, 48, 64, 100, 150, 200, 300, 400, 600, 1000}) {
-        out.add(new Budget(1, c, s.defaultDims()));
-      }
-      return out;
-    }
-    int[] probes = {1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512};
-    for (int p : probes) {
-      out.add(new Budget(p, candidatesFor(p, s.defaultCandidates()), s.defaultDims()));
-    }
-    for (int p : new int[] {256, 512, 1024, Character.MAX_VALUE}) {
-      out.add(new Budget(p, 4 * s.defaultCandidates(), s.prefixDims()));
-    }
-    return out;
-  }
-
-  /** Candidates to rerank at {@code probes}: the default at the default probes, more beyond. */
-  static int candidatesFor(int probes, int defaultCandidates) {
-    return Math.max(10, (int) Math.round(defaultCandidates * Math.sqrt(probes / 8.0)));
-  }
-
-  private int start(IndexSettings s) {
+  private static int stepAtMost(int[] steps, int value) {
     int best = 0;
-    for (int i = 0; i < ladder.size(); i++) {
-      Budget b = ladder.get(i);
-      if (s.layout() == IndexLayout.FLAT
-          ? b.candidates() <= s.defaultCandidates()
-          : b.probes() <= s.defaultProbes()) {
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] <= value) {
         best = i;
       }
     }
@@ -107,14 +107,28 @@ final class RecallCalibrator {
     return target > 0;
   }
 
-  /** The budget queries that name none are answered with. */
-  Budget current() {
-    return ladder.get(cursor);
+  /** Mean posting-list length of the index the budgets are for (the cost model's scan term). */
+  void listLength(double meanLength) {
+    this.listLength = Math.max(1, meanLength);
   }
 
-  /** The next cheaper budget, or null at the bottom. */
-  Budget cheaper() {
-    return cursor == 0 ? null : ladder.get(cursor - 1);
+  /** The budget queries that name none are answered with. */
+  Budget current() {
+    return budget(probeStep, candidateStep);
+  }
+
+  /** One step fewer probes, or null at the bottom (or for the flat layout). */
+  Budget fewerProbes() {
+    return flat || probeStep == 0 ? null : budget(probeStep - 1, candidateStep);
+  }
+
+  /** One step fewer candidates, or null at the bottom. */
+  Budget fewerCandidates() {
+    return candidateStep == 0 ? null : budget(probeStep, candidateStep - 1);
+  }
+
+  private Budget budget(int p, int c) {
+    return new Budget(flat ? 1 : PROBES[p], CANDIDATES[c], dims);
   }
 
   /** Whether this query is measured (the same answer on every subtask). */
@@ -130,12 +144,14 @@ final class RecallCalibrator {
   /**
    * One measured query.
    *
-   * @param served the budget it was answered with (null: it named its own, so only the reported
-   *     recall counts it)
+   * @param served the budget it was answered with (null: it named its own or was lowered under
+   *     load, so only the reported recall counts it)
    * @param recall its recall against the reference
-   * @param cheaperRecall recall at {@link #cheaper()}, or -1 when not measured
+   * @param fewerProbesRecall recall at {@link #fewerProbes()}, or -1 when not measured
+   * @param fewerCandidatesRecall recall at {@link #fewerCandidates()}, or -1 when not measured
    */
-  void record(Budget served, double recall, double cheaperRecall) {
+  void record(
+      Budget served, double recall, double fewerProbesRecall, double fewerCandidatesRecall) {
     measured++;
     window[windowNext] = recall;
     windowNext = (windowNext + 1) % WINDOW;
@@ -143,35 +159,77 @@ final class RecallCalibrator {
     if (served == null || !served.equals(current())) {
       return;
     }
-    update(cursor, recall);
-    if (cheaperRecall >= 0 && cursor > 0) {
-      update(cursor - 1, cheaperRecall);
+    update(probeStep, candidateStep, recall);
+    if (fewerProbesRecall >= 0 && probeStep > 0) {
+      update(probeStep - 1, candidateStep, fewerProbesRecall);
     }
-    if (!calibrating()) {
+    if (fewerCandidatesRecall >= 0 && candidateStep > 0) {
+      update(probeStep, candidateStep - 1, fewerCandidatesRecall);
+    }
+    if (calibrating()) {
+      move();
+    }
+  }
+
+  private void move() {
+    double[] here = cell(probeStep, candidateStep);
+    if (here[1] < MIN_SAMPLES) {
       return;
     }
-    if (samples[cursor] >= MIN_SAMPLES && estimate[cursor] < target && cursor < ladder.size() - 1) {
-      cursor++;
-    } else if (cursor > 0
-        && samples[cursor - 1] >= MIN_SAMPLES
-        && estimate[cursor - 1] >= target + margin(samples[cursor - 1])) {
-      cursor--;
+    double[] lessP = probeStep > 0 && !flat ? cell(probeStep - 1, candidateStep) : null;
+    double[] lessC = candidateStep > 0 ? cell(probeStep, candidateStep - 1) : null;
+    boolean canP = !flat && probeStep < PROBES.length - 1;
+    boolean canC = candidateStep < CANDIDATES.length - 1;
+    if (here[0] < target) {
+      // Up along the axis whose last step bought more recall per unit of cost.
+      double gainP = lessP != null && lessP[1] >= MIN_SAMPLES ? here[0] - lessP[0] : 0.01;
+      double gainC = lessC != null && lessC[1] >= MIN_SAMPLES ? here[0] - lessC[0] : 0.01;
+      double costP = canP ? cost(probeStep + 1, candidateStep) - cost() : Double.MAX_VALUE;
+      double costC = canC ? cost(probeStep, candidateStep + 1) - cost() : Double.MAX_VALUE;
+      if (!canP && !canC) {
+        return;
+      }
+      if (gainP / costP >= gainC / costC) {
+        probeStep++;
+      } else {
+        candidateStep++;
+      }
+      return;
     }
+    double margin = margin(here[1]);
+    if (lessP != null && lessP[1] >= MIN_SAMPLES && lessP[0] >= target + margin(lessP[1])) {
+      probeStep--;
+    } else if (lessC != null && lessC[1] >= MIN_SAMPLES && lessC[0] >= target + margin) {
+      candidateStep--;
+    }
+  }
+
+  private double cost() {
+    return cost(probeStep, candidateStep);
+  }
+
+  private double cost(int p, int c) {
+    return (flat ? 0 : PROBES[p] * listLength * NANOS_PER_CODE) + CANDIDATES[c] * NANOS_PER_LOOKUP;
   }
 
   /** A margin of about one standard error of a recall near the target. */
-  private double margin(int n) {
+  private double margin(double n) {
     return Math.sqrt(target * (1 - target) / Math.min(n, 64)) / 2;
   }
 
-  private void update(int rung, double recall) {
-    if (samples[rung] == 0) {
-      estimate[rung] = recall;
+  private double[] cell(int p, int c) {
+    return cells.computeIfAbsent(((long) p << 32) | c, k -> new double[2]);
+  }
+
+  private void update(int p, int c, double recall) {
+    double[] e = cell(p, c);
+    if (e[1] == 0) {
+      e[0] = recall;
     } else {
-      double w = Math.max(WEIGHT, 1.0 / (samples[rung] + 1));
-      estimate[rung] += w * (recall - estimate[rung]);
+      double w = Math.max(WEIGHT, 1.0 / (e[1] + 1));
+      e[0] += w * (recall - e[0]);
     }
-    samples[rung]++;
+    e[1]++;
   }
 
   /** Mean recall of the last measured queries; -1 before the first. */
@@ -188,7 +246,8 @@ final class RecallCalibrator {
 
   /** Running recall estimate of the current budget; -1 before it has samples. */
   double estimateOfCurrent() {
-    return samples[cursor] == 0 ? -1 : estimate[cursor];
+    double[] e = cells.get(((long) probeStep << 32) | candidateStep);
+    return e == null || e[1] == 0 ? -1 : e[0];
   }
 
   long measured() {
@@ -197,10 +256,6 @@ final class RecallCalibrator {
 
   /** Forgets the estimates (the index was refitted: recall per budget changed). */
   void reset() {
-    java.util.Arrays.fill(samples, 0);
-  }
-
-  int rung() {
-    return cursor;
+    cells.clear();
   }
 }

@@ -12,7 +12,7 @@ class CentroidsTest {
     Random rnd = new Random(4);
     int dims = 8;
     int clusters = 6;
-    float[][] centres = Int4QuantizerTest.gaussian(rnd, clusters, dims);
+    float[][] centres = TestVectors.gaussian(rnd, clusters, dims);
     for (float[] c : centres) {
       for (int j = 0; j < dims; j++) {
         c[j] *= 20;
@@ -44,7 +44,7 @@ class CentroidsTest {
   @Test
   void probesAreNearestFirstAndCoverEveryListWhenAskedForAll() {
     Random rnd = new Random(5);
-    float[][] points = Int4QuantizerTest.gaussian(rnd, 500, 4);
+    float[][] points = TestVectors.gaussian(rnd, 500, 4);
     Centroids c = Centroids.fit(points, 4, 20, 4, 1);
     float[] q = points[7];
     int[] all = c.probe(q, 1000);

@@ -54,4 +54,83 @@ class IndexFitSerializerTest {
     assertThat(p.version()).isEqualTo(0x33d4a7e506873ad7L);
     assertThat(IndexFit.flat(p, PrefixEncoding.INT8).version()).isEqualTo(p.version());
   }
+
+  /**
+   * A fit as the first inverted-file build wrote it (format 1: a 4-bit grid with no segment widths,
+   * written field by field as that build's serializer did): it reads as a grid of 4-bit segments
+   * whose codes are laid out as that build's were (dimension i of a segment of b bytes in the low
+   * nibble of byte i, dimension b + i in the high one).
+   */
+  @Test
+  void readsFitsOfTheFirstInvertedFileFormat() throws IOException {
+    Random rnd = new Random(9);
+    int dims = 80; // one full segment of 64 dims and a narrower one of 16
+    float[][] sample = TestVectors.correlated(rnd, 200, 96);
+    Projection projection = Projection.fitPca(sample, dims);
+    float[] lo = new float[dims];
+    float[] step = new float[dims];
+    for (int j = 0; j < dims; j++) {
+      lo[j] = -0.3f + 0.001f * j;
+      step[j] = 0.04f + 0.0001f * j;
+    }
+    float[] coordinates = new float[3 * 8];
+    for (int i = 0; i < coordinates.length; i++) {
+      coordinates[i] = (float) rnd.nextGaussian();
+    }
+    DataOutputSerializer out = new DataOutputSerializer(1024);
+    out.writeByte(IndexFitSerializer.FORMAT_V1);
+    ProjectionSerializer.INSTANCE.serialize(projection, out);
+    out.writeByte(PrefixEncoding.PACKED.ordinal()); // INT4 had this ordinal
+    out.writeBoolean(true);
+    writeFloats(lo, out);
+    writeFloats(step, out);
+    out.writeBoolean(true);
+    out.writeInt(8);
+    writeFloats(coordinates, out);
+    out.writeLong(2048);
+    out.writeFloat(0.7f);
+    out.writeFloat(0.1f);
+
+    IndexFit fit =
+        IndexFitSerializer.INSTANCE.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    assertThat(fit.grid().segmentBits()).containsExactly(4, 4);
+    assertThat(fit.codeBytes()).isEqualTo(40);
+    assertThat(fit.centroids().count()).isEqualTo(3);
+    assertThat(fit.fittedOn()).isEqualTo(2048);
+
+    float[] y = new float[dims];
+    for (int j = 0; j < dims; j++) {
+      y[j] = lo[j] + step[j] * (float) (16 * rnd.nextDouble());
+    }
+    byte[] code = fit.grid().encode(y);
+    byte[] old = new byte[40];
+    for (int seg = 0, first = 0, at = 0; seg < 2; seg++) {
+      int segDims = Math.min(64, dims - first);
+      int b = (segDims + 1) / 2;
+      for (int i = 0; i < segDims; i++) {
+        int j = first + i;
+        int c = Math.max(0, Math.min(15, (int) Math.floor((y[j] - lo[j]) / step[j])));
+        old[at + i % b] |= (byte) (i < b ? c : c << 4);
+      }
+      first += segDims;
+      at += b;
+    }
+    assertThat(code).isEqualTo(old);
+
+    // Written again, it is format 2 and reads back the same.
+    DataOutputSerializer again = new DataOutputSerializer(1024);
+    IndexFitSerializer.INSTANCE.serialize(fit, again);
+    assertThat(again.getCopyOfBuffer()[0]).isEqualTo(IndexFitSerializer.FORMAT_V2);
+    assertThat(
+            IndexFitSerializer.INSTANCE.deserialize(
+                new DataInputDeserializer(again.getCopyOfBuffer())))
+        .isEqualTo(fit);
+  }
+
+  private static void writeFloats(float[] values, DataOutputSerializer out) throws IOException {
+    out.writeInt(values.length);
+    for (float f : values) {
+      out.writeFloat(f);
+    }
+  }
 }

@@ -94,8 +94,19 @@ final class IndexHarness implements AutoCloseable {
     harness.setProcessingTime(now);
   }
 
+  /** A query that asks for its own recall. */
+  PartialResult queryMeasured(float[] v, int k) throws Exception {
+    return query(v, k, 0, 0, true);
+  }
+
   PartialResult query(float[] v, int k, int probes, int candidates) throws Exception {
+    return query(v, k, probes, candidates, false);
+  }
+
+  private PartialResult query(float[] v, int k, int probes, int candidates, boolean measure)
+      throws Exception {
     SearchRequest q = new SearchRequest();
+    q.measureRecall = measure;
     q.queryId = ownedKey(); // the harness sets it as the key: it must be one of this subtask's
     q.namespace = "ns";
     q.k = k;

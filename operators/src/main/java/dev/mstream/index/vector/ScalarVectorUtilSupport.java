@@ -56,4 +56,17 @@ public final class ScalarVectorUtilSupport implements VectorUtilSupport {
     }
     return lo + hi;
   }
+
+  @Override
+  public int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int i = 0; i < bytes; i++) {
+      int b = codes[off + i];
+      s0 += (b & 3) * q[qOff + i];
+      s1 += ((b >>> 2) & 3) * q[qOff + bytes + i];
+      s2 += ((b >>> 4) & 3) * q[qOff + 2 * bytes + i];
+      s3 += ((b >>> 6) & 3) * q[qOff + 3 * bytes + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
 }

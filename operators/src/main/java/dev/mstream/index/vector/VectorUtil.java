@@ -63,6 +63,16 @@ public final class VectorUtil {
   }
 
   /**
+   * Dot product of packed 2-bit codes with 16-bit weights (see {@link VectorUtilSupport#dotInt2}):
+   * {@code codes[off..off+bytes)} against {@code q[qOff..qOff+4 bytes)}, weights within ±127.
+   */
+  public static int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    Objects.checkFromIndexSize(off, bytes, codes.length);
+    Objects.checkFromIndexSize(qOff, 4 * bytes, q.length);
+    return IMPL.dotInt2(codes, off, q, qOff, bytes);
+  }
+
+  /**
    * Scores a contiguous run of rows of a flat float array: {@code out[i] = dot(data, (fromRow + i)
    * * stride, q, 0, dims)} for {@code i} in {@code [0, count)}.
    */

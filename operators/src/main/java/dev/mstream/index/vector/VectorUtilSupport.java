@@ -29,6 +29,12 @@ public interface VectorUtilSupport {
   int dotInt4(byte[] codes, int off, short[] q, int qOff, int bytes);
 
   /**
+   * As {@link #dotInt4} for 2-bit codes: bits {@code 2p..2p+1} of byte {@code codes[off + i]} are
+   * weighted by {@code q[qOff + p * bytes + i]}, for planes {@code p} = 0..3.
+   */
+  int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes);
+
+  /**
    * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code [0,
    * count)}: scores a contiguous run of rows.
    */

@@ -157,6 +157,45 @@ abstract class BaseVectorUtilSupportTest {
     }
   }
 
+  private static long refDotInt2(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    long s = 0;
+    for (int i = 0; i < bytes; i++) {
+      for (int p = 0; p < 4; p++) {
+        s += (long) ((codes[off + i] >> (2 * p)) & 3) * q[qOff + p * bytes + i];
+      }
+    }
+    return s;
+  }
+
+  @Test
+  void int2DotIsExactForLengthsUpTo1000() {
+    Random rnd = new Random(19);
+    for (int len = 0; len <= 1000; len = nextLength(len)) {
+      int off = rnd.nextInt(40);
+      int qOff = rnd.nextInt(40);
+      byte[] codes = randomBytes(rnd, off + len + rnd.nextInt(5));
+      short[] q = randomWeights(rnd, qOff + 4 * len + rnd.nextInt(5));
+      assertThat((long) support().dotInt2(codes, off, q, qOff, len))
+          .as("len %d", len)
+          .isEqualTo(refDotInt2(codes, off, q, qOff, len));
+    }
+  }
+
+  @Test
+  void int2ExtremesDoNotOverflowTheShortAccumulator() {
+    for (int len : new int[] {1, 15, 16, 17, 32, 64, 127, 128, 129, 256, 1000, 4099}) {
+      for (short w : new short[] {-127, 127}) {
+        byte[] codes = new byte[len];
+        Arrays.fill(codes, (byte) 0xFF); // every plane 3
+        short[] q = new short[4 * len];
+        Arrays.fill(q, w);
+        assertThat((long) support().dotInt2(codes, 0, q, 0, len))
+            .as("len %d, weight %d", len, w)
+            .isEqualTo(4L * len * 3 * w);
+      }
+    }
+  }
+
   @Test
   void int8ExtremesDoNotOverflowIntermediates() {
     for (int len : new int[] {1, 2, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 128, 384, 1000, 4099}) {
