@@ -2,13 +2,17 @@ package dev.mstream.jobs.guarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.index.IndexFit;
+import dev.mstream.index.IndexFitSerializer;
 import dev.mstream.index.PrefixEntry;
 import dev.mstream.index.PrefixEntrySerializer;
+import dev.mstream.index.PrefixIndex;
 import dev.mstream.index.StoredDocument;
 import dev.mstream.index.StoredDocumentSerializer;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.MStreamPipeline;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +21,7 @@ import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
@@ -32,6 +37,9 @@ import org.apache.flink.util.Collector;
  * text form that a test can compare with what the input says it must be.
  */
 final class IndexState {
+
+  /** Marks a line that says one prefix entry was checked against its fit. */
+  private static final String CHECKED = "\u0000checked\t";
 
   private IndexState() {}
 
@@ -79,21 +87,47 @@ final class IndexState {
 
   /** id → canonical form of every document in the savepoint's index state. */
   static Map<String, String> read(String savepointPath) throws Exception {
+    return read(savepointPath, new long[1]);
+  }
+
+  /**
+   * As {@link #read(String)}; also checks every prefix entry made under one of the savepoint's fits
+   * (operator state {@code fit}): its code and inverted-file list must be what that fit gives the
+   * document's stored vector, else its line is marked {@code FIT-MISMATCH}. Entries under no stored
+   * fit (written by a refit that had not been swapped in) are re-encoded on restore and not
+   * checked. {@code checked[0]} receives how many entries were checked.
+   */
+  static Map<String, String> read(String savepointPath, long[] checked) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     SavepointReader savepoint =
         SavepointReader.read(env, savepointPath, new EmbeddedRocksDBStateBackend());
+    List<IndexFit> fits = new ArrayList<>();
+    try (CloseableIterator<IndexFit> it =
+        savepoint
+            .readUnionState(
+                OperatorIdentifier.forUid(MStreamPipeline.UID_INDEX),
+                VectorIndexOperator.STATE_FIT,
+                TypeInformation.of(IndexFit.class),
+                IndexFitSerializer.INSTANCE)
+            .executeAndCollect("read index fits")) {
+      it.forEachRemaining(fits::add);
+    }
     Map<String, String> out = new TreeMap<>();
     try (CloseableIterator<String> lines =
         savepoint
             .readKeyedState(
                 OperatorIdentifier.forUid(MStreamPipeline.UID_INDEX),
-                new Reader(),
+                new Reader(fits),
                 Types.STRING,
                 Types.STRING)
             .executeAndCollect("read index state")) {
       while (lines.hasNext()) {
         String line = lines.next();
+        if (line.startsWith(CHECKED)) {
+          checked[0]++;
+          continue;
+        }
         int tab = line.indexOf('\t');
         String id = line.substring(0, tab);
         assertThat(out.put(id, line.substring(tab + 1))).as("id %s read twice", id).isNull();
@@ -164,6 +198,12 @@ final class IndexState {
   static final class Reader extends KeyedStateReaderFunction<String, String> {
     private static final long serialVersionUID = 1L;
 
+    private final List<IndexFit> fits;
+
+    Reader(List<IndexFit> fits) {
+      this.fits = new ArrayList<>(fits);
+    }
+
     private transient ValueState<StoredDocument> documents;
     private transient ValueState<PrefixEntry> prefixes;
 
@@ -203,6 +243,15 @@ final class IndexState {
               d.eventTime());
       if (!p.namespace().equals(d.namespace()) || !p.attributes().equals(d.attributes())) {
         line += " PREFIX-MISMATCH ns=" + p.namespace() + " attrs=" + p.attributes();
+      }
+      for (IndexFit fit : fits) {
+        if (p.projectionVersion() == fit.version()) {
+          PrefixIndex.Encoded want = fit.encode(d.vector());
+          if (!Arrays.equals(want.code(), p.codes()) || want.centroid() != p.list()) {
+            line += " FIT-MISMATCH list=" + p.list() + " want " + want.centroid();
+          }
+          out.collect(CHECKED + id);
+        }
       }
       out.collect(id + "\t" + line);
     }
