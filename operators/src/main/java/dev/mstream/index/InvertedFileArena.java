@@ -85,7 +85,8 @@ public final class InvertedFileArena implements PrefixIndex {
     this.grid = fit.grid();
     this.prefixDims = projection.prefixDims();
     this.splitAt = Math.max(1, splitAt);
-    this.postings = new PostingLists(segmentBytes(fit));
+    // 4-bit first segments are stored by columns: the first stage scores a block at a time.
+    this.postings = new PostingLists(segmentBytes(fit), grid != null && grid.segmentBits(0) == 4);
     this.centroidOf = new char[16];
   }
 
@@ -599,6 +600,9 @@ public final class InvertedFileArena implements PrefixIndex {
     private final float offset;
     private final int segments;
 
+    /** Scores of one block's codes (the column scan's output). */
+    private final int[] blockScores = new int[PostingLists.BLOCK];
+
     Scorer(float[] y, int dims) {
       if (grid != null) {
         ScalarQuantizer.QueryWeights w = grid.weigh(y, dims);
@@ -640,7 +644,9 @@ public final class InvertedFileArena implements PrefixIndex {
       for (int s = 0; s < segments; s++) {
         int n = postings.segmentBytes(s);
         int at = off + position * n;
-        if (grid == null) {
+        if (s == 0 && postings.firstTransposed()) {
+          sum += columnDotInt4(codes, position, capacity, n);
+        } else if (grid == null) {
           sum += VectorUtil.dotInt8(codes, at, weights8, s * PrefixCodes.SEGMENT_DIMS, n);
         } else if (grid.segmentBits(s) == 4) {
           sum += VectorUtil.dotInt4(codes, at, weights, grid.weightOffset(s), n);
@@ -648,6 +654,17 @@ public final class InvertedFileArena implements PrefixIndex {
           sum += VectorUtil.dotInt2(codes, at, weights, grid.weightOffset(s), n);
         }
         off += capacity * n;
+      }
+      return sum;
+    }
+
+    /** Segment 0 of one code stored by columns (4 bits): a strided scalar dot product. */
+    private int columnDotInt4(byte[] codes, int position, int stride, int n) {
+      short[] w = weights;
+      int sum = 0;
+      for (int i = 0, at = position; i < n; i++, at += stride) {
+        int b = codes[at];
+        sum += (b & 0x0F) * w[i] + ((b >>> 4) & 0x0F) * w[n + i];
       }
       return sum;
     }
@@ -681,6 +698,18 @@ public final class InvertedFileArena implements PrefixIndex {
       int n = postings.segmentBytes(0);
       short[] w = weights;
       int base = PostingLists.ref(block, 0);
+      if (postings.firstTransposed()) {
+        int[] out = blockScores;
+        VectorUtil.dotInt4Columns(codes, 0, postings.capacity(block), count, w, 0, n, out);
+        float min = queue.minScore();
+        for (int p = 0; p < count; p++) {
+          if (out[p] > min) {
+            queue.offer(base + p, out[p]);
+            min = queue.minScore();
+          }
+        }
+        return;
+      }
       for (int p = 0; p < count; p++) {
         queue.offer(base + p, VectorUtil.dotInt4(codes, p * n, w, 0, n));
       }

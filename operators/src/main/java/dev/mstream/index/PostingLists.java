@@ -15,6 +15,12 @@ import java.util.Arrays;
  * list. The last block of a list grows 1, 2, 4, … up to {@link #BLOCK} entries, so small lists stay
  * small.
  *
+ * <p>With {@code transposeFirst}, the first segment is stored by columns instead: byte {@code i} of
+ * every entry of the block, then byte {@code i + 1} ({@code codes[i * capacity + position]}), so
+ * that one vector load takes the same byte of many codes and the first-stage scan scores a whole
+ * block without a horizontal sum per code ({@link
+ * dev.mstream.index.vector.VectorUtil#dotInt4Columns}).
+ *
  * <p>An entry is addressed by a reference {@code block << BLOCK_SHIFT | position}, valid until the
  * next update. Removal moves the list's last entry into the hole, so lists stay dense; {@link
  * #refOf} follows every entry by its slot, so removing is O(1).
@@ -31,6 +37,9 @@ final class PostingLists {
   private final int[] segmentBytes;
 
   private final int codeBytes;
+
+  /** Whether segment 0 is stored by columns (see the class comment). */
+  private final boolean transposeFirst;
 
   // Blocks, by id: codes (segment-major, capacity entries per segment), slots, owning list.
   private byte[][] blockCodes = new byte[16][];
@@ -49,6 +58,11 @@ final class PostingLists {
   private int[] refOf = new int[16];
 
   PostingLists(int[] segmentBytes) {
+    this(segmentBytes, false);
+  }
+
+  PostingLists(int[] segmentBytes, boolean transposeFirst) {
+    this.transposeFirst = transposeFirst;
     this.segmentBytes = segmentBytes.clone();
     this.codeBytes = Arrays.stream(segmentBytes).sum();
     Arrays.fill(refOf, -1);
@@ -56,6 +70,14 @@ final class PostingLists {
 
   int codeBytes() {
     return codeBytes;
+  }
+
+  /**
+   * Whether segment 0 is stored by columns: byte {@code i} of position {@code p} at {@code i *
+   * capacity + p}.
+   */
+  boolean firstTransposed() {
+    return transposeFirst;
   }
 
   int segmentCount() {
@@ -212,9 +234,17 @@ final class PostingLists {
     int position = positionOf(ref);
     byte[] out = new byte[codeBytes];
     int from = 0;
+    int capacity = capacity(block);
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
-      System.arraycopy(blockCodes[block], segmentOffset(block, s) + position * n, out, from, n);
+      int off = segmentOffset(block, s);
+      if (s == 0 && transposeFirst) {
+        for (int i = 0; i < n; i++) {
+          out[from + i] = blockCodes[block][off + i * capacity + position];
+        }
+      } else {
+        System.arraycopy(blockCodes[block], off + position * n, out, from, n);
+      }
       from += n;
     }
     return out;
@@ -240,7 +270,13 @@ final class PostingLists {
     int off = 0;
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
-      System.arraycopy(code, from, codes, off + position * n, n);
+      if (s == 0 && transposeFirst) {
+        for (int i = 0; i < n; i++) {
+          codes[off + i * capacity + position] = code[from + i];
+        }
+      } else {
+        System.arraycopy(code, from, codes, off + position * n, n);
+      }
       from += n;
       off += capacity * n;
     }
@@ -253,12 +289,20 @@ final class PostingLists {
     int toCapacity = capacity(toBlock);
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
-      System.arraycopy(
-          blockCodes[fromBlock],
-          fromOff + fromPosition * n,
-          blockCodes[toBlock],
-          toOff + toPosition * n,
-          n);
+      if (s == 0 && transposeFirst) {
+        byte[] from = blockCodes[fromBlock];
+        byte[] to = blockCodes[toBlock];
+        for (int i = 0; i < n; i++) {
+          to[toOff + i * toCapacity + toPosition] = from[fromOff + i * fromCapacity + fromPosition];
+        }
+      } else {
+        System.arraycopy(
+            blockCodes[fromBlock],
+            fromOff + fromPosition * n,
+            blockCodes[toBlock],
+            toOff + toPosition * n,
+            n);
+      }
       fromOff += fromCapacity * n;
       toOff += toCapacity * n;
     }
@@ -301,7 +345,13 @@ final class PostingLists {
     int off = 0;
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
-      System.arraycopy(old, oldOff, codes, off, oldCapacity * n);
+      if (s == 0 && transposeFirst) {
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(old, oldOff + i * oldCapacity, codes, off + i * capacity, oldCapacity);
+        }
+      } else {
+        System.arraycopy(old, oldOff, codes, off, oldCapacity * n);
+      }
       oldOff += oldCapacity * n;
       off += capacity * n;
     }

@@ -5,15 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Posting lists against a model: every slot once, in its list, with its code, after any churn. */
 class PostingListsTest {
 
-  @Test
-  void addsRemovesAndMovesKeepEveryEntryOnceWithItsCode() {
+  @ParameterizedTest(name = "first segment by columns: {0}")
+  @ValueSource(booleans = {false, true})
+  void addsRemovesAndMovesKeepEveryEntryOnceWithItsCode(boolean transposeFirst) {
     int[] segments = {32, 17};
-    PostingLists lists = new PostingLists(segments);
+    PostingLists lists = new PostingLists(segments, transposeFirst);
     for (int l = 0; l < 5; l++) {
       lists.newList();
     }

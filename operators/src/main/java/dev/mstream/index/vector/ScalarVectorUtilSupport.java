@@ -69,4 +69,19 @@ public final class ScalarVectorUtilSupport implements VectorUtilSupport {
     }
     return (s0 + s1) + (s2 + s3);
   }
+
+  @Override
+  public void dotInt4Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
+    java.util.Arrays.fill(out, 0, count, 0);
+    for (int i = 0; i < bytes; i++) {
+      int row = off + i * stride;
+      int lo = q[qOff + i];
+      int hi = q[qOff + bytes + i];
+      for (int p = 0; p < count; p++) {
+        int b = codes[row + p];
+        out[p] += (b & 0x0F) * lo + ((b >>> 4) & 0x0F) * hi;
+      }
+    }
+  }
 }

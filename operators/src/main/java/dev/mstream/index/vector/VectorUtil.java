@@ -63,6 +63,24 @@ public final class VectorUtil {
   }
 
   /**
+   * {@link #dotInt4} of {@code count} codes stored by columns (byte {@code i} of code {@code p} at
+   * {@code codes[off + i * stride + p]}) into {@code out[0..count)}; see {@link
+   * VectorUtilSupport#dotInt4Columns} (entries past {@code count} may be overwritten).
+   */
+  public static void dotInt4Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
+    if (count < 0 || count > stride) {
+      throw new IllegalArgumentException("count " + count + " must be in 0..stride " + stride);
+    }
+    if (bytes > 0 && count > 0) {
+      Objects.checkFromIndexSize(off, (bytes - 1) * stride + count, codes.length);
+    }
+    Objects.checkFromIndexSize(qOff, 2 * bytes, q.length);
+    Objects.checkFromIndexSize(0, count, out.length);
+    IMPL.dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
+  }
+
+  /**
    * Dot product of packed 2-bit codes with 16-bit weights (see {@link VectorUtilSupport#dotInt2}):
    * {@code codes[off..off+bytes)} against {@code q[qOff..qOff+4 bytes)}, weights within ±127.
    */

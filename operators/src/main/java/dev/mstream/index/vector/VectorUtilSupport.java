@@ -35,6 +35,15 @@ public interface VectorUtilSupport {
   int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes);
 
   /**
+   * {@link #dotInt4} for {@code count} codes at once, stored by columns: byte {@code i} of code
+   * {@code p} is {@code codes[off + i * stride + p]}. {@code out[p]} receives code {@code p}'s
+   * score, for {@code p} in {@code [0, count)}; {@code count <= stride}. Entries of {@code out}
+   * past {@code count}, below {@code min(stride, out.length)}, may be overwritten.
+   */
+  void dotInt4Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out);
+
+  /**
    * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code [0,
    * count)}: scores a contiguous run of rows.
    */

@@ -157,6 +157,56 @@ abstract class BaseVectorUtilSupportTest {
     }
   }
 
+  @Test
+  void int4ColumnsEqualTheRowDotOfEveryCode() {
+    Random rnd = new Random(23);
+    for (int bytes : new int[] {0, 1, 7, 16, 32, 33, 64}) {
+      for (int stride : new int[] {1, 2, 5, 16, 31, 32, 64, 65}) {
+        for (int count : new int[] {0, 1, stride / 2, stride - 1, stride}) {
+          if (count < 0) {
+            continue;
+          }
+          int off = rnd.nextInt(9);
+          byte[] codes = randomBytes(rnd, off + bytes * stride + rnd.nextInt(3));
+          int qOff = rnd.nextInt(9);
+          short[] q = randomWeights(rnd, qOff + 2 * bytes + rnd.nextInt(3));
+          int[] out = new int[count + 2];
+          out[count + 1] = 12345; // past the stride (count + 1 > stride) or not: see below
+          support().dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
+          for (int p = 0; p < count; p++) {
+            byte[] row = new byte[bytes];
+            for (int i = 0; i < bytes; i++) {
+              row[i] = codes[off + i * stride + p];
+            }
+            assertThat((long) out[p])
+                .as("bytes %d, stride %d, count %d, code %d", bytes, stride, count, p)
+                .isEqualTo(refDotInt4(row, 0, q, qOff, bytes));
+          }
+          if (count + 1 >= stride) {
+            assertThat(out[count + 1]).as("past the stride: untouched").isEqualTo(12345);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void int4ColumnExtremesDoNotOverflowTheShortAccumulator() {
+    for (int bytes : new int[] {1, 8, 9, 32, 64, 1000}) {
+      for (short w : new short[] {-127, 127}) {
+        byte[] codes = new byte[bytes * 64];
+        Arrays.fill(codes, (byte) 0xFF);
+        short[] q = new short[2 * bytes];
+        Arrays.fill(q, w);
+        int[] out = new int[64];
+        support().dotInt4Columns(codes, 0, 64, 64, q, 0, bytes, out);
+        for (int p = 0; p < 64; p++) {
+          assertThat((long) out[p]).isEqualTo(2L * bytes * 15 * w);
+        }
+      }
+    }
+  }
+
   private static long refDotInt2(byte[] codes, int off, short[] q, int qOff, int bytes) {
     long s = 0;
     for (int i = 0; i < bytes; i++) {
