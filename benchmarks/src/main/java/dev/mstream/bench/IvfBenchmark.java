@@ -28,7 +28,7 @@ import me.tongfei.progressbar.ProgressBar;
  * benchmarks/run.sh IvfBenchmark [--collection lexicon|wordnet|gcide] [--synthetic --n N]
  *     [--queries 1000] [--timing-queries 500] [--dims 64,128] [--probes 1,2,4,8,16,32,64]
  *     [--candidates 10,20,30,50,100] [--centroid-dims 32] [--lists 0] [--encoding int4|int8]
- *     [--survivors 4] [--flat-dims 64,128] [--flat-candidates 50,100,200,400]
+ *     [--survivors 4,8] [--flat-dims 64,128] [--flat-candidates 50,100,200,400]
  *     [--lucene-fanouts 10,16,24,32,48,64,100] [--no-lucene] [--no-flat] [--rocksdb]
  * </pre>
  *
@@ -75,7 +75,7 @@ public final class IvfBenchmark {
         IndexSettings.builder("bench", corpus.dims())
             .centroidDims(Bench.intArg(args, "--centroid-dims", 32))
             .lists(Bench.intArg(args, "--lists", 0))
-            .survivors(Bench.intArg(args, "--survivors", 4))
+            .survivors(Bench.intList(args, "--survivors", 4)[0])
             .encoding(
                 "int8".equalsIgnoreCase(Bench.arg(args, "--encoding"))
                     ? PrefixEncoding.INT8
@@ -148,15 +148,14 @@ public final class IvfBenchmark {
                 + fit.encoding()
                 + " codes of "
                 + fit.projection().prefixDims()
-                + " dims; survivors = "
-                + settings.survivors()
-                + " x candidates rescored on the whole prefix; rerank in memory; "
+                + " dims; survivors x candidates rescored on the whole prefix; rerank in memory; "
                 + nt
                 + " timing queries, 1 thread)",
             "data",
             "dims",
             "probes",
             "candidates",
+            "survivors",
             "recall@10",
             "queries per CPU-s",
             "queries/s (wall)",
@@ -167,20 +166,36 @@ public final class IvfBenchmark {
     for (int dims : Bench.intList(args, "--dims", 64, fit.projection().prefixDims())) {
       for (int probes : Bench.intList(args, "--probes", 1, 2, 4, 8, 16, 32, 64)) {
         for (int c : Bench.intList(args, "--candidates", 10, 20, 30, 50, 100)) {
-          SearchPlan plan = new SearchPlan(dims, probes, c * settings.survivors(), c);
-          Point p = measure("IVF", dims + "/" + probes + "/" + c, ivf, plan, corpus, q, truth, nt);
-          points.add(p);
-          sweep.row(
-              tag,
-              dims,
-              probes,
-              c,
-              Bench.fmt(p.recall(), 4),
-              Bench.fmt(p.rate().cpu(), 0),
-              Bench.fmt(p.rate().wall(), 0),
-              Bench.fmt(1e6 / p.rate().cpu(), 0),
-              Bench.fmt(p.codesPerQuery(), 0),
-              shares(p.stageShares()));
+          int[] survivorSteps = Bench.intList(args, "--survivors", settings.survivors());
+          for (int sv : survivorSteps) {
+            if (sv != survivorSteps[0] && dims >= fit.projection().prefixDims()) {
+              continue; // the first stage scores the whole prefix: nothing is rescored
+            }
+            SearchPlan plan = new SearchPlan(dims, probes, c * sv, c);
+            Point p =
+                measure(
+                    "IVF",
+                    dims + "/" + probes + "/" + c + "/" + sv,
+                    ivf,
+                    plan,
+                    corpus,
+                    q,
+                    truth,
+                    nt);
+            points.add(p);
+            sweep.row(
+                tag,
+                dims,
+                probes,
+                c,
+                sv,
+                Bench.fmt(p.recall(), 4),
+                Bench.fmt(p.rate().cpu(), 0),
+                Bench.fmt(p.rate().wall(), 0),
+                Bench.fmt(1e6 / p.rate().cpu(), 0),
+                Bench.fmt(p.codesPerQuery(), 0),
+                shares(p.stageShares()));
+          }
         }
       }
     }
@@ -519,7 +534,7 @@ public final class IvfBenchmark {
                   + cacheMb
                   + " MB block cache), the IVF settings with recall@10 >= 0.95, cheapest first",
               "data",
-              "dims/probes/candidates",
+              "dims/probes/candidates/survivors",
               "recall@10",
               "queries per CPU-s (RocksDB rerank)",
               "queries per CPU-s (in-memory rerank)");
@@ -537,7 +552,7 @@ public final class IvfBenchmark {
         int c = Integer.parseInt(s[2]);
         SearchPlan plan =
             new SearchPlan(
-                Integer.parseInt(s[0]), Integer.parseInt(s[1]), c * settings.survivors(), c);
+                Integer.parseInt(s[0]), Integer.parseInt(s[1]), c * Integer.parseInt(s[3]), c);
         TopK top = new TopK(GroundTruth.K);
         Bench.QueryTask task =
             i -> {
