@@ -57,7 +57,10 @@ public final class IvfScaleBenchmark {
     for (int n : sizes) {
       if (n % SyntheticVectors.BLOCK_ROWS != 0 && n != max) {
         throw new IllegalArgumentException(
-            "sizes must be multiples of " + SyntheticVectors.BLOCK_ROWS);
+            "sizes but the largest must be multiples of "
+                + SyntheticVectors.BLOCK_ROWS
+                + " (e.g. 102400,299008,1003520), was "
+                + n);
       }
     }
     System.out.println("SYNTHETIC " + Bench.machine());
@@ -95,6 +98,7 @@ public final class IvfScaleBenchmark {
               "rebuild docs/s");
       t.printHeader();
       double costAt1m = -1;
+      int sizeAt1m = 1_000_000;
       List<String> lines = new ArrayList<>();
       for (int si = 0; si < sizes.length; si++) {
         int n = sizes[si];
@@ -113,8 +117,10 @@ public final class IvfScaleBenchmark {
             Bench.fmt(r.measuredHeapPerDoc, 1),
             Bench.fmt(r.insertsPerCpuSecond, 0),
             Bench.fmt(r.rebuildPerSecond, 0));
-        if (n == 1_000_000) {
-          costAt1m = r.micros;
+        if (Math.abs(n - 1_000_000) < SyntheticVectors.BLOCK_ROWS) {
+          costAt1m =
+              r.micros; // the size of about a million (sizes but the largest are whole blocks)
+          sizeAt1m = n;
         }
         lines.add(n + " " + r.micros);
       }
@@ -122,10 +128,11 @@ public final class IvfScaleBenchmark {
         for (String l : lines) {
           String[] p = l.split(" ");
           System.out.printf(
-              "SYNTHETIC cost at %,d docs / cost at 1,000,000: %.2fx (a flat scan pays %.2fx)%n",
+              "SYNTHETIC cost at %,d docs / cost at %,d: %.2fx (a flat scan pays %.2fx)%n",
               Integer.parseInt(p[0]),
+              sizeAt1m,
               Double.parseDouble(p[1]) / costAt1m,
-              Integer.parseInt(p[0]) / 1e6);
+              Integer.parseInt(p[0]) / (double) sizeAt1m);
         }
       }
     }
