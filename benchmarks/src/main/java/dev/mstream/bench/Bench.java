@@ -9,6 +9,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
 
 /** Small helpers shared by the benchmark programs: timing, heap, tables, arguments. */
 final class Bench {
@@ -170,15 +174,89 @@ final class Bench {
     return String.format("%,." + decimals + "f", v);
   }
 
-  static int intArg(String[] args, String name, int def) {
-    String v = arg(args, name);
-    return v == null ? def : Integer.parseInt(v.replace("_", ""));
+  /**
+   * Checks a program's arguments with picocli, as the CLI parses its own: every argument must be
+   * one of {@code accepted}, else the program stops with picocli's message ("Unknown option:
+   * '--querys'") and its usage; {@code -h}/{@code --help} prints the usage. An entry is {@code
+   * --name} (a flag), {@code --name=N} (an int; {@code 1_000_000} is fine), {@code --name=LIST}
+   * (comma-separated ints) or {@code --name=VALUE} (any string). The values are then read with
+   * {@link #arg}, {@link #intArg}, {@link #intList} and {@link #flag}.
+   */
+  static void checkArgs(String program, String[] args, String... accepted) {
+    CommandLine cli = parser(program, accepted);
+    try {
+      if (cli.parseArgs(args).isUsageHelpRequested()) {
+        cli.usage(System.out);
+        System.exit(0);
+      }
+    } catch (ParameterException e) {
+      System.err.println(program + ": " + e.getMessage());
+      cli.usage(System.err);
+      System.exit(2);
+    }
   }
 
+  /** The picocli parser behind {@link #checkArgs}; parse errors are {@link ParameterException}s. */
+  static CommandLine parser(String program, String... accepted) {
+    CommandSpec spec = CommandSpec.create().name(program);
+    spec.addOption(
+        OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help.").build());
+    for (String entry : accepted) {
+      int eq = entry.indexOf('=');
+      String name = eq < 0 ? entry : entry.substring(0, eq);
+      String label = eq < 0 ? null : entry.substring(eq + 1);
+      OptionSpec.Builder option = OptionSpec.builder(name);
+      if (label == null) {
+        option.arity("0").type(boolean.class);
+      } else {
+        option.arity("1").paramLabel(label).type(String.class);
+        switch (label) {
+          case "N" -> option.converters(s -> Integer.toString(parseInt(s)));
+          case "LIST" -> option.converters(s -> Arrays.toString(parseInts(s)));
+          case "VALUE" -> {}
+          default ->
+              throw new IllegalArgumentException(
+                  entry + ": the value label must be N, LIST or VALUE");
+        }
+      }
+      spec.addOption(option.build());
+    }
+    return new CommandLine(spec);
+  }
+
+  private static int parseInt(String s) {
+    return Integer.parseInt(s.trim().replace("_", ""));
+  }
+
+  private static int[] parseInts(String s) {
+    String[] parts = s.split(",");
+    int[] out = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      out[i] = parseInt(parts[i]);
+    }
+    return out;
+  }
+
+  /** {@code first} followed by {@code more}: a program's own arguments after shared ones. */
+  static String[] concat(String[] first, String... more) {
+    String[] all = Arrays.copyOf(first, first.length + more.length);
+    System.arraycopy(more, 0, all, first.length, more.length);
+    return all;
+  }
+
+  static int intArg(String[] args, String name, int def) {
+    String v = arg(args, name);
+    return v == null ? def : parseInt(v);
+  }
+
+  /** The value of {@code --name value} or {@code --name=value} (both pass {@link #checkArgs}). */
   static String arg(String[] args, String name) {
-    for (int i = 0; i < args.length - 1; i++) {
-      if (args[i].equals(name)) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(name) && i + 1 < args.length) {
         return args[i + 1];
+      }
+      if (args[i].startsWith(name + "=")) {
+        return args[i].substring(name.length() + 1);
       }
     }
     return null;
@@ -195,14 +273,6 @@ final class Bench {
 
   static int[] intList(String[] args, String name, int... def) {
     String v = arg(args, name);
-    if (v == null) {
-      return def;
-    }
-    String[] parts = v.split(",");
-    int[] out = new int[parts.length];
-    for (int i = 0; i < parts.length; i++) {
-      out[i] = Integer.parseInt(parts[i].trim());
-    }
-    return out;
+    return v == null ? def : parseInts(v);
   }
 }

@@ -13,6 +13,9 @@ record BenchData(
     int[][] truth,
     String description) {
 
+  /** The arguments {@link #fromArgs} reads, for {@link Bench#checkArgs}. */
+  static final String[] ARGS = {"--synthetic", "--n=N", "--collection=VALUE"};
+
   static BenchData fromArgs(String[] args) throws Exception {
     if (Bench.flag(args, "--synthetic")) {
       SyntheticVectors.Data d = SyntheticVectors.load(Bench.intArg(args, "--n", 1_000_000));

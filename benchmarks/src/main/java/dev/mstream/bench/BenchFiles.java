@@ -156,10 +156,6 @@ public final class BenchFiles {
     Files.write(file, lines, StandardCharsets.UTF_8);
   }
 
-  public static List<String> readLines(Path file) throws IOException {
-    return Files.readAllLines(file, StandardCharsets.UTF_8);
-  }
-
   /** Appends little-endian floats to an open stream (used to write embeddings as they come). */
   static void appendFloats(OutputStream out, float[][] rows) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(rows.length * rows[0].length * 4);

@@ -27,6 +27,7 @@ public final class ExactScanBaseline {
   }
 
   public static void main(String[] args) throws Exception {
+    Bench.checkArgs("ExactScanBaseline", args, Bench.concat(BenchData.ARGS, "--queries=N"));
     BenchData data = BenchData.fromArgs(args);
     int nq =
         Math.min(data.queries().n(), Bench.intArg(args, "--queries", data.synthetic() ? 100 : 500));

@@ -38,6 +38,22 @@ public final class FunnelBenchmark {
   record Row(Config config, double recall, Bench.Rate one, Bench.Rate two, Bench.Rate rocks) {}
 
   public static void main(String[] args) throws Exception {
+    Bench.checkArgs(
+        "FunnelBenchmark",
+        args,
+        Bench.concat(
+            BenchData.ARGS,
+            "--queries=N",
+            "--timing-queries=N",
+            "--dims=LIST",
+            "--candidates=LIST",
+            "--encoding=VALUE",
+            "--pca-sample=N",
+            "--rotation=VALUE",
+            "--arena-prefix=VALUE",
+            "--rocksdb",
+            "--no-rocksdb",
+            "--rocksdb-cache-mb=N"));
     BenchData data = BenchData.fromArgs(args);
     boolean synthetic = data.synthetic();
     String tag = data.tag();

@@ -55,6 +55,30 @@ public final class IvfBenchmark {
       double[] stageShares) {}
 
   public static void main(String[] args) throws Exception {
+    Bench.checkArgs(
+        "IvfBenchmark",
+        args,
+        Bench.concat(
+            BenchData.ARGS,
+            "--queries=N",
+            "--timing-queries=N",
+            "--exact-queries=N",
+            "--dims=LIST",
+            "--probes=LIST",
+            "--candidates=LIST",
+            "--survivors=LIST",
+            "--centroid-dims=N",
+            "--lists=N",
+            "--encoding=VALUE",
+            "--packed-bits=LIST",
+            "--prefix-dims=N",
+            "--flat-dims=LIST",
+            "--flat-candidates=LIST",
+            "--lucene-fanouts=LIST",
+            "--no-lucene",
+            "--no-flat",
+            "--rocksdb",
+            "--rocksdb-cache-mb=N"));
     BenchData data = BenchData.fromArgs(args);
     String tag = data.tag();
     BenchFiles.Vectors corpus = data.corpus();

@@ -50,6 +50,14 @@ public final class IvfScaleBenchmark {
   private IvfScaleBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    Bench.checkArgs(
+        "IvfScaleBenchmark",
+        args,
+        "--sizes=LIST",
+        "--queries=N",
+        "--timing-queries=N",
+        "--probes=LIST",
+        "--candidates=LIST");
     int[] sizes = Bench.intList(args, "--sizes", 100_000, 300_000, 1_000_000, 5_000_000);
     int nq = Bench.intArg(args, "--queries", 500);
     int nt = Math.min(nq, Bench.intArg(args, "--timing-queries", 200));

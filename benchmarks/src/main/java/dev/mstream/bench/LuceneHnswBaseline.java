@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.flink.util.FileUtils;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -51,6 +52,14 @@ public final class LuceneHnswBaseline {
   record Point(int fanout, double recall, double qps1, double cpu1, double qps2) {}
 
   public static void main(String[] args) throws Exception {
+    Bench.checkArgs(
+        "LuceneHnswBaseline",
+        args,
+        "--max-docs=N",
+        "--queries=N",
+        "--fanouts=LIST",
+        "--dir=VALUE",
+        "--reuse");
     RealVectors.Data data = RealVectors.load();
     BenchFiles.Vectors corpus = data.corpus();
     BenchFiles.Vectors queries = data.queries();
@@ -85,7 +94,7 @@ public final class LuceneHnswBaseline {
     Directory dir;
     if (fs) {
       if (!reuse) {
-        deleteRecursively(fsPath);
+        FileUtils.deleteDirectory(fsPath.toFile());
         Files.createDirectories(fsPath);
       }
       dir = FSDirectory.open(fsPath);
@@ -252,16 +261,5 @@ public final class LuceneHnswBaseline {
       }
     }
     return null;
-  }
-
-  private static void deleteRecursively(Path p) throws java.io.IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    }
   }
 }

@@ -3,9 +3,12 @@ package dev.mstream.bench;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
-/** Progress bars on stderr, so the tables on stdout stay clean when redirected. */
+/**
+ * Progress bars of the benchmark programs: the commands' set-up ({@link
+ * dev.mstream.jobs.eval.Progress#barBuilder}) on stderr, so the tables on stdout stay clean when
+ * redirected; redrawn once a second, not to compete with what is timed.
+ */
 final class Progress {
 
   private Progress() {}
@@ -14,17 +17,13 @@ final class Progress {
   static final String QUIET = "mstream.bench.quiet";
 
   static ProgressBar bar(String task, long max) {
-    ProgressBarBuilder builder = new ProgressBarBuilder();
+    ProgressBarBuilder builder =
+        dev.mstream.jobs.eval.Progress.barBuilder(task, max, null, System.err)
+            .setUpdateIntervalMillis(1000)
+            .setMaxRenderedLength(110);
     if (System.getProperty(QUIET) != null) {
       builder.setConsumer(new DelegatingProgressBarConsumer(line -> {}));
     }
-    return builder
-        .setTaskName(task)
-        .setInitialMax(max)
-        .setStyle(ProgressBarStyle.ASCII)
-        .setUpdateIntervalMillis(1000)
-        .showSpeed()
-        .setMaxRenderedLength(110)
-        .build();
+    return builder.build();
   }
 }

@@ -103,21 +103,21 @@ public final class RealVectors {
   }
 
   public static void main(String[] args) throws Exception {
-    int queryCount = 2000;
-    int maxCorpus = Integer.MAX_VALUE;
-    Path wordnet = WordNetTexts.DEFAULT_DIR;
-    Path gcide = GcideTexts.DEFAULT_FILE;
-    String only = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--queries" -> queryCount = Integer.parseInt(args[++i]);
-        case "--max-corpus" -> maxCorpus = Integer.parseInt(args[++i]);
-        case "--wordnet" -> wordnet = Path.of(args[++i]);
-        case "--gcide" -> gcide = Path.of(args[++i]);
-        case "--only" -> only = args[++i];
-        default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-      }
-    }
+    Bench.checkArgs(
+        "RealVectors",
+        args,
+        "--queries=N",
+        "--max-corpus=N",
+        "--wordnet=VALUE",
+        "--gcide=VALUE",
+        "--only=VALUE");
+    int queryCount = Bench.intArg(args, "--queries", 2000);
+    int maxCorpus = Bench.intArg(args, "--max-corpus", Integer.MAX_VALUE);
+    String wordnetArg = Bench.arg(args, "--wordnet");
+    Path wordnet = wordnetArg == null ? WordNetTexts.DEFAULT_DIR : Path.of(wordnetArg);
+    String gcideArg = Bench.arg(args, "--gcide");
+    Path gcide = gcideArg == null ? GcideTexts.DEFAULT_FILE : Path.of(gcideArg);
+    String only = Bench.arg(args, "--only");
     Path dir = BenchFiles.dir();
     List<String> texts = WordNetTexts.read(wordnet);
     WordNetTexts.Split split = WordNetTexts.split(texts, queryCount, maxCorpus, SEED);

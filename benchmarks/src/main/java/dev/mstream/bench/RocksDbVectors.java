@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.flink.util.FileUtils;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.LRUCache;
@@ -35,7 +36,7 @@ final class RocksDbVectors implements AutoCloseable {
 
   RocksDbVectors(Path dir, BenchFiles.Vectors corpus, long blockCacheBytes, String task)
       throws Exception {
-    deleteRecursively(dir);
+    FileUtils.deleteDirectory(dir.toFile());
     Files.createDirectories(dir);
     this.dims = corpus.dims();
     this.cache = new LRUCache(blockCacheBytes);
@@ -85,16 +86,5 @@ final class RocksDbVectors implements AutoCloseable {
     db.close();
     options.close();
     cache.close();
-  }
-
-  private static void deleteRecursively(Path p) throws java.io.IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    }
   }
 }

@@ -37,6 +37,7 @@ public final class SyntheticVectors {
       BenchFiles.Vectors corpus, BenchFiles.Vectors queries, int[][] truth, String description) {}
 
   public static void main(String[] args) throws Exception {
+    Bench.checkArgs("SyntheticVectors", args, "--n=N", "--queries=N", "--scan-queries=N");
     int n = Bench.intArg(args, "--n", 1_000_000);
     int nq = Bench.intArg(args, "--queries", 1000);
     Data d = loadOrCreate(n, nq);

@@ -1,10 +1,13 @@
 package dev.mstream.jobs;
 
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ParameterTool;
 
@@ -13,6 +16,7 @@ import org.apache.flink.util.ParameterTool;
  * --mstream.kafka.bootstrap-servers broker:9092 [--mstream.key value ...]}. Any {@code mstream.*}
  * key may also come from the cluster's configuration; arguments win.
  */
+@PublicEvolving
 public final class MStreamJob {
 
   public static final String JOB_NAME = "mstream";
@@ -54,10 +58,10 @@ public final class MStreamJob {
           CheckpointingOptions.CHECKPOINTS_DIRECTORY, options.get(MStreamOptions.CHECKPOINT_DIR));
     }
     if (options.get(MStreamOptions.STATE_DIR) != null) {
-      conf.setString("state.backend.rocksdb.localdir", options.get(MStreamOptions.STATE_DIR));
+      conf.set(RocksDBOptions.LOCAL_DIRECTORIES, options.get(MStreamOptions.STATE_DIR));
     }
     // Kryo would silently serialize any type it does not know; every record here is a POJO.
-    conf.setString("pipeline.generic-types", "false");
+    conf.set(PipelineOptions.GENERIC_TYPES, false);
     env.configure(conf);
     if (options.get(MStreamOptions.PARALLELISM) > 0) {
       env.setParallelism(options.get(MStreamOptions.PARALLELISM));

@@ -5,14 +5,17 @@ import static org.apache.flink.configuration.ConfigOptions.key;
 import dev.mstream.schemas.codec.Encoding;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Every setting of the job, as Flink configuration keys under {@code mstream.}: settable from
  * {@code flink run} arguments ({@code --mstream.kafka.bootstrap-servers host:9092}), the cluster's
  * configuration, or a Kubernetes FlinkDeployment's {@code flinkConfiguration}.
  */
+@PublicEvolving
 public final class MStreamOptions {
 
   private MStreamOptions() {}
@@ -428,14 +431,28 @@ public final class MStreamOptions {
           .enumType(DeliveryGuarantee.class)
           .defaultValue(DeliveryGuarantee.AT_LEAST_ONCE)
           .withDescription(
-              "AT_LEAST_ONCE: results appear at once, a query may be answered twice after a"
-                  + " failure (same query_id). EXACTLY_ONCE: results are committed with each"
-                  + " checkpoint, read them with isolation.level=read_committed.");
+              "The Kafka sinks' guarantee for results and dead letters (Flink's"
+                  + " DeliveryGuarantee). AT_LEAST_ONCE: results appear at once, a query may be"
+                  + " answered twice after a failure (same query_id). EXACTLY_ONCE: results are"
+                  + " committed with each checkpoint, read them with"
+                  + " isolation.level=read_committed. NONE is refused: a failure could lose"
+                  + " results. Flink's spellings (exactly-once) work too.");
 
-  /** The sink guarantee for results and dead letters. */
-  public enum DeliveryGuarantee {
-    AT_LEAST_ONCE,
-    EXACTLY_ONCE
+  /**
+   * {@link #RESULTS_DELIVERY} as the job reads it: the enum constants' names ({@code EXACTLY_ONCE},
+   * the values this option has always taken) as well as Flink's own spellings ({@code
+   * exactly-once}, what a {@code ConfigOption} of Flink's {@link DeliveryGuarantee} parses).
+   */
+  public static DeliveryGuarantee resultsDelivery(Configuration conf) {
+    String raw = conf.toMap().get(RESULTS_DELIVERY.key());
+    if (raw != null) {
+      for (DeliveryGuarantee g : DeliveryGuarantee.values()) {
+        if (g.name().equalsIgnoreCase(raw.trim())) {
+          return g;
+        }
+      }
+    }
+    return conf.get(RESULTS_DELIVERY);
   }
 
   /** The widths of {@link #PACKED_BITS}, e.g. {4, 2}; fails naming the key when malformed. */

@@ -1,16 +1,19 @@
 package dev.mstream.jobs;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.index.IndexFaultHook;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.kafka.AvroConversions;
@@ -30,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -40,6 +45,8 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.IsolationLevel;
 
 /**
  * The dataflow, shared by the deployable job and the local runner:
@@ -51,6 +58,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
  * </pre>
  */
+@PublicEvolving
 public final class MStreamPipeline {
 
   // Operator uids: stable, so savepoints map state back to the right operator across versions.
@@ -83,11 +91,23 @@ public final class MStreamPipeline {
    * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
    * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
    */
+  @VisibleForTesting
   public static void build(
       StreamExecutionEnvironment env,
       Configuration conf,
       ModelProfile profile,
       EmbeddingModelFactory models) {
+    build(env, conf, profile, models, IndexFaultHook.NONE);
+  }
+
+  /** The same, with a fault-injection hook in the index operator: tests of failure recovery. */
+  @VisibleForTesting
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models,
+      IndexFaultHook indexFaults) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
@@ -153,7 +173,7 @@ public final class MStreamPipeline {
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(index))
+                new VectorIndexOperator(index, indexFaults))
             .uid(UID_INDEX)
             .setParallelism(parallelism);
 
@@ -204,6 +224,7 @@ public final class MStreamPipeline {
         : env.getParallelism();
   }
 
+  @VisibleForTesting
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
     IndexSettings.Builder b =
         IndexSettings.builder(profile.name(), profile.dimension())
@@ -284,12 +305,10 @@ public final class MStreamPipeline {
 
   private static String required(Configuration conf) {
     String bootstrap = conf.get(MStreamOptions.BOOTSTRAP_SERVERS);
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException(
-          "missing setting "
-              + MStreamOptions.BOOTSTRAP_SERVERS.key()
-              + " (Kafka bootstrap servers)");
-    }
+    checkArgument(
+        bootstrap != null && !bootstrap.isBlank(),
+        "missing setting %s (Kafka bootstrap servers)",
+        MStreamOptions.BOOTSTRAP_SERVERS.key());
     return bootstrap;
   }
 
@@ -350,8 +369,8 @@ public final class MStreamPipeline {
         .setDeserializer(new RawRecordDeserializer())
         .setProperties(MStreamOptions.kafkaProperties(conf))
         // read_committed: never index a document from a producer transaction that aborted.
-        .setProperty("isolation.level", "read_committed")
-        .setProperty("commit.offsets.on.checkpoint", "true")
+        .setProperty(
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString())
         .build();
   }
 
@@ -361,9 +380,12 @@ public final class MStreamPipeline {
       String name,
       org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
     Properties props = MStreamOptions.kafkaProperties(conf);
-    boolean exactlyOnce =
-        conf.get(MStreamOptions.RESULTS_DELIVERY) == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
-    if (exactlyOnce) {
+    DeliveryGuarantee guarantee = MStreamOptions.resultsDelivery(conf);
+    checkArgument(
+        guarantee != DeliveryGuarantee.NONE,
+        "%s=NONE is not supported: a failure could lose results; use AT_LEAST_ONCE or EXACTLY_ONCE",
+        MStreamOptions.RESULTS_DELIVERY.key());
+    if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
       // Must not exceed the broker's transaction.max.timeout.ms (15 minutes by default).
       props.putIfAbsent("transaction.timeout.ms", "600000");
     }
@@ -371,8 +393,7 @@ public final class MStreamPipeline {
         .setBootstrapServers(bootstrap)
         .setKafkaProducerConfig(props)
         .setRecordSerializer(serializer)
-        .setDeliveryGuarantee(
-            exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE)
+        .setDeliveryGuarantee(guarantee)
         .setTransactionalIdPrefix(conf.get(MStreamOptions.GROUP_ID) + "-" + name)
         .build();
   }

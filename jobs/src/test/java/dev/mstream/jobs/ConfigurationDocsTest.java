@@ -51,7 +51,7 @@ class ConfigurationDocsTest {
             .filter(d -> d.key().equals(MStreamOptions.RESULTS_DELIVERY.key()))
             .findFirst()
             .orElseThrow();
-    assertThat(delivery.type()).isEqualTo("Enum: AT_LEAST_ONCE, EXACTLY_ONCE");
+    assertThat(delivery.type()).isEqualTo("Enum: EXACTLY_ONCE, AT_LEAST_ONCE, NONE");
     assertThat(delivery.defaultValue()).isEqualTo("AT_LEAST_ONCE");
     var interval =
         docs.stream()

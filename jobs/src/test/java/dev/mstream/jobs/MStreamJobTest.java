@@ -1,10 +1,15 @@
 package dev.mstream.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mstream.schemas.codec.Encoding;
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class MStreamJobTest {
@@ -31,5 +36,56 @@ class MStreamJobTest {
     assertThat(MStreamOptions.kafkaProperties(options))
         .containsEntry("security.protocol", "SASL_SSL");
     assertThat(cluster.get(MStreamOptions.GROUP_ID)).isEqualTo("from-cluster");
+  }
+
+  @Test
+  void configureSetsFlinksOwnOptions() {
+    Configuration options = new Configuration();
+    options.set(MStreamOptions.STATE_DIR, "/tmp/mstream-rocksdb");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+
+    MStreamJob.configure(env, options);
+
+    assertThat(env.getConfiguration().get(RocksDBOptions.LOCAL_DIRECTORIES))
+        .isEqualTo("/tmp/mstream-rocksdb");
+    assertThat(env.getConfiguration().get(PipelineOptions.GENERIC_TYPES)).isFalse();
+    assertThat(env.getConfig().getSerializerConfig().hasGenericTypesDisabled()).isTrue();
+  }
+
+  @Test
+  void resultsDeliveryTakesItsOldValuesAndFlinksSpellings() {
+    assertThat(MStreamOptions.resultsDelivery(new Configuration()))
+        .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    for (String exactlyOnce : new String[] {"EXACTLY_ONCE", "exactly_once", "exactly-once"}) {
+      Configuration c = new Configuration();
+      c.setString(MStreamOptions.RESULTS_DELIVERY.key(), exactlyOnce);
+      assertThat(MStreamOptions.resultsDelivery(c))
+          .as(exactlyOnce)
+          .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    }
+    Configuration atLeastOnce = new Configuration();
+    atLeastOnce.setString(MStreamOptions.RESULTS_DELIVERY.key(), "AT_LEAST_ONCE");
+    assertThat(MStreamOptions.resultsDelivery(atLeastOnce))
+        .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    Configuration typed = new Configuration();
+    typed.set(MStreamOptions.RESULTS_DELIVERY, DeliveryGuarantee.EXACTLY_ONCE);
+    assertThat(MStreamOptions.resultsDelivery(typed)).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    Configuration bogus = new Configuration();
+    bogus.setString(MStreamOptions.RESULTS_DELIVERY.key(), "twice");
+    assertThatThrownBy(() -> MStreamOptions.resultsDelivery(bogus))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(MStreamOptions.RESULTS_DELIVERY.key());
+  }
+
+  @Test
+  void noneIsRefusedNamingTheSetting() {
+    Configuration options = new Configuration();
+    options.set(MStreamOptions.BOOTSTRAP_SERVERS, "broker:9092");
+    options.setString(MStreamOptions.RESULTS_DELIVERY.key(), "NONE");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    MStreamJob.configure(env, options);
+    assertThatThrownBy(() -> MStreamPipeline.build(env, options))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mstream.results.delivery=NONE");
   }
 }

@@ -4,12 +4,14 @@ import dev.mstream.records.DeadLetterRecord;
 import dev.mstream.records.RawRecord;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.OutputTag;
 
 /** Sends a rejected record to the dead-letter side output and counts it by reason. */
+@Internal
 public final class DeadLetters {
 
   /**

@@ -11,6 +11,7 @@ import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
 import dev.mstream.schemas.codec.Utf8Validation;
 import java.nio.charset.StandardCharsets;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -22,6 +23,7 @@ import org.apache.flink.util.OutputTag;
  * key. Anything that cannot be turned into a valid change goes to {@link #DEAD_LETTERS} with its
  * reason; the job never fails on input.
  */
+@Internal
 public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> {
 
   private static final long serialVersionUID = 1L;

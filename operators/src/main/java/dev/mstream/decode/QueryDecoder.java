@@ -11,6 +11,7 @@ import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -22,6 +23,7 @@ import org.apache.flink.util.OutputTag;
  * #DEAD_LETTERS}, and — when it has a query id to answer to — also gets an ERROR result on {@link
  * #ERROR_RESULTS}, so its sender is not left waiting.
  */
+@Internal
 public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
 
   private static final long serialVersionUID = 1L;

@@ -1,5 +1,7 @@
 package dev.mstream.embed;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -58,10 +60,8 @@ public final class EmbedderOptions implements Serializable {
   }
 
   public EmbedderOptions withIntraOpThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException(
-          "embedder options: 'intraOpThreads' must be >= 1 (was " + threads + ")");
-    }
+    checkArgument(
+        threads >= 1, "embedder options: 'intraOpThreads' must be >= 1 (was %s)", threads);
     return new EmbedderOptions(threads, maxBatchSize, batchTokens, device, batchInvariant);
   }
 
@@ -69,10 +69,10 @@ public final class EmbedderOptions implements Serializable {
    * @param size texts per ONNX run; 0 = by execution provider (32 on CPU, 256 on CUDA)
    */
   public EmbedderOptions withMaxBatchSize(int size) {
-    if (size < 0) {
-      throw new IllegalArgumentException(
-          "embedder options: 'maxBatchSize' must be >= 1, or 0 for the default (was " + size + ")");
-    }
+    checkArgument(
+        size >= 0,
+        "embedder options: 'maxBatchSize' must be >= 1, or 0 for the default (was %s)",
+        size);
     return new EmbedderOptions(intraOpThreads, size, batchTokens, device, batchInvariant);
   }
 
@@ -81,12 +81,10 @@ public final class EmbedderOptions implements Serializable {
    *     runs, alone; 0 = by execution provider (8,192 on CPU, 65,536 on CUDA)
    */
   public EmbedderOptions withBatchTokens(int tokens) {
-    if (tokens < 0) {
-      throw new IllegalArgumentException(
-          "embedder options: 'batchTokens' must be >= 1, or 0 for the default (was "
-              + tokens
-              + ")");
-    }
+    checkArgument(
+        tokens >= 0,
+        "embedder options: 'batchTokens' must be >= 1, or 0 for the default (was %s)",
+        tokens);
     return new EmbedderOptions(intraOpThreads, maxBatchSize, tokens, device, batchInvariant);
   }
 

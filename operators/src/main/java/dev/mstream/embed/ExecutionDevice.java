@@ -1,5 +1,7 @@
 package dev.mstream.embed;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.util.Locale;
 
@@ -19,12 +21,8 @@ public record ExecutionDevice(Kind kind, int cudaDeviceId) implements Serializab
   public static final ExecutionDevice AUTO = new ExecutionDevice(Kind.AUTO, 0);
 
   public ExecutionDevice {
-    if (kind == null) {
-      throw new IllegalArgumentException("device kind is required");
-    }
-    if (cudaDeviceId < 0) {
-      throw new IllegalArgumentException("CUDA device id must be >= 0 (was " + cudaDeviceId + ")");
-    }
+    checkArgument(kind != null, "device kind is required");
+    checkArgument(cudaDeviceId >= 0, "CUDA device id must be >= 0 (was %s)", cudaDeviceId);
   }
 
   /**

@@ -131,11 +131,6 @@ public final class ModelProfiles {
     return ARTIFACTS.get(name);
   }
 
-  /** Whether the default build (without {@value #ALL_MODELS_MAVEN_PROFILE}) carries the files. */
-  public static boolean inDefaultBuild(String name) {
-    return IN_DEFAULT_BUILD.contains(name);
-  }
-
   private static void register(ModelProfile profile, String artifactSuffix, String version) {
     BUILT_IN.put(profile.name(), profile);
     ARTIFACTS.put(

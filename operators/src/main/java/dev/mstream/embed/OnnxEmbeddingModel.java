@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -302,11 +303,13 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
     closeAll(tokenizer, session, sessionOptions);
   }
 
-  /** Lets tests see that close() released the native handles. */
+  /** The native tokenizer, to see that close() released it. */
+  @VisibleForTesting
   HuggingFaceTokenizer tokenizerHandle() {
     return tokenizer;
   }
 
+  @VisibleForTesting
   OrtSession sessionHandle() {
     return session;
   }

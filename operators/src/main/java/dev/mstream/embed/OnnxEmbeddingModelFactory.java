@@ -1,6 +1,6 @@
 package dev.mstream.embed;
 
-import java.util.Objects;
+import static org.apache.flink.util.Preconditions.checkNotNull;
 
 /**
  * Serializable recipe for an {@link OnnxEmbeddingModel}: operators carry it to the task managers
@@ -13,8 +13,8 @@ public final class OnnxEmbeddingModelFactory implements EmbeddingModelFactory {
   private final EmbedderOptions options;
 
   public OnnxEmbeddingModelFactory(ModelProfile profile, EmbedderOptions options) {
-    this.profile = Objects.requireNonNull(profile, "profile");
-    this.options = Objects.requireNonNull(options, "options");
+    this.profile = checkNotNull(profile, "profile");
+    this.options = checkNotNull(options, "options");
   }
 
   /** The default built-in profile with default options. */

@@ -1,5 +1,7 @@
 package dev.mstream.embed;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 /**
  * Splits texts sorted by token count (shortest first) into inference runs whose padded size stays
  * within a token budget. Each run is padded to its last (longest) text, so its cost is {@code texts
@@ -12,12 +14,8 @@ final class TokenBudget {
   private final int maxTokens;
 
   TokenBudget(int maxTexts, int maxTokens) {
-    if (maxTexts < 1) {
-      throw new IllegalArgumentException("maxTexts must be >= 1, was " + maxTexts);
-    }
-    if (maxTokens < 1) {
-      throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
-    }
+    checkArgument(maxTexts >= 1, "maxTexts must be >= 1, was %s", maxTexts);
+    checkArgument(maxTokens >= 1, "maxTokens must be >= 1, was %s", maxTokens);
     this.maxTexts = maxTexts;
     this.maxTokens = maxTokens;
   }

@@ -3,7 +3,6 @@ package dev.mstream.index;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.SearchRequest;
-import dev.mstream.testing.FailureInjector;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -103,6 +102,9 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   /** Tests only: run fits on the task thread, so that a fit is in as soon as it is due. */
   private final boolean inlineFits;
 
+  /** {@link IndexFaultHook#NONE} unless a fault-injection test set one. */
+  private final IndexFaultHook faults;
+
   // ------------------------------------------------------------------------
   //  state that is checkpointed
   // ------------------------------------------------------------------------
@@ -128,7 +130,13 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   private transient boolean tickScheduled;
 
   public VectorIndexOperator(IndexSettings settings) {
-    this(settings, settings == null ? null : IndexFitter.of(settings), false);
+    this(settings, IndexFaultHook.NONE);
+  }
+
+  /** With a fault-injection hook: only tests of failure recovery set one. */
+  @VisibleForTesting
+  public VectorIndexOperator(IndexSettings settings, IndexFaultHook faults) {
+    this(settings, settings == null ? null : IndexFitter.of(settings), false, faults);
   }
 
   /**
@@ -138,12 +146,21 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
    */
   @VisibleForTesting
   public VectorIndexOperator(IndexSettings settings, IndexFitter fitter, boolean inlineFits) {
+    this(settings, fitter, inlineFits, IndexFaultHook.NONE);
+  }
+
+  private VectorIndexOperator(
+      IndexSettings settings, IndexFitter fitter, boolean inlineFits, IndexFaultHook faults) {
     if (settings == null) {
       throw new IllegalArgumentException("index settings must not be null");
+    }
+    if (faults == null) {
+      throw new IllegalArgumentException("fault hook must not be null (IndexFaultHook.NONE: none)");
     }
     this.settings = settings;
     this.fitter = fitter;
     this.inlineFits = inlineFits;
+    this.faults = faults;
   }
 
   @Override
@@ -299,7 +316,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             previous == null ? 1 : previous.version() + 1,
             change.eventTime);
     state.putDocument(doc);
-    FailureInjector.check(FailureInjector.INDEX_AFTER_DOCUMENT_WRITE); // test-only, see there
+    faults.afterDocumentWrite(id);
     index.add(id, doc);
     indexMetrics.documentIndexed(change.eventTime);
   }

@@ -1,11 +1,14 @@
 package dev.mstream.merge;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.records.PartialResult;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchResult;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -28,6 +31,7 @@ import org.apache.flink.util.Collector;
  * instead of starting a second wait and a second answer. (After an OK answer every subtask has
  * answered; checkpoints keep index and merger consistent, so none answers again.)
  */
+@Internal
 public class ResultMerger extends KeyedProcessFunction<String, PartialResult, SearchResult> {
 
   private static final long serialVersionUID = 1L;
@@ -55,10 +59,10 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   private transient Counter latePartials;
 
   public ResultMerger(long deadlineMillis) {
-    if (deadlineMillis <= 0) {
-      throw new IllegalArgumentException(
-          "query deadline (mstream.query.deadline) must be > 0 ms, was " + deadlineMillis);
-    }
+    checkArgument(
+        deadlineMillis > 0,
+        "query deadline (mstream.query.deadline) must be > 0 ms, was %s",
+        deadlineMillis);
     this.deadlineMillis = deadlineMillis;
   }
 

@@ -1,6 +1,9 @@
 package dev.mstream.records;
 
+import org.apache.flink.annotation.Internal;
+
 /** A record that could not be processed, with why (a Flink POJO; encoded as DeadLetter). */
+@Internal
 public class DeadLetterRecord {
 
   public String reason;

@@ -3,11 +3,13 @@ package dev.mstream.records;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /**
  * One decoded document event on its way to the index: an upsert (with its text, and after the embed
  * operator its vector) or a delete. A Flink POJO: public fields, no-arg constructor.
  */
+@Internal
 public class DocumentChange implements Embeddable {
 
   public enum Kind {

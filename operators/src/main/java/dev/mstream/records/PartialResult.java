@@ -2,8 +2,10 @@ package dev.mstream.records;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /** One index subtask's local top-k for one query (a Flink POJO). */
+@Internal
 public class PartialResult {
 
   public String queryId;

@@ -1,9 +1,12 @@
 package dev.mstream.records;
 
+import org.apache.flink.annotation.Internal;
+
 /**
  * A Kafka record exactly as it arrived, so that one that cannot be decoded can be dead-lettered
  * byte for byte with its provenance (a Flink POJO).
  */
+@Internal
 public class RawRecord {
 
   public String topic;

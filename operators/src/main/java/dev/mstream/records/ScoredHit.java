@@ -3,8 +3,10 @@ package dev.mstream.records;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /** One document in a ranked answer (a Flink POJO). */
+@Internal
 public class ScoredHit {
 
   public String docId;

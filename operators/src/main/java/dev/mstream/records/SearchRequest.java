@@ -2,8 +2,10 @@ package dev.mstream.records;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /** A validated query on its way to every index subtask (a Flink POJO). */
+@Internal
 public class SearchRequest implements Embeddable {
 
   public String queryId;

@@ -2,8 +2,10 @@ package dev.mstream.records;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /** The one answer to a query, before it is encoded as a QueryResult (a Flink POJO). */
+@Internal
 public class SearchResult {
 
   public enum Status {

@@ -10,13 +10,14 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Device selection on a machine without a usable CUDA, the case every developer and CI machine is:
- * with the default CPU-only onnxruntime, and with onnxruntime_gpu ({@code -Pgpu}) on a machine
- * without an NVIDIA GPU or its libraries, where the provider is compiled in but cannot load.
+ * Device selection. Most of it is about a machine without a usable CUDA, the case every developer
+ * and CI machine is: with the default CPU-only onnxruntime, and with onnxruntime_gpu ({@code
+ * -Pgpu}) on a machine without an NVIDIA GPU or its libraries, where the provider is compiled in
+ * but cannot load. Those tests skip where CUDA does load; the check of the GPU build and the CPU
+ * device run everywhere, a GPU machine included.
  */
 class ExecutionProviderTest {
 
@@ -30,12 +31,11 @@ class ExecutionProviderTest {
     assertThat(OrtEnvironment.getAvailableProviders()).contains(OrtProvider.CUDA);
   }
 
-  @BeforeEach
-  void requireNoUsableCuda() {
-    // on a GPU machine with onnxruntime_gpu, "cuda" would rightly succeed
+  /** On a GPU machine with onnxruntime_gpu, "auto" and "cuda" would rightly pick CUDA. */
+  private static void assumeNoUsableCuda() {
     assumeFalse(
         cudaLoads(),
-        "the CUDA execution provider loads here; these tests cover machines without it");
+        "the CUDA execution provider loads here; this test covers machines without it");
   }
 
   private static boolean cudaLoads() {
@@ -52,6 +52,7 @@ class ExecutionProviderTest {
 
   @Test
   void autoFallsBackToCpuAndWorks() {
+    assumeNoUsableCuda();
     try (OnnxEmbeddingModel model =
         OnnxEmbeddingModel.open(
             ModelProfiles.defaultProfile(),
@@ -63,6 +64,7 @@ class ExecutionProviderTest {
 
   @Test
   void explicitCudaFailsWithAClearMessage() {
+    assumeNoUsableCuda();
     for (String device : List.of("cuda", "cuda:1")) {
       assertThatThrownBy(
               () ->
@@ -74,6 +76,18 @@ class ExecutionProviderTest {
           .hasMessageContaining("CUDA execution provider")
           .hasMessageContaining("onnxruntime_gpu")
           .hasMessageContaining("'auto'");
+    }
+  }
+
+  @Test
+  void autoPicksCudaWhereItLoads() {
+    assumeTrue(cudaLoads(), "no usable CUDA execution provider here");
+    try (OnnxEmbeddingModel model =
+        OnnxEmbeddingModel.open(
+            ModelProfiles.defaultProfile(),
+            EmbedderOptions.defaults().withIntraOpThreads(2).withDevice("auto"))) {
+      assertThat(model.executionProvider()).isEqualTo("CUDA");
+      assertThat(model.embed(List.of("on the GPU"), TextRole.QUERY)[0]).hasSize(384);
     }
   }
 

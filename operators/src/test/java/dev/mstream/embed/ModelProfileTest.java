@@ -91,6 +91,31 @@ class ModelProfileTest {
     expectProblem(valid().matryoshkaDims(List.of(4, 2, 8)), "'matryoshkaDims'");
   }
 
+  @Test
+  void theConstructorChecksAsTheBuilderDoes() {
+    // Java serialization of a record goes through its canonical constructor, so bytes that bypass
+    // the builder are checked too.
+    assertThatThrownBy(
+            () ->
+                new ModelProfile(
+                    "x",
+                    "x.onnx",
+                    "t.json",
+                    Pooling.MEAN,
+                    128,
+                    "",
+                    "",
+                    8,
+                    true,
+                    false,
+                    false,
+                    List.of(16),
+                    0,
+                    0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("model profile 'x': 'matryoshkaDims' entries must be in 1..8 (was 16)");
+  }
+
   private static void expectProblem(ModelProfile.Builder builder, String setting) {
     assertThatThrownBy(builder::build)
         .isInstanceOf(IllegalArgumentException.class)

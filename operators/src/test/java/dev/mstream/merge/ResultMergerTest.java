@@ -46,18 +46,35 @@ class ResultMergerTest {
   }
 
   @Test
-  void deadlineAnswersPartial() throws Exception {
+  void deadlineAnswersPartialOnceAndDropsStragglers() throws Exception {
     try (var h = harness(null)) {
       h.setProcessingTime(0);
       h.processElement(partial("q", 1, 2, 5, hit("a", 0.9f)), 0);
+      h.setProcessingTime(999);
+      assertThat(h.extractOutputValues()).as("before the deadline").isEmpty();
+
       h.setProcessingTime(1_000);
       List<SearchResult> out = h.extractOutputValues();
       assertThat(out).hasSize(1);
       assertThat(out.get(0).status).isEqualTo(SearchResult.Status.PARTIAL);
       assertThat(out.get(0).error).contains("1 of 2");
-      // A straggler after the deadline starts a new wait instead of a second complete answer.
+      assertThat(out.get(0).hits).extracting(x -> x.docId).containsExactly("a");
+
+      // A straggler after the deadline is dropped: the query was answered, so no second wait
+      // starts and no second answer follows, however much time passes within the retention.
       h.processElement(partial("q", 0, 2, 5, hit("b", 0.8f)), 0);
-      assertThat(h.extractOutputValues()).hasSize(1);
+      h.setProcessingTime(1_000 + 3 * 1_000);
+      assertThat(h.extractOutputValues()).as("one answer per query").hasSize(1);
+
+      // After ANSWERED_RETENTION_DEADLINES deadlines the answered id is forgotten: a query that
+      // reuses it much later gets an answer of its own.
+      h.setProcessingTime(1_000 + ResultMerger.ANSWERED_RETENTION_DEADLINES * 1_000);
+      h.processElement(partial("q", 0, 2, 5, hit("c", 0.7f)), 0);
+      h.setProcessingTime(1_000 + (ResultMerger.ANSWERED_RETENTION_DEADLINES + 1) * 1_000);
+      out = h.extractOutputValues();
+      assertThat(out).hasSize(2);
+      assertThat(out.get(1).status).isEqualTo(SearchResult.Status.PARTIAL);
+      assertThat(out.get(1).hits).extracting(x -> x.docId).containsExactly("c");
     }
   }
 

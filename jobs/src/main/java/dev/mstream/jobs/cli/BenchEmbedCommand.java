@@ -1,8 +1,8 @@
 package dev.mstream.jobs.cli;
 
 import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.bench.EmbedThroughputBenchmark;
 import dev.mstream.jobs.client.CorpusReader;
-import dev.mstream.jobs.eval.EmbedThroughputBenchmark;
 import dev.mstream.jobs.eval.Progress;
 import dev.mstream.schemas.Document;
 import java.io.BufferedReader;
@@ -129,7 +129,7 @@ final class BenchEmbedCommand implements Callable<Integer> {
             EmbedThroughputBenchmark.run(
                 docs, conf, parallelism, warmupDocs, Progress.bars(System.err));
       } catch (Exception e) {
-        System.err.println("bench-embed failed: " + Failures.describe(e));
+        System.err.println("bench-embed failed: " + MStreamCli.oneLine(e));
         return 2;
       }
       String label = rounds > 1 ? "round " + round + ": " : "";

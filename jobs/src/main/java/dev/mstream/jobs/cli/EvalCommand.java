@@ -146,17 +146,27 @@ final class EvalCommand implements Callable<Integer> {
     try {
       sweep = BeirEvaluation.run(data, s, Progress.bars(System.err));
     } catch (Exception e) {
-      System.err.println("eval failed: " + Failures.describe(e));
+      System.err.println("eval failed: " + MStreamCli.oneLine(e));
       return 2;
     }
 
     BeirEvaluation.Result first = sweep.get(0);
     System.out.printf(
         Locale.ROOT,
-        "indexed %d documents in %.1f s (%.1f docs/s from first publish)%n",
+        "indexed %d of %d documents in %.1f s (%.1f docs/s from first publish)%n",
+        first.indexed(),
         first.documents(),
         first.indexSeconds(),
         first.indexedPerSecond());
+    if (first.deadLetteredTotal() > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "%d documents dead-lettered, not indexed (%s); scored on the indexed ones: %d judged"
+              + " relevant among them count as misses%n",
+          first.deadLetteredTotal(),
+          first.deadLettered(),
+          first.judgedDeadLettered());
+    }
     boolean anyError = false;
     for (BeirEvaluation.Result r : sweep) {
       anyError |= r.statuses().getOrDefault(ResultStatus.ERROR, 0) > 0;

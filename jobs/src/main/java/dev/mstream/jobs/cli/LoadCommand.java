@@ -3,6 +3,7 @@ package dev.mstream.jobs.cli;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.client.CorpusReader;
 import dev.mstream.jobs.client.DocumentPublisher;
+import dev.mstream.jobs.eval.Progress;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,8 +11,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,13 +52,7 @@ final class LoadCommand implements Callable<Integer> {
                 conf.get(MStreamOptions.ENCODING),
                 client.kafkaProperties());
         ProgressBar bar =
-            new ProgressBarBuilder()
-                .setTaskName("load " + file.getFileName())
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" docs", 1)
-                .showSpeed()
-                .build();
+            Progress.barBuilder("load " + file.getFileName(), total, "docs", System.err).build();
         BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       sent =
           new CorpusReader(namespace)

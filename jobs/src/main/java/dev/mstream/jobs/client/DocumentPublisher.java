@@ -33,7 +33,7 @@ public final class DocumentPublisher implements AutoCloseable {
     send(id, null);
   }
 
-  /** Raw bytes, for tests of bad input. */
+  /** Raw bytes as the value (tests publish bad input with it). */
   public void send(String key, byte[] value) {
     throwIfFailed();
     producer.send(

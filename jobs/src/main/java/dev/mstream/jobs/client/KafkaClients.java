@@ -1,10 +1,14 @@
 package dev.mstream.jobs.client;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -25,13 +29,33 @@ public final class KafkaClients {
     return new KafkaProducer<>(p);
   }
 
+  /**
+   * Assigns {@code consumer} every partition of {@code topic}, positioned at the end as of now (so
+   * it reads only what arrives from here on).
+   *
+   * @param what the topic's role, for the message when it does not exist (e.g. "results")
+   */
+  public static void assignAtEnd(KafkaConsumer<?, ?> consumer, String topic, String what) {
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition()))
+            .toList();
+    if (partitions.isEmpty()) {
+      throw new IllegalStateException(what + " topic '" + topic + "' does not exist");
+    }
+    consumer.assign(partitions);
+    consumer.seekToEnd(partitions);
+    // seekToEnd is lazy; resolving the positions now pins "the end" to before anything follows.
+    partitions.forEach(consumer::position);
+  }
+
   /** A consumer without a group: callers assign partitions themselves. */
   public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Properties extra) {
     Properties p = new Properties();
     p.putAll(extra);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return new KafkaConsumer<>(p);

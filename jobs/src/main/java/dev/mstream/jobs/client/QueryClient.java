@@ -16,12 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Sends queries and collects their results. It starts reading the results topic at its end
@@ -46,17 +44,8 @@ public final class QueryClient implements AutoCloseable {
     this.queryCodec = Codecs.of(Query.class, encoding);
     this.resultCodec = Codecs.of(QueryResult.class, encoding);
     this.queriesTopic = queriesTopic;
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(resultsTopic, Duration.ofSeconds(30)).stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition()))
-            .collect(Collectors.toList());
-    if (partitions.isEmpty()) {
-      throw new IllegalStateException("results topic '" + resultsTopic + "' does not exist");
-    }
-    consumer.assign(partitions);
-    consumer.seekToEnd(partitions);
-    // seekToEnd is lazy; resolving the positions now pins "the end" to before our queries.
-    partitions.forEach(consumer::position);
+    // Pinned to before our queries.
+    KafkaClients.assignAtEnd(consumer, resultsTopic, "results");
   }
 
   public void send(Query query) {

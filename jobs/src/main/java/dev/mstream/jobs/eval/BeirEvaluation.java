@@ -1,43 +1,47 @@
 package dev.mstream.jobs.eval;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
+import dev.mstream.jobs.local.LoopbackPorts;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Hit;
 import dev.mstream.schemas.Query;
 import dev.mstream.schemas.QueryResult;
 import dev.mstream.schemas.ResultStatus;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 
 /**
  * BEIR-style retrieval quality measured through the real pipeline: starts the embedded default
  * (in-process Kafka broker, Flink MiniCluster with RocksDB, the job), publishes the corpus to the
- * documents topic, waits until every document is indexed, sends the judged queries to the queries
- * topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ * documents topic, waits until every document is indexed or dead-lettered, sends the judged queries
+ * to the queries topic and scores the results from the results topic with {@link RetrievalMetrics}.
+ *
+ * <p>A document the job rightly rejects (an empty text, say) goes to the dead-letter topic instead
+ * of the index; the evaluation counts those by reason, scores what was indexed and reports both. A
+ * judged-relevant document that was rejected stays in the judgments: no query can find it, so it
+ * counts as a miss, as it would for a user.
  *
  * <p>Title and text are joined with a space by the job's document decoder, as BEIR does.
  */
@@ -47,6 +51,9 @@ public final class BeirEvaluation {
   public static final List<Integer> CUTOFFS = List.of(10, 100);
 
   private static final String NAMESPACE = "default";
+
+  /** How long indexing may make no progress before the evaluation fails. */
+  private static final Duration STALL_TIMEOUT = Duration.ofMinutes(5);
 
   /** What to run: model, query settings and the local cluster's size. */
   public static final class Settings {
@@ -58,7 +65,6 @@ public final class BeirEvaluation {
     private int parallelism = 2;
     private Configuration options = new Configuration();
     private boolean ignoreIdenticalIds = true;
-    private Duration stall = Duration.ofMinutes(5);
     private Duration queryTimeout = Duration.ofMinutes(10);
     private Path workDir;
 
@@ -79,9 +85,7 @@ public final class BeirEvaluation {
      * the queries run once per entry (null = the index's default), one {@link Result} each.
      */
     public Settings dimsSweep(List<Integer> dims) {
-      if (dims.isEmpty()) {
-        throw new IllegalArgumentException("dims sweep needs at least one entry");
-      }
+      checkArgument(!dims.isEmpty(), "dims sweep needs at least one entry");
       this.dims = new ArrayList<>(dims);
       return this;
     }
@@ -92,9 +96,7 @@ public final class BeirEvaluation {
      * (rightly) shorten the prefix of queries that name no dims.
      */
     public Settings maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("max in flight must be >= 1, was " + maxInFlight);
-      }
+      checkArgument(maxInFlight >= 1, "max in flight must be >= 1, was %s", maxInFlight);
       this.maxInFlight = maxInFlight;
       return this;
     }
@@ -107,36 +109,26 @@ public final class BeirEvaluation {
 
     /** Hits requested per query (100: enough for recall@100). */
     public Settings k(int k) {
-      if (k < 1) {
-        throw new IllegalArgumentException("k must be >= 1, was " + k);
-      }
+      checkArgument(k >= 1, "k must be >= 1, was %s", k);
       this.k = k;
       return this;
     }
 
     public Settings parallelism(int parallelism) {
-      if (parallelism < 1) {
-        throw new IllegalArgumentException("parallelism must be >= 1, was " + parallelism);
-      }
+      checkArgument(parallelism >= 1, "parallelism must be >= 1, was %s", parallelism);
       this.parallelism = parallelism;
       return this;
     }
 
     /** Further job options ({@code mstream.*}); {@link #model} wins over mstream.model here. */
     public Settings options(Configuration options) {
-      this.options = new Configuration(Objects.requireNonNull(options));
+      this.options = new Configuration(checkNotNull(options, "options"));
       return this;
     }
 
     /** BEIR drops hits whose id equals the query id unless told not to; so do we by default. */
     public Settings ignoreIdenticalIds(boolean ignore) {
       this.ignoreIdenticalIds = ignore;
-      return this;
-    }
-
-    /** How long indexing may make no progress before the evaluation fails. */
-    public Settings stallTimeout(Duration stall) {
-      this.stall = stall;
       return this;
     }
 
@@ -175,13 +167,21 @@ public final class BeirEvaluation {
       String firstError,
       double publishSeconds,
       double indexSeconds,
-      double querySeconds) {
+      double querySeconds,
+      long indexed,
+      Map<String, Integer> deadLettered,
+      int judgedDeadLettered) {
+
+    /** Documents the job dead-lettered instead of indexing. */
+    public long deadLetteredTotal() {
+      return deadLettered.values().stream().mapToLong(Integer::longValue).sum();
+    }
 
     public double ndcgAt10() {
       return metrics.ndcg(10);
     }
 
-    /** Documents per second from the first publish until all were indexed. */
+    /** Documents per second from the first publish until all were indexed or dead-lettered. */
     public double indexedPerSecond() {
       return documents / Math.max(indexSeconds, 1e-9);
     }
@@ -203,12 +203,13 @@ public final class BeirEvaluation {
     Path work =
         settings.workDir != null ? settings.workDir : Files.createTempDirectory("mstream-eval");
     try (LocalRunner runner =
-        LocalRunner.start(jobOptions, 0, freePort(), settings.parallelism, work)) {
+        LocalRunner.start(jobOptions, 0, LoopbackPorts.freePort(), settings.parallelism, work)) {
       return evaluate(runner, data, settings, progress);
     } finally {
       progress.finish();
       if (settings.workDir == null) {
-        deleteRecursively(work);
+        // best effort: a temp folder left behind is not worth failing an evaluation for
+        FileUtils.deleteDirectoryQuietly(work.toFile());
       }
     }
   }
@@ -222,7 +223,14 @@ public final class BeirEvaluation {
     Configuration opts = runner.options();
     String model = opts.get(MStreamOptions.MODEL);
     List<Document> corpus = data.corpus();
-    try (LocalClients clients = LocalClients.open(runner)) {
+    try (LocalClients clients = LocalClients.open(runner);
+        DeadLetterCount deadLetters =
+            new DeadLetterCount(
+                runner.bootstrapServers(),
+                opts.get(MStreamOptions.DEAD_LETTERS_TOPIC),
+                opts.get(MStreamOptions.DOCUMENTS_TOPIC),
+                opts.get(MStreamOptions.ENCODING),
+                MStreamOptions.kafkaProperties(opts))) {
       QueryClient client = clients.queries();
       DocumentPublisher publisher = clients.documents();
       // The job is RUNNING before its tasks have opened their operators (and loaded the model).
@@ -242,10 +250,17 @@ public final class BeirEvaluation {
       double publishSeconds = (System.nanoTime() - start) / 1e9;
 
       progress.start("index", corpus.size(), "docs");
-      new IndexProbe(client, NAMESPACE, runner.job())
-          .awaitIndexSize(corpus.size(), settings.stall, progress::update);
+      long indexed =
+          new IndexProbe(client, NAMESPACE, runner.job())
+              .awaitSettled(
+                  corpus.size(),
+                  () -> deadLetters.poll(Duration.ZERO),
+                  STALL_TIMEOUT,
+                  progress::update);
       progress.finish();
       double indexSeconds = (System.nanoTime() - start) / 1e9;
+      Indexing indexing =
+          new Indexing(indexed, deadLetters.byReason(), judged(data, deadLetters.keys()));
 
       List<Result> sweep = new ArrayList<>();
       for (Integer dims : settings.dims) {
@@ -261,10 +276,32 @@ public final class BeirEvaluation {
                 settings.ignoreIdenticalIds,
                 publishSeconds,
                 indexSeconds,
-                querySeconds));
+                querySeconds,
+                indexing));
       }
       return sweep;
     }
+  }
+
+  /** What became of the published corpus. */
+  private record Indexing(
+      long indexed, Map<String, Integer> deadLettered, int judgedDeadLettered) {}
+
+  /** How many of {@code ids} some query's judgments call relevant. */
+  private static int judged(BeirDataset data, Set<String> ids) {
+    Set<String> relevant = new HashSet<>();
+    data.qrels()
+        .values()
+        .forEach(
+            judgments ->
+                judgments.forEach(
+                    (doc, grade) -> {
+                      if (grade > 0) {
+                        relevant.add(doc);
+                      }
+                    }));
+    relevant.retainAll(ids);
+    return relevant.size();
   }
 
   private static Result score(
@@ -275,7 +312,8 @@ public final class BeirEvaluation {
       boolean ignoreIdenticalIds,
       double publishSeconds,
       double indexSeconds,
-      double querySeconds) {
+      double querySeconds,
+      Indexing indexing) {
     Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
     Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
     String firstError = null;
@@ -311,7 +349,10 @@ public final class BeirEvaluation {
         firstError,
         publishSeconds,
         indexSeconds,
-        querySeconds);
+        querySeconds,
+        indexing.indexed(),
+        indexing.deadLettered(),
+        indexing.judgedDeadLettered());
   }
 
   private static Map<String, QueryResult> runQueries(
@@ -366,26 +407,5 @@ public final class BeirEvaluation {
     }
     progress.finish();
     return results;
-  }
-
-  /** A port free on 127.0.0.1 right now (for the Flink web UI of the local cluster). */
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on 127.0.0.1", e);
-    }
-  }
-
-  static void deleteRecursively(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a temp folder left behind is not worth failing an evaluation for
-    }
   }
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 
@@ -47,7 +48,24 @@ public final class IndexProbe {
    */
   public long awaitIndexSize(long expected, Duration stall, LongConsumer progress)
       throws TimeoutException, InterruptedException {
+    return awaitSettled(expected, () -> 0, stall, progress);
+  }
+
+  /**
+   * Returns once every one of {@code published} documents is accounted for: in the index (as a
+   * probe sees it) or counted by {@code rejected} (dead-lettered, e.g. an empty text). Polling
+   * {@code rejected} is left to it, so pass e.g. {@code () -> deadLetters.poll(Duration.ZERO)}.
+   *
+   * @param stall how long both counts may stay unchanged before giving up
+   * @param progress told every new number of settled (indexed + rejected) documents
+   * @return the index size seen
+   * @throws TimeoutException when the counts stall, naming how far they got
+   */
+  public long awaitSettled(
+      long published, LongSupplier rejected, Duration stall, LongConsumer progress)
+      throws TimeoutException, InterruptedException {
     long best = -1;
+    long dead = 0;
     long lastChange = System.nanoTime();
     long nextProbe = 0;
     while (true) {
@@ -57,22 +75,32 @@ public final class IndexProbe {
         checkJob();
         nextProbe = now + PROBE_EVERY.toNanos();
       }
+      boolean changed = false;
       for (QueryResult r : client.poll(Duration.ofMillis(50))) {
         if (probes.contains(r.getQueryId()) && r.getIndexSize() > best) {
           best = r.getIndexSize();
-          lastChange = System.nanoTime();
-          progress.accept(best);
+          changed = true;
         }
       }
-      if (best >= expected) {
+      long deadNow = rejected.getAsLong();
+      if (deadNow != dead) {
+        dead = deadNow;
+        changed = true;
+      }
+      if (changed) {
+        lastChange = System.nanoTime();
+        progress.accept(Math.max(0, best) + dead);
+      }
+      if (best >= 0 && best + dead >= published) {
         return best;
       }
       if (System.nanoTime() - lastChange > stall.toNanos()) {
         throw new TimeoutException(
             "index size "
                 + (best < 0 ? "unknown (no probe query was answered)" : "stuck at " + best)
+                + (dead > 0 ? " (and " + dead + " dead-lettered)" : "")
                 + " of "
-                + expected
+                + published
                 + " documents for "
                 + stall.toSeconds()
                 + " s"

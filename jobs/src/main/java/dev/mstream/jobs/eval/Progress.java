@@ -20,6 +20,25 @@ public interface Progress {
   /** The current phase ended. */
   void finish();
 
+  /**
+   * The one progress-bar set-up of every command and benchmark program: ASCII (any terminal, any
+   * log file), with the speed, redrawn every 250 ms on {@code out} (stderr, so that stdout keeps
+   * the results). Callers may adjust the builder further.
+   *
+   * @param unit what is counted, e.g. "docs"; null for plain numbers
+   */
+  static ProgressBarBuilder barBuilder(String task, long total, String unit, PrintStream out) {
+    ProgressBarBuilder builder =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(total)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(out))
+            .setUpdateIntervalMillis(250)
+            .showSpeed();
+    return unit == null ? builder : builder.setUnit(" " + unit, 1);
+  }
+
   /** Progress bars on a terminal stream (stderr keeps stdout for the results). */
   static Progress bars(PrintStream out) {
     return new Progress() {
@@ -28,16 +47,7 @@ public interface Progress {
       @Override
       public void start(String task, long total, String unit) {
         finish();
-        bar =
-            new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setUnit(" " + unit, 1)
-                .setConsumer(new ConsoleProgressBarConsumer(out))
-                .setUpdateIntervalMillis(250)
-                .showSpeed()
-                .build();
+        bar = barBuilder(task, total, unit, out).build();
       }
 
       @Override

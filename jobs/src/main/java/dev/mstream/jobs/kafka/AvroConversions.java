@@ -13,8 +13,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import org.apache.flink.annotation.Internal;
 
 /** Internal records → the Avro records that leave the job. */
+@Internal
 public final class AvroConversions {
 
   private AvroConversions() {}

@@ -4,6 +4,7 @@ import dev.mstream.schemas.codec.Codecs;
 import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * encoding, keyed by bytes derived from the record (the query id for results, the original key for
  * dead letters).
  */
+@Internal
 public final class EncodingSerializer<T, A extends SpecificRecord>
     implements KafkaRecordSerializationSchema<T> {
 

@@ -1,6 +1,7 @@
 package dev.mstream.jobs.kafka;
 
 import dev.mstream.records.RawRecord;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Passes Kafka records through undecoded: decoding happens in a separate function so that a bad
  * record becomes a dead letter with its provenance instead of failing the source.
  */
+@Internal
 public final class RawRecordDeserializer implements KafkaRecordDeserializationSchema<RawRecord> {
 
   private static final long serialVersionUID = 1L;

@@ -3,9 +3,7 @@ package dev.mstream.jobs.local;
 import static dev.mstream.jobs.local.LoopbackPorts.HOST;
 
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * The broker configuration of an {@link EmbeddedKafka}: one KRaft node in combined mode on the
@@ -17,48 +15,13 @@ final class BrokerConfig {
   static final String CONTROLLER_LISTENER = "CONTROLLER";
   static final String BROKER_LISTENER = "PLAINTEXT";
 
-  /**
-   * Keys that define the node's identity and wiring; overriding them would break the invariants
-   * that {@link EmbeddedKafka} promises (loopback only, one node, its own directory).
-   */
-  private static final Set<String> RESERVED_KEYS =
-      Set.of(
-          "process.roles",
-          "node.id",
-          "broker.id",
-          "controller.quorum.voters",
-          "controller.quorum.bootstrap.servers",
-          "listeners",
-          "advertised.listeners",
-          "controller.listener.names",
-          "listener.security.protocol.map",
-          "inter.broker.listener.name",
-          "log.dirs",
-          "log.dir",
-          "metadata.log.dir",
-          "server.max.startup.time.ms");
-
   private BrokerConfig() {}
-
-  /** Rejects a user override of a property this class owns. */
-  static void checkOverridable(String key) {
-    if (RESERVED_KEYS.contains(key)) {
-      throw new IllegalArgumentException(
-          "Broker property '" + key + "' is managed by EmbeddedKafka");
-    }
-  }
 
   /**
    * @param startupMillis budget left for KafkaRaftServer.startup()
-   * @param overrides user properties, applied last
    */
   static Properties properties(
-      Path dir,
-      int brokerPort,
-      int controllerPort,
-      long startupMillis,
-      int partitions,
-      Map<String, String> overrides) {
+      Path dir, int brokerPort, int controllerPort, long startupMillis, int partitions) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
@@ -111,7 +74,6 @@ final class BrokerConfig {
     p.put(
         "transaction.max.timeout.ms",
         String.valueOf(EmbeddedKafka.TRANSACTION_MAX_TIMEOUT.toMillis()));
-    p.putAll(overrides);
     return p;
   }
 }

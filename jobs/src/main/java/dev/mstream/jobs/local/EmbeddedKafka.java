@@ -3,11 +3,10 @@ package dev.mstream.jobs.local;
 import static dev.mstream.jobs.local.BrokerConfig.NODE_ID;
 import static dev.mstream.jobs.local.BrokerProbes.awaitReady;
 import static dev.mstream.jobs.local.BrokerProbes.newAdmin;
-import static dev.mstream.jobs.local.Deadlines.millisSince;
-import static dev.mstream.jobs.local.Deadlines.remainingMillis;
-import static dev.mstream.jobs.local.FileTrees.deleteRecursively;
 import static dev.mstream.jobs.local.KraftLauncher.shutdownQuietly;
 import static dev.mstream.jobs.local.LoopbackPorts.HOST;
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
 
 import dev.mstream.jobs.local.KraftLauncher.StartFailure;
 import java.io.IOException;
@@ -16,15 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import kafka.server.KafkaRaftServer;
+import org.apache.flink.api.common.time.Deadline;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.AppInfoParser;
@@ -195,16 +194,14 @@ public final class EmbeddedKafka implements AutoCloseable {
    * is logged as a warning because it usually means a reused data directory predates a change.
    */
   public void createTopics(int partitions, String... names) {
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
-    }
-    Objects.requireNonNull(names, "names");
+    checkArgument(partitions >= 1, "partitions must be >= 1, got %s", partitions);
+    checkNotNull(names, "names");
     Set<String> topics = new LinkedHashSet<>(Arrays.asList(names));
     if (topics.isEmpty()) {
       return;
     }
     ensureOpen();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    Deadline deadline = Deadline.fromNow(timeout);
     try (Admin admin = newAdmin(bootstrapServers(), timeout)) {
       TopicCreator.create(admin, bootstrapServers(), partitions, topics, deadline);
     } catch (InterruptedException e) {
@@ -239,7 +236,10 @@ public final class EmbeddedKafka implements AutoCloseable {
       // until then, and deleting under them turns into log-dir-failure errors.
       deleteRecursively(dataDir);
     }
-    LOG.info("Embedded Kafka at {} stopped in {} ms", bootstrapServers(), millisSince(t0));
+    LOG.info(
+        "Embedded Kafka at {} stopped in {} ms",
+        bootstrapServers(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
   }
 
   @Override
@@ -267,7 +267,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private int port;
     private Duration startTimeout = DEFAULT_START_TIMEOUT;
     private boolean shutdownHook = true;
-    private final Map<String, String> brokerProperties = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -285,9 +284,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * Default partition count for {@link EmbeddedKafka#createTopics(String...)} and num.partitions.
      */
     public Builder partitions(int partitions) {
-      if (partitions < 1) {
-        throw new IllegalArgumentException("partitions must be >= 1, got " + partitions);
-      }
+      checkArgument(partitions >= 1, "partitions must be >= 1, got %s", partitions);
       this.partitions = partitions;
       return this;
     }
@@ -297,9 +294,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * free one.
      */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be in 0..65535, got " + port);
-      }
+      checkArgument(port >= 0 && port <= 65535, "port must be in 0..65535, got %s", port);
       this.port = port;
       return this;
     }
@@ -309,9 +304,10 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@link EmbeddedKafka#createTopics} call; default {@link EmbeddedKafka#DEFAULT_START_TIMEOUT}.
      */
     public Builder startTimeout(Duration timeout) {
-      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startTimeout must be positive, got " + timeout);
-      }
+      checkArgument(
+          timeout != null && !timeout.isNegative() && !timeout.isZero(),
+          "startTimeout must be positive, got %s",
+          timeout);
       this.startTimeout = timeout;
       return this;
     }
@@ -327,18 +323,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Sets or overrides one broker property (e.g. log.retention.ms). Listener, role, node and
-     * directory settings are owned by this class and rejected.
-     */
-    public Builder brokerProperty(String key, String value) {
-      Objects.requireNonNull(key, "key");
-      Objects.requireNonNull(value, "value");
-      BrokerConfig.checkOverridable(key);
-      brokerProperties.put(key, value);
-      return this;
-    }
-
-    /**
      * Formats the data directory if needed, starts the broker and waits until it answers a
      * describeCluster request.
      *
@@ -347,7 +331,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public EmbeddedKafka start() {
       long t0 = System.nanoTime();
-      long deadline = t0 + startTimeout.toNanos();
+      Deadline deadline = Deadline.fromNow(startTimeout);
       boolean temporary = dataDir == null;
       Path dir;
       try {
@@ -428,18 +412,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     private record Launched(KafkaRaftServer server, int brokerPort) {}
 
     /** Picks the ports and starts the server on them, retrying a lost race for a free port. */
-    private Launched launch(Path dir, long deadline) {
+    private Launched launch(Path dir, Deadline deadline) {
       for (int attempt = 1; ; attempt++) {
-        int brokerPort = port != 0 ? LoopbackPorts.requireFree(port) : LoopbackPorts.freePort();
+        int brokerPort =
+            port != 0
+                ? LoopbackPorts.requireFree(port, "embedded Kafka")
+                : LoopbackPorts.freePort();
         int controllerPort = LoopbackPorts.freePort(brokerPort);
         Properties props =
             BrokerConfig.properties(
-                dir,
-                brokerPort,
-                controllerPort,
-                remainingMillis(deadline),
-                partitions,
-                brokerProperties);
+                dir, brokerPort, controllerPort, deadline.timeLeft().toMillis(), partitions);
         try {
           return new Launched(KraftLauncher.start(props), brokerPort);
         } catch (StartFailure e) {
@@ -470,6 +452,18 @@ public final class EmbeddedKafka implements AutoCloseable {
           LOG.info("Embedded Kafka lost a port race ({}); retrying with new ports", e.getMessage());
         }
       }
+    }
+  }
+
+  /**
+   * Deletes a temporary data directory. Any failure is logged rather than thrown: it happens during
+   * a close that must not fail.
+   */
+  private static void deleteRecursively(Path dir) {
+    try {
+      FileUtils.deleteDirectory(dir.toFile());
+    } catch (IOException e) {
+      LOG.warn("Could not delete embedded Kafka data dir {}: {}", dir, e.toString());
     }
   }
 

@@ -6,8 +6,12 @@ import dev.mstream.jobs.MStreamPipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.time.Deadline;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -18,7 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded default: an in-process Kafka broker, the four topics, and the job on a Flink
  * MiniCluster with the RocksDB state backend, checkpoints and the web UI. One owner for all of it:
- * {@link #close()} cancels the job, then stops the broker (reverse order of start).
+ * {@link #close()} cancels the job, then stops the broker (reverse order of start); a start that
+ * fails half-way does the same with what it had started.
+ *
+ * <p>Everything it opens listens on {@link LoopbackPorts#HOST} only: the broker, the web UI and
+ * REST API, the blob server and task manager endpoints, and the Prometheus endpoint.
  */
 public final class LocalRunner implements AutoCloseable {
 
@@ -29,9 +37,12 @@ public final class LocalRunner implements AutoCloseable {
    */
   public static final String PROMETHEUS_REPORTER = "prom";
 
-  /** The Prometheus reporter's factory, as a Flink distribution names it. */
+  /** The Prometheus reporter's factory, as a Flink distribution names it (for clusters). */
   public static final String PROMETHEUS_REPORTER_FACTORY =
       "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
+
+  /** How long {@link #start} waits for the submitted job to run. */
+  private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(120);
 
   /** The Prometheus reporter's usual port. */
   public static final int DEFAULT_METRICS_PORT = 9249;
@@ -83,9 +94,23 @@ public final class LocalRunner implements AutoCloseable {
       int parallelism,
       Path workDir)
       throws Exception {
+    return start(options, kafkaPort, webPort, metricsPort, parallelism, workDir, RUNNING_TIMEOUT);
+  }
+
+  /** As above, waiting {@code runningTimeout} for the job to run. */
+  @VisibleForTesting
+  static LocalRunner start(
+      Configuration options,
+      int kafkaPort,
+      int webPort,
+      int metricsPort,
+      int parallelism,
+      Path workDir,
+      Duration runningTimeout)
+      throws Exception {
     Files.createDirectories(workDir);
     if (metricsPort > 0) {
-      requireFreePort(metricsPort);
+      LoopbackPorts.requireFree(metricsPort, "the Prometheus endpoint");
     }
     EmbeddedKafka kafka =
         EmbeddedKafka.builder()
@@ -108,7 +133,12 @@ public final class LocalRunner implements AutoCloseable {
 
       Configuration cluster = new Configuration();
       cluster.set(RestOptions.PORT, webPort);
-      cluster.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+      cluster.set(RestOptions.BIND_ADDRESS, LoopbackPorts.HOST);
+      // The blob server binds the job manager's bind host, the task manager's endpoints its own;
+      // both default to every interface.
+      cluster.set(JobManagerOptions.BIND_HOST, LoopbackPorts.HOST);
+      cluster.set(TaskManagerOptions.BIND_HOST, LoopbackPorts.HOST);
+      cluster.set(TaskManagerOptions.HOST, LoopbackPorts.HOST);
       cluster.set(TaskManagerOptions.NUM_TASK_SLOTS, parallelism);
       if (metricsPort > 0) {
         prometheusReporter(cluster, metricsPort);
@@ -119,7 +149,13 @@ public final class LocalRunner implements AutoCloseable {
       MStreamJob.configure(env, opts);
       MStreamPipeline.build(env, opts);
       JobClient job = env.executeAsync(MStreamJob.JOB_NAME);
-      awaitRunning(job, Duration.ofSeconds(120));
+      try {
+        awaitRunning(job, runningTimeout);
+      } catch (Exception | Error e) {
+        // Before the broker goes (below): the job's sources and sinks are its clients.
+        cancelQuietly(job);
+        throw e;
+      }
       return new LocalRunner(kafka, job, opts, webPort, metricsPort, workDir);
     } catch (Exception | Error e) {
       kafka.close();
@@ -142,28 +178,31 @@ public final class LocalRunner implements AutoCloseable {
   }
 
   /**
-   * Adds Flink's Prometheus reporter on {@code port}, as a cluster's configuration would: {@code
-   * metrics.reporter.prom.factory.class} and {@code metrics.reporter.prom.port}.
+   * Adds the Prometheus reporter on {@link LoopbackPorts#HOST}:{@code port}, configured as a
+   * cluster configures Flink's ({@code metrics.reporter.prom.factory.class}, {@code
+   * metrics.reporter.prom.port}), with the {@link LoopbackPrometheusReporterFactory} that binds one
+   * address.
    */
   public static void prometheusReporter(Configuration cluster, int port) {
     String prefix = "metrics.reporter." + PROMETHEUS_REPORTER + ".";
-    cluster.setString(prefix + "factory.class", PROMETHEUS_REPORTER_FACTORY);
-    cluster.setString(prefix + "port", String.valueOf(port));
+    cluster.setString(prefix + "factory.class", LoopbackPrometheusReporterFactory.class.getName());
+    cluster.setString(prefix + LoopbackPrometheusReporterFactory.ARG_HOST, LoopbackPorts.HOST);
+    cluster.setString(prefix + LoopbackPrometheusReporterFactory.ARG_PORT, String.valueOf(port));
   }
 
-  /** Flink only logs it when its reporter cannot bind; say it before anything starts. */
-  private static void requireFreePort(int port) {
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(port)) {
-      socket.setReuseAddress(true);
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(
-          "port " + port + " for the Prometheus endpoint is in use (choose another one)", e);
+  /** Cancels a job that did not come up, and waits (boundedly) until it has ended. */
+  private static void cancelQuietly(JobClient job) {
+    try {
+      job.cancel().get(30, TimeUnit.SECONDS);
+      job.getJobExecutionResult().handle((r, t) -> null).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Cancelling the job that did not start failed: {}", e.toString());
     }
   }
 
   private static void awaitRunning(JobClient job, Duration timeout) throws Exception {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
+    Deadline deadline = Deadline.fromNow(timeout);
+    while (deadline.hasTimeLeft()) {
       JobStatus status = job.getJobStatus().get();
       if (status == JobStatus.RUNNING) {
         return;
@@ -174,7 +213,7 @@ public final class LocalRunner implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("job not running after " + timeout.toSeconds() + " s");
+    throw new IllegalStateException("job not running after " + timeout.toMillis() + " ms");
   }
 
   /** The job's options, with the embedded broker's bootstrap servers filled in. */

@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Arrays;
 
-/** Port choice and checks on the loopback address that the embedded broker listens on. */
-final class LoopbackPorts {
+/**
+ * Port choice and checks on the loopback address that everything {@code local} opens listens on.
+ */
+public final class LoopbackPorts {
 
   /** Everything embedded listens here only, so nothing is exposed beyond this machine. */
   static final String HOST = "127.0.0.1";
@@ -20,7 +22,7 @@ final class LoopbackPorts {
    * A free port on {@link #HOST} at the time of the call; not reserved, hence the retry on bind
    * failure in the caller.
    */
-  static int freePort(int... avoid) {
+  public static int freePort(int... avoid) {
     for (int i = 0; i < 10; i++) {
       try (ServerSocket socket = new ServerSocket()) {
         socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
@@ -35,14 +37,27 @@ final class LoopbackPorts {
     throw new IllegalStateException("Cannot find a free port on " + HOST);
   }
 
-  /** Fails fast with a clear message instead of a bind error buried in Kafka's start-up log. */
-  static int requireFree(int port) {
+  /**
+   * Fails fast with a clear message instead of a bind error buried in a component's start-up log
+   * (Kafka's), or only logged (Flink's metric reporters).
+   *
+   * @param purpose what the port is for, for the message (e.g. "embedded Kafka")
+   */
+  static int requireFree(int port, String purpose) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
       return port;
     } catch (IOException e) {
       throw new IllegalStateException(
-          "Port " + HOST + ":" + port + " for embedded Kafka is not free: " + e.getMessage(), e);
+          "Port "
+              + HOST
+              + ":"
+              + port
+              + " for "
+              + purpose
+              + " is not free (choose another one): "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -1,18 +1,19 @@
 package dev.mstream.jobs.local;
 
-import static dev.mstream.jobs.local.Deadlines.clampToInt;
-import static dev.mstream.jobs.local.Deadlines.pause;
-import static dev.mstream.jobs.local.Deadlines.remainingMillis;
+import static dev.mstream.jobs.local.BrokerProbes.intMillis;
+import static dev.mstream.jobs.local.BrokerProbes.pause;
+import static org.apache.flink.util.Preconditions.checkNotNull;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.time.Deadline;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -42,18 +43,17 @@ final class TopicCreator {
    * @param bootstrap for error messages only
    */
   static void create(
-      Admin admin, String bootstrap, int partitions, Set<String> topics, long deadline)
+      Admin admin, String bootstrap, int partitions, Set<String> topics, Deadline deadline)
       throws InterruptedException, TimeoutException {
     List<NewTopic> newTopics = new ArrayList<>();
     for (String name : topics) {
-      newTopics.add(
-          new NewTopic(Objects.requireNonNull(name, "topic name"), partitions, (short) 1));
+      newTopics.add(new NewTopic(checkNotNull(name, "topic name"), partitions, (short) 1));
     }
     CreateTopicsResult result = admin.createTopics(newTopics);
     Set<String> preExisting = new LinkedHashSet<>();
     for (Map.Entry<String, KafkaFuture<Void>> e : result.values().entrySet()) {
       try {
-        e.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        e.getValue().get(deadline.timeLeft().toMillis(), TimeUnit.MILLISECONDS);
       } catch (ExecutionException ex) {
         if (!(ex.getCause() instanceof TopicExistsException)) {
           throw new IllegalStateException(
@@ -78,18 +78,17 @@ final class TopicCreator {
 
   /** Waits until every partition of {@code topics} has a leader; returns their descriptions. */
   private static Map<String, TopicDescription> awaitLeaders(
-      Admin admin, Set<String> topics, long deadline)
+      Admin admin, Set<String> topics, Deadline deadline)
       throws InterruptedException, TimeoutException {
     Throwable last = null;
-    while (remainingMillis(deadline) > 0) {
-      long remaining = remainingMillis(deadline);
+    while (deadline.hasTimeLeft()) {
+      Duration remaining = deadline.timeLeft();
       try {
         Map<String, TopicDescription> described =
             admin
-                .describeTopics(
-                    topics, new DescribeTopicsOptions().timeoutMs(clampToInt(remaining)))
+                .describeTopics(topics, new DescribeTopicsOptions().timeoutMs(intMillis(remaining)))
                 .allTopicNames()
-                .get(remaining, TimeUnit.MILLISECONDS);
+                .get(remaining.toMillis(), TimeUnit.MILLISECONDS);
         boolean allLed =
             described.values().stream()
                 .flatMap(d -> d.partitions().stream())

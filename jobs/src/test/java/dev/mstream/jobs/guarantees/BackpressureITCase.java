@@ -3,8 +3,8 @@ package dev.mstream.jobs.guarantees;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.decode.DocumentDecoder;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.EmbeddedKafkaExtension;
 import dev.mstream.jobs.MStreamOptions;

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.test.junit5.InjectMiniCluster;
@@ -90,7 +91,7 @@ class FailureRecoveryITCase {
     LOG.info("corpus: {}", corpus.summary());
     Configuration options =
         Rig.options(KAFKA.get(), dir, "failures-eo", Encoding.AVRO, PARALLELISM);
-    options.set(MStreamOptions.RESULTS_DELIVERY, MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE);
+    options.set(MStreamOptions.RESULTS_DELIVERY, DeliveryGuarantee.EXACTLY_ONCE);
     options.setString(MStreamOptions.KAFKA_PROPERTIES_PREFIX + "transaction.timeout.ms", "60000");
 
     List<Failure> plan =
@@ -130,7 +131,7 @@ class FailureRecoveryITCase {
     Corpus corpus = Corpus.generate(Encoding.JSON, 5, 10_000, 2_000, NAMESPACES, "doc-");
     Configuration options =
         Rig.options(KAFKA.get(), dir, "failures-alo", Encoding.JSON, PARALLELISM);
-    options.set(MStreamOptions.RESULTS_DELIVERY, MStreamOptions.DeliveryGuarantee.AT_LEAST_ONCE);
+    options.set(MStreamOptions.RESULTS_DELIVERY, DeliveryGuarantee.AT_LEAST_ONCE);
 
     List<Failure> plan = List.of(Failure.INDEX_EXCEPTION, Failure.KILL_TASK_MANAGER);
     Outcome outcome = run(cluster, dir, options, corpus, plan, random, 4, 40);
@@ -175,7 +176,9 @@ class FailureRecoveryITCase {
     Map<String, Query> queries = new LinkedHashMap<>();
     Map<String, String> probes = new HashMap<>(); // probe query id -> what it must (not) find
 
-    JobClient job = Rig.submit(options, PARALLELISM, null, HashEmbeddingModel.fast());
+    JobClient job =
+        Rig.submit(
+            options, PARALLELISM, null, HashEmbeddingModel.fast(), FailureInjector.indexHook());
     JobID id = job.getJobID();
     try (KafkaProducer<byte[], byte[]> producer = Rig.producer(bootstrap)) {
       Rig.awaitAllRunning(cluster, id, Duration.ofMinutes(1));
@@ -249,8 +252,7 @@ class FailureRecoveryITCase {
     // (a mismatch marks the document's line, and the comparison with the input fails on it).
     assertThat(checkedAgainstFits[0]).as("prefix entries checked against their fit").isPositive();
     boolean committed =
-        options.get(MStreamOptions.RESULTS_DELIVERY)
-            == MStreamOptions.DeliveryGuarantee.EXACTLY_ONCE;
+        options.get(MStreamOptions.RESULTS_DELIVERY) == DeliveryGuarantee.EXACTLY_ONCE;
     List<QueryResult> results =
         Rig.readOutput(
             options,

@@ -1,6 +1,7 @@
 package dev.mstream.jobs.guarantees;
 
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.index.IndexFaultHook;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
@@ -86,6 +87,17 @@ final class Rig {
   static JobClient submit(
       Configuration options, int parallelism, String savepoint, EmbeddingModelFactory models)
       throws Exception {
+    return submit(options, parallelism, savepoint, models, IndexFaultHook.NONE);
+  }
+
+  /** The same, with a fault-injection hook in the index operator. */
+  static JobClient submit(
+      Configuration options,
+      int parallelism,
+      String savepoint,
+      EmbeddingModelFactory models,
+      IndexFaultHook indexFaults)
+      throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(parallelism);
     MStreamJob.configure(env, options);
@@ -97,7 +109,7 @@ final class Rig {
       extra.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
     env.configure(extra);
-    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models);
+    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models, indexFaults);
     return env.executeAsync(options.get(MStreamOptions.GROUP_ID));
   }
 

@@ -3,10 +3,10 @@ package dev.mstream.jobs.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mstream.batch.MicroBatchEmbedOperator;
 import dev.mstream.decode.DeadLetters;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.QueryDecoder;
+import dev.mstream.embed.MicroBatchEmbedOperator;
 import dev.mstream.index.VectorIndexOperator;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;

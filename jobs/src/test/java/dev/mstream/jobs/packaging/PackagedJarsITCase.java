@@ -44,7 +44,7 @@ class PackagedJarsITCase {
           "dev/mstream/jobs/MStreamJob.class",
           "dev/mstream/jobs/MStreamPipeline.class",
           "dev/mstream/index/VectorIndexOperator.class",
-          "dev/mstream/batch/MicroBatchEmbedOperator.class",
+          "dev/mstream/embed/MicroBatchEmbedOperator.class",
           // generated from schemas/src/main/avro
           "dev/mstream/schemas/Document.class",
           "dev/mstream/schemas/Query.class",
@@ -114,6 +114,7 @@ class PackagedJarsITCase {
           "picocli/",
           "dev/mstream/jobs/cli/",
           "dev/mstream/jobs/local/",
+          "dev/mstream/jobs/bench/",
           "log4j2.properties",
           "ai/onnxruntime/native/osx-",
           "ai/onnxruntime/native/win-");
@@ -176,9 +177,47 @@ class PackagedJarsITCase {
             "META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory");
     assertThat(services).isNotNull();
     String factories = new String(cliJarFile.getInputStream(services).readAllBytes());
-    assertThat(factories).contains("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+    assertThat(factories)
+        .contains("org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+        .contains("dev.mstream.jobs.local.LoopbackPrometheusReporterFactory");
     // Debug symbols of ONNX Runtime's macOS builds are 150 MB nobody runs.
     assertThat(cliJar).noneMatch(e -> e.contains(".dSYM/"));
+  }
+
+  @Test
+  void jobJarRegistersNoReporterOfLocal() throws IOException {
+    JarEntry services =
+        jobJarFile.getJarEntry(
+            "META-INF/services/org.apache.flink.metrics.reporter.MetricReporterFactory");
+    if (services != null) {
+      assertThat(new String(jobJarFile.getInputStream(services).readAllBytes()))
+          .doesNotContain("dev.mstream");
+    }
+  }
+
+  @Test
+  void theLauncherScriptRunsTheSimdKernelsAndTheBareJarThePlainOnes() throws Exception {
+    Path repo = Path.of(System.getProperty("mstream.repo.dir"));
+    assertThat(run(List.of("bash", repo.resolve("bin/mstream").toString(), "--version")))
+        .contains("vector kernels: panama");
+    assertThat(run(List.of("java", "-jar", Jars.cliJar().toString(), "--version")))
+        .contains("vector kernels: scalar");
+  }
+
+  private static String run(List<String> command) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("MSTREAM_JAR", Jars.cliJar().toString());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as("exit code of %s: %s", command, out).isZero();
+    return out;
+  }
+
+  @Test
+  void neitherJarHoldsTestUtilities() {
+    // dev.mstream.testing lives in the operators' test-jar, which only tests depend on.
+    assertThat(jobJar).noneMatch(e -> e.startsWith("dev/mstream/testing/"));
+    assertThat(cliJar).noneMatch(e -> e.startsWith("dev/mstream/testing/"));
   }
 
   @Test

@@ -100,36 +100,6 @@ public final class VectorUtil {
     IMPL.dotRange(data, stride, dims, q, fromRow, count, out);
   }
 
-  /**
-   * Scores a contiguous run of rows of a flat int8 array: {@code out[i] = dotInt8(codes, (fromRow +
-   * i) * stride, q, 0, dims)} for {@code i} in {@code [0, count)}.
-   */
-  public static void dotInt8Range(
-      byte[] codes, int stride, int dims, byte[] q, int fromRow, int count, int[] out) {
-    checkRows(codes.length, stride, dims, q.length, fromRow, count, out.length);
-    IMPL.dotInt8Range(codes, stride, dims, q, fromRow, count, out);
-  }
-
-  /**
-   * Scores chosen rows of a flat float array: {@code out[i] = dot(data, slots[i] * stride, q, 0,
-   * dims)} for {@code i} in {@code [0, n)}.
-   */
-  public static void dotMany(
-      float[] data, int stride, int dims, float[] q, int[] slots, int n, float[] out) {
-    checkSlots(stride, dims, q.length, slots.length, n, out.length);
-    IMPL.dotMany(data, stride, dims, q, slots, n, out);
-  }
-
-  /**
-   * Scores chosen rows of a flat int8 array: {@code out[i] = dotInt8(codes, slots[i] * stride, q,
-   * 0, dims)} for {@code i} in {@code [0, n)}.
-   */
-  public static void dotInt8Many(
-      byte[] codes, int stride, int dims, byte[] q, int[] slots, int n, int[] out) {
-    checkSlots(stride, dims, q.length, slots.length, n, out.length);
-    IMPL.dotInt8Many(codes, stride, dims, q, slots, n, out);
-  }
-
   private static void checkRows(
       int dataLength, int stride, int dims, int qLength, int fromRow, int count, int outLength) {
     checkShape(stride, dims, qLength);
@@ -143,15 +113,6 @@ public final class VectorUtil {
         throw new IndexOutOfBoundsException(
             "rows [" + fromRow + ", +" + count + ") of stride " + stride + " exceed " + dataLength);
       }
-    }
-  }
-
-  private static void checkSlots(
-      int stride, int dims, int qLength, int slotsLength, int n, int outLength) {
-    checkShape(stride, dims, qLength);
-    if (n < 0 || n > slotsLength || n > outLength) {
-      throw new IndexOutOfBoundsException(
-          "n=" + n + " with " + slotsLength + " slots and out of length " + outLength);
     }
   }
 

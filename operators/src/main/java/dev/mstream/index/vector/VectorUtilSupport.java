@@ -53,30 +53,4 @@ public interface VectorUtilSupport {
       out[i] = dot(data, (fromRow + i) * stride, q, 0, dims);
     }
   }
-
-  /** {@code out[i] = dotInt8(codes, (fromRow + i) * stride, q, 0, dims)}: a contiguous run. */
-  default void dotInt8Range(
-      byte[] codes, int stride, int dims, byte[] q, int fromRow, int count, int[] out) {
-    for (int i = 0; i < count; i++) {
-      out[i] = dotInt8(codes, (fromRow + i) * stride, q, 0, dims);
-    }
-  }
-
-  /** {@code out[i] = dot(data, slots[i] * stride, q, 0, dims)} for {@code i} in {@code [0, n)}. */
-  default void dotMany(
-      float[] data, int stride, int dims, float[] q, int[] slots, int n, float[] out) {
-    for (int i = 0; i < n; i++) {
-      out[i] = dot(data, slots[i] * stride, q, 0, dims);
-    }
-  }
-
-  /**
-   * {@code out[i] = dotInt8(codes, slots[i] * stride, q, 0, dims)} for {@code i} in {@code [0, n)}.
-   */
-  default void dotInt8Many(
-      byte[] codes, int stride, int dims, byte[] q, int[] slots, int n, int[] out) {
-    for (int i = 0; i < n; i++) {
-      out[i] = dotInt8(codes, slots[i] * stride, q, 0, dims);
-    }
-  }
 }

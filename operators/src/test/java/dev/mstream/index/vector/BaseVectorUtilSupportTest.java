@@ -299,31 +299,18 @@ abstract class BaseVectorUtilSupportTest {
   }
 
   @Test
-  void bulkKernelsMatchSingleCalls() {
+  void rangeKernelMatchesSingleCalls() {
     Random rnd = new Random(11);
     for (int dims : new int[] {1, 13, 32, 48, 64, 100, 128}) {
       int stride = dims + rnd.nextInt(3);
       int rows = 57;
       float[] data = randomFloats(rnd, rows * stride);
-      byte[] codes = randomBytes(rnd, rows * stride);
       float[] q = randomFloats(rnd, dims);
-      byte[] qb = randomBytes(rnd, dims);
 
       float[] outF = new float[20];
-      int[] outI = new int[20];
       support().dotRange(data, stride, dims, q, 30, 20, outF);
-      support().dotInt8Range(codes, stride, dims, qb, 30, 20, outI);
       for (int i = 0; i < 20; i++) {
         assertThat(outF[i]).isEqualTo(support().dot(data, (30 + i) * stride, q, 0, dims));
-        assertThat(outI[i]).isEqualTo(support().dotInt8(codes, (30 + i) * stride, qb, 0, dims));
-      }
-
-      int[] slots = {56, 0, 3, 3, 41, 17};
-      support().dotMany(data, stride, dims, q, slots, slots.length, outF);
-      support().dotInt8Many(codes, stride, dims, qb, slots, slots.length, outI);
-      for (int i = 0; i < slots.length; i++) {
-        assertThat(outF[i]).isEqualTo(support().dot(data, slots[i] * stride, q, 0, dims));
-        assertThat((long) outI[i]).isEqualTo(refDotInt8(codes, slots[i] * stride, qb, 0, dims));
       }
     }
   }

@@ -1,4 +1,4 @@
-package dev.mstream.jobs.eval;
+package dev.mstream.jobs.bench;
 
 import dev.mstream.embed.EmbedderOptions;
 import dev.mstream.embed.ModelProfile;
@@ -8,8 +8,12 @@ import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
 import dev.mstream.jobs.client.DocumentPublisher;
 import dev.mstream.jobs.client.QueryClient;
+import dev.mstream.jobs.eval.IndexProbe;
+import dev.mstream.jobs.eval.Progress;
+import dev.mstream.jobs.eval.TasksRunning;
 import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
+import dev.mstream.jobs.local.LoopbackPorts;
 import dev.mstream.schemas.Document;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -26,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.FileUtils;
 
 /**
  * Embedding throughput of the whole job against a bare ONNX Runtime loop, in one process and one
@@ -127,11 +132,11 @@ public final class EmbedThroughputBenchmark {
     Path work = Files.createTempDirectory("mstream-bench");
     double[] job;
     try (LocalRunner runner =
-        LocalRunner.start(conf, 0, BeirEvaluation.freePort(), parallelism, work)) {
+        LocalRunner.start(conf, 0, LoopbackPorts.freePort(), parallelism, work)) {
       job = jobRun(runner, docs, warmup, progress);
     } finally {
       progress.finish();
-      BeirEvaluation.deleteRecursively(work);
+      FileUtils.deleteDirectoryQuietly(work.toFile());
     }
     return new Result(
         profile.name(),

@@ -1,5 +1,9 @@
-package dev.mstream.embed;
+package dev.mstream.jobs.eval;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
+import dev.mstream.embed.EmbeddingModel;
+import dev.mstream.embed.TextRole;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,12 +12,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.math3.stat.correlation.PearsonsCorrelation;
+import org.apache.commons.math3.stat.correlation.SpearmansCorrelation;
 
 /**
  * STS Benchmark (semantic textual similarity): the Spearman correlation between the cosine
  * similarity of two sentences' vectors and the gold score (0–5), as sentence-transformers and MTEB
  * report it. A tokenizer, pooling or normalisation bug drops it by several points, which unit tests
- * cannot see.
+ * cannot see. Ties get their average rank (commons-math's default ranking), as {@code
+ * scipy.stats.spearmanr} gives them.
  *
  * <p>The file format is the original {@code sts-*.csv}: tab-separated, gold score in column 5,
  * sentences in columns 6 and 7 (1-based); some lines carry extra columns, which are ignored.
@@ -59,9 +66,7 @@ public final class StsBenchmark {
    *     models whose card asks for the query prefix on symmetric tasks (e5: {@code "query: "})
    */
   public static Result evaluate(EmbeddingModel model, List<Pair> pairs, TextRole role) {
-    if (pairs.size() < 2) {
-      throw new IllegalArgumentException("need at least two pairs, got " + pairs.size());
-    }
+    checkArgument(pairs.size() >= 2, "need at least two pairs, got %s", pairs.size());
     long start = System.nanoTime();
     Map<String, Integer> index = new LinkedHashMap<>();
     for (Pair p : pairs) {
@@ -77,8 +82,8 @@ public final class StsBenchmark {
       cosine[i] = cosine(vectors[index.get(p.first())], vectors[index.get(p.second())]);
     }
     return new Result(
-        Spearman.correlation(cosine, gold),
-        Spearman.pearson(cosine, gold),
+        new SpearmansCorrelation().correlation(cosine, gold),
+        new PearsonsCorrelation().correlation(cosine, gold),
         pairs.size(),
         index.size(),
         (System.nanoTime() - start) / 1e9);

@@ -1,11 +1,7 @@
-package dev.mstream.batch;
+package dev.mstream.embed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mstream.embed.EmbeddingModel;
-import dev.mstream.embed.ModelProfile;
-import dev.mstream.embed.ModelProfiles;
-import dev.mstream.embed.TextRole;
 import dev.mstream.records.DocumentChange;
 import java.util.ArrayList;
 import java.util.List;

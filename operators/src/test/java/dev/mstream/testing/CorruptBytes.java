@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import java.util.Arrays;
 
 /**
- * <b>Test-only.</b> Byte surgery on encoded records, for tests of bad input: the unit catalogue of
- * decoder rejections and the fuzz test through the whole job break records the same way.
+ * Byte surgery on encoded records, for tests of bad input: the unit catalogue of decoder rejections
+ * and the fuzz test through the whole job break records the same way (the operators' test-jar).
  */
 public final class CorruptBytes {
 

@@ -1,15 +1,18 @@
 package dev.mstream.testing;
 
+import dev.mstream.index.IndexFaultHook;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * <b>Test-only.</b> Lets an integration test make an operator fail at a chosen moment, inside the
- * operator, the way a bug or a lost disk would: the test arms a countdown, and the n-th call of
- * {@link #check} at that point (in any subtask of this JVM, e.g. a MiniCluster) throws once.
+ * Lets an integration test make an operator fail at a chosen moment, inside the operator, the way a
+ * bug or a lost disk would: the test builds the job with {@link #indexHook()} (the index operator's
+ * {@link IndexFaultHook}), arms a countdown, and the n-th call of {@link #check} at that point (in
+ * any subtask of this JVM, e.g. a MiniCluster) throws once.
  *
- * <p>Nothing in the product arms it: disarmed, {@link #check} is one volatile read. It is static
- * and JVM-wide because operators are serialized and rebuilt in the task manager, so a test cannot
- * hand them an object; and it fires once, so the replay after the restart does not fail again.
+ * <p>The trigger is static and JVM-wide because operators are serialized and rebuilt in the task
+ * manager, so the hook the test hands the job is a copy; and it fires once, so the replay after the
+ * restart does not fail again. Test code only (the operators' test-jar): the product's operators
+ * run with {@link IndexFaultHook#NONE}.
  */
 public final class FailureInjector {
 
@@ -19,6 +22,20 @@ public final class FailureInjector {
   private static volatile Trigger trigger;
 
   private FailureInjector() {}
+
+  /** The index operator's hook: {@link #check}s {@link #INDEX_AFTER_DOCUMENT_WRITE}. */
+  public static IndexFaultHook indexHook() {
+    return IndexHook.INSTANCE;
+  }
+
+  private enum IndexHook implements IndexFaultHook {
+    INSTANCE;
+
+    @Override
+    public void afterDocumentWrite(String id) {
+      check(INDEX_AFTER_DOCUMENT_WRITE);
+    }
+  }
 
   /** Makes the {@code afterCalls}-th next {@link #check} of {@code point} throw, once. */
   public static void arm(String point, long afterCalls) {

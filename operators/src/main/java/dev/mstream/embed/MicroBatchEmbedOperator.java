@@ -1,12 +1,13 @@
-package dev.mstream.batch;
+package dev.mstream.embed;
 
-import dev.mstream.embed.EmbeddingModel;
-import dev.mstream.embed.EmbeddingModelFactory;
-import dev.mstream.embed.TextRole;
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkNotNull;
+
 import dev.mstream.records.Embeddable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
@@ -27,6 +28,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * too, so buffering never reorders records relative to them. Records leave in the order they came
  * in, which keeps an update and a later delete of the same id in order.
  */
+@Internal
 public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStreamOperator<T>
     implements OneInputStreamOperator<T, T>, BoundedOneInput, ProcessingTimeCallback {
 
@@ -64,19 +66,16 @@ public class MicroBatchEmbedOperator<T extends Embeddable> extends AbstractStrea
 
   public MicroBatchEmbedOperator(
       EmbeddingModelFactory modelFactory, TextRole role, int maxBatchSize, long maxDelayMillis) {
-    if (modelFactory == null) {
-      throw new IllegalArgumentException("modelFactory must not be null");
-    }
-    if (maxBatchSize <= 0) {
-      throw new IllegalArgumentException(
-          "embed batch size (mstream.embed.batch-size) must be > 0, was " + maxBatchSize);
-    }
-    if (maxDelayMillis < 0) {
-      throw new IllegalArgumentException(
-          "embed max delay (mstream.embed.max-delay) must be >= 0, was " + maxDelayMillis);
-    }
-    this.modelFactory = modelFactory;
-    this.role = role;
+    checkArgument(
+        maxBatchSize > 0,
+        "embed batch size (mstream.embed.batch-size) must be > 0, was %s",
+        maxBatchSize);
+    checkArgument(
+        maxDelayMillis >= 0,
+        "embed max delay (mstream.embed.max-delay) must be >= 0, was %s",
+        maxDelayMillis);
+    this.modelFactory = checkNotNull(modelFactory, "modelFactory");
+    this.role = checkNotNull(role, "role");
     this.maxBatchSize = maxBatchSize;
     this.maxDelayMillis = maxDelayMillis;
   }
