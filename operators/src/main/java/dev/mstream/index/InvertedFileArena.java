@@ -673,6 +673,8 @@ public final class InvertedFileArena implements PrefixIndex {
       int first = grid == null ? 8 : grid.segmentBits(0);
       if (segments == 1 && first == 4) {
         scoreInt4OneSegment(block, count, queue);
+      } else if (segments == 2 && postings.firstTransposed()) {
+        scoreColumnsThenRows(block, count, queue);
       } else if (segments == 1 && first == 2) {
         scoreInt2OneSegment(block, count, queue);
       } else {
@@ -680,6 +682,33 @@ public final class InvertedFileArena implements PrefixIndex {
           int ref = PostingLists.ref(block, p);
           queue.offer(ref, score(ref));
         }
+      }
+    }
+
+    /**
+     * Two segments, the first by columns: the block's first segments in one column scan, the second
+     * segment of each code on its own (its row-major kernel).
+     */
+    private void scoreColumnsThenRows(int block, int count, NeighborQueue queue) {
+      byte[] codes = postings.codes(block);
+      int capacity = postings.capacity(block);
+      int n0 = postings.segmentBytes(0);
+      int n1 = postings.segmentBytes(1);
+      int second = capacity * n0;
+      short[] w = weights;
+      int w1 = grid.weightOffset(1);
+      boolean twoBit = grid.segmentBits(1) == 2;
+      int[] out = blockScores;
+      VectorUtil.dotInt4Columns(codes, 0, capacity, count, w, 0, n0, out);
+      int base = PostingLists.ref(block, 0);
+      for (int p = 0; p < count; p++) {
+        int at = second + p * n1;
+        int score =
+            out[p]
+                + (twoBit
+                    ? VectorUtil.dotInt2(codes, at, w, w1, n1)
+                    : VectorUtil.dotInt4(codes, at, w, w1, n1));
+        queue.offer(base + p, score);
       }
     }
 

@@ -125,6 +125,37 @@ class InvertedFileArenaTest {
     assertThat(recall / queries).isGreaterThan(0.5);
   }
 
+  /**
+   * A prefix of two segments (4 bits on 64 dims by columns, 2 bits on the next 64): the first stage
+   * on the whole prefix (block scans) gives the same scores as a first stage on the first segment
+   * with every document kept and rescored on the whole prefix one code at a time.
+   */
+  @org.junit.jupiter.api.Test
+  void blockScansOfTwoSegmentsScoreAsCodeByCode() {
+    Random rnd = new Random(5);
+    int dim = 160;
+    float[][] pool = TestVectors.correlated(rnd, 3000, dim);
+    IndexSettings settings =
+        IndexSettings.builder("m", dim).prefixDims(128).centroidDims(16).lists(8).build();
+    IndexFit fit = IndexFitter.of(settings).fit(java.util.Arrays.copyOf(pool, 1000), 1000);
+    assertThat(fit.grid().segmentBits()).containsExactly(4, 2);
+    InvertedFileArena ivf = new InvertedFileArena(fit, 100);
+    for (int i = 0; i < pool.length; i++) {
+      PrefixIndex.Encoded e = ivf.encode(pool[i]);
+      ivf.putEncoded("d" + i, "ns", Map.of(), e.code(), e.centroid());
+    }
+    for (int i = 0; i < 300; i++) {
+      ivf.remove("d" + rnd.nextInt(pool.length)); // holes moved into, partial last blocks
+    }
+    for (int q = 0; q < 20; q++) {
+      float[] query = pool[rnd.nextInt(pool.length)];
+      int all = ivf.size();
+      Shortlist blocks = ivf.shortlist("ns", Map.of(), query, new SearchPlan(128, 8, 50, 50));
+      Shortlist codeByCode = ivf.shortlist("ns", Map.of(), query, new SearchPlan(64, 8, all, 50));
+      assertThat(blocks.scores()).containsExactly(codeByCode.scores());
+    }
+  }
+
   private static List<String> rerank(
       InvertedFileArena ivf,
       Map<String, float[]> vectorOf,
