@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs one benchmark program by hand:  benchmarks/run.sh <Program> [args...]
 #   Programs (package dev.mstream.bench): RealVectors, ExactScanBaseline, LuceneHnswBaseline,
-#   SyntheticVectors, FunnelBenchmark; JMH: org.openjdk.jmh.Main [VectorKernelsBenchmark|...].
+#   SyntheticVectors, FunnelBenchmark, IvfBenchmark, IvfScaleBenchmark;
+#   JMH: org.openjdk.jmh.Main [VectorKernelsBenchmark|...].
 #   Data is cached in ~/.cache/mstream-bench (or -Dmstream.bench.dir=... via BENCH_JAVA_OPTS).
 # Compiles benchmarks and what it depends on first (offline: works after the README's first
 # command, which downloads every plugin and dependency); SKIP_BUILD=1 skips that.
@@ -10,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [[ $# -lt 1 ]]; then
-  sed -n '2,8p' "$0"; exit 2
+  sed -n '2,9p' "$0"; exit 2
 fi
 main="$1"; shift
 [[ "$main" == *.* ]] || main="dev.mstream.bench.$main"
