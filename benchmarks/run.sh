@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs one benchmark program by hand:  benchmarks/run.sh <Program> [args...]
 #   Programs (package dev.mstream.bench): RealVectors, ExactScanBaseline, LuceneHnswBaseline,
-#   SyntheticVectors, FunnelBenchmark, IvfBenchmark, IvfScaleBenchmark;
-#   JMH: org.openjdk.jmh.Main [VectorKernelsBenchmark|...].
-#   Data is cached in ~/.cache/mstream-bench (or -Dmstream.bench.dir=... via BENCH_JAVA_OPTS).
+#   SyntheticVectors, FunnelBenchmark, IvfBenchmark, IvfScaleBenchmark, TextStateSize,
+#   TokenizerShare, WordNetCorpus, MlPredictThroughput; JMH: org.openjdk.jmh.Main
+#   [VectorKernelsBenchmark|...]. Data is cached in ~/.cache/mstream-bench (or
+#   -Dmstream.bench.dir=... via BENCH_JAVA_OPTS).
 # Compiles benchmarks and what it depends on first (offline: works after the README's first
 # command, which downloads every plugin and dependency); SKIP_BUILD=1 skips that.
 # Env: BENCH_XMX (default 6g), BENCH_JAVA_OPTS (extra JVM flags, e.g. -Dmstream.vector.impl=scalar).

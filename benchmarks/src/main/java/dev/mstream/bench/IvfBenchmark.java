@@ -630,7 +630,7 @@ public final class IvfBenchmark {
               Map.of(),
               fit.version(),
               Arrays.copyOfRange(codes, i * cb, (i + 1) * cb),
-              lists[i]),
+              new int[] {lists[i]}),
           out);
       entries[i] = out.getCopyOfBuffer();
     }
@@ -644,7 +644,7 @@ public final class IvfBenchmark {
         in.setBuffer(entries[i]);
         dev.mstream.index.PrefixEntry e =
             dev.mstream.index.PrefixEntrySerializer.INSTANCE.deserialize(in);
-        a.putEncoded(id(i), e.namespace(), e.attributes(), e.codes(), e.list());
+        a.putEncoded(id(i), e.namespace(), e.attributes(), e.codes(), e.listOf(0));
       }
       serialized[r] = n / ((System.nanoTime() - t0) / 1e9);
     }

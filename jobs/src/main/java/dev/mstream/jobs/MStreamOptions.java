@@ -2,6 +2,7 @@ package dev.mstream.jobs;
 
 import static org.apache.flink.configuration.ConfigOptions.key;
 
+import dev.mstream.chunk.OverChunkLimit;
 import dev.mstream.schemas.codec.Encoding;
 import java.time.Duration;
 import java.util.Map;
@@ -70,7 +71,10 @@ public final class MStreamOptions {
           .defaultValue(Encoding.JSON)
           .withDescription(
               "Encoding of record values on all four topics: AVRO (Avro single-object encoding of"
-                  + " the schemas in schemas/) or JSON (objects with the same field names).");
+                  + " the schemas in schemas/), JSON (objects with the same field names), or"
+                  + " AVRO_SQL (plain Avro binary without header, as Flink SQL's avro format writes"
+                  + " it: the schema is implied by the topic, enums are strings; see the README's"
+                  + " SQL section for each topic's table).");
 
   public static final ConfigOption<Boolean> FROM_EARLIEST =
       key("mstream.kafka.documents-from-earliest")
@@ -80,6 +84,25 @@ public final class MStreamOptions {
               "Without a checkpoint to restore, read the documents topic from the earliest offset"
                   + " (rebuild the index from the whole topic) rather than from the latest."
                   + " Queries always start from the latest offset.");
+
+  public static final ConfigOption<RetentionCheck> DOCUMENTS_RETENTION_CHECK =
+      key("mstream.topics.documents.retention-check")
+          .enumType(RetentionCheck.class)
+          .defaultValue(RetentionCheck.WARN)
+          .withDescription(
+              "When the job starts without a savepoint and reads the documents topic from the"
+                  + " earliest offset (it builds the index from the topic), it asks the broker"
+                  + " whether the topic keeps every document (cleanup.policy=compact, or unlimited"
+                  + " retention): one with a finite retention has lost the documents not updated"
+                  + " within it, and the index would lack them. WARN: log it; FAIL: refuse to"
+                  + " start; OFF: do not ask (documents are meant to expire with the topic).");
+
+  /** What to do about a documents topic that does not keep every document. */
+  public enum RetentionCheck {
+    WARN,
+    FAIL,
+    OFF
+  }
 
   // ------------------------------------------------------------------------
   //  Model and embedding
@@ -147,6 +170,37 @@ public final class MStreamOptions {
                   + " failure reproduce it). false: batch them, about 1.5-2x faster on short texts."
                   + " fp32 models always batch.");
 
+  public static final ConfigOption<Boolean> SKIP_UNCHANGED =
+      key("mstream.embed.skip-unchanged")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Do not embed a document again when its text and the model are the same as at its"
+                  + " last upsert (a re-publish, a change of attributes or namespace only): the"
+                  + " index keeps the vector it has. The embed operator remembers 8 bytes per"
+                  + " document id either way; false embeds every upsert (the memory stays right, so"
+                  + " it can be switched back on at any restart).");
+  public static final ConfigOption<Integer> DOCUMENTS_NICENESS =
+      key("mstream.embed.documents-niceness")
+          .intType()
+          .defaultValue(10)
+          .withDescription(
+              "Raise the Linux nice value of the threads that embed documents (each embed"
+                  + " subtask's task thread and the ONNX Runtime threads it starts) by this much,"
+                  + " 0..19, so that during a bulk load queries (their embedding, the index, the"
+                  + " merger, Kafka) get the CPU first, while documents still use all that is left."
+                  + " 0 leaves the priorities alone. Needs no privileges; ignored on other systems.");
+
+  public static final ConfigOption<Duration> DOCUMENTS_BUFFER_TIMEOUT =
+      key("mstream.embed.documents-buffer-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMillis(100))
+          .withDescription(
+              "Network buffer timeout of the exchanges on the document path (decoded documents to"
+                  + " the embed subtasks, embedded documents to the index subtasks): documents"
+                  + " travel in full network buffers during a bulk load, and wait at most this"
+                  + " long per exchange when they trickle in.");
+
   public static final ConfigOption<Duration> MAX_DELAY =
       key("mstream.embed.max-delay")
           .durationType()
@@ -156,8 +210,79 @@ public final class MStreamOptions {
   public static final ConfigOption<Duration> QUERY_MAX_DELAY =
       key("mstream.embed.query-max-delay")
           .durationType()
-          .defaultValue(Duration.ofMillis(5))
-          .withDescription("Longest a query waits for others to share its embedding batch.");
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "Longest a query waits for others to share its embedding batch. 0: each query is"
+                  + " embedded as soon as it arrives (the int8 models embed one text per inference"
+                  + " anyway, see mstream.embed.batch-invariant).");
+
+  // ------------------------------------------------------------------------
+  //  Chunking of long documents
+  // ------------------------------------------------------------------------
+
+  public static final ConfigOption<Boolean> CHUNK_ENABLED =
+      key("mstream.chunk.enabled")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Split documents longer than one model window into chunks, counted in tokens of the"
+                  + " model's own tokenizer; the index holds one vector per chunk and answers with"
+                  + " documents (best chunk first) and the chunk that matched. A document that fits"
+                  + " one window stays one chunk, embedded exactly as without chunking. false: every"
+                  + " document is embedded as one text, truncated at the model's max tokens.");
+
+  public static final ConfigOption<Integer> CHUNK_MAX_TOKENS =
+      key("mstream.chunk.max-tokens")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Most tokens per chunk, including the model's special tokens, its document prefix"
+                  + " and the title, which is put in front of every chunk (shortened to half the"
+                  + " window when longer). 0 = the model's maxTokens (256 for MiniLM, 512 for bge"
+                  + " and e5); never more than that. When unset, the model profile's chunkTokens"
+                  + " applies if it has one. Chunks end at a paragraph, sentence, line or word"
+                  + " boundary in the second half of the window where there is one.");
+
+  public static final ConfigOption<Integer> CHUNK_OVERLAP_TOKENS =
+      key("mstream.chunk.overlap-tokens")
+          .intType()
+          .defaultValue(32)
+          .withDescription(
+              "Most tokens a chunk repeats from the end of the one before, so that a passage cut by"
+                  + " a chunk boundary is whole in one of them; the chunk starts at the best"
+                  + " boundary (a sentence start rather than a word) within them. Below half the"
+                  + " window; 0 for none. When unset, the model profile's chunkOverlapTokens applies"
+                  + " if it has one.");
+
+  public static final ConfigOption<Integer> CHUNK_MAX_CHUNKS =
+      key("mstream.chunk.max-chunks")
+          .intType()
+          .defaultValue(256)
+          .withDescription(
+              "Most chunks per document (each is one embedding, one RocksDB vector and one arena"
+                  + " entry). A longer document is handled as mstream.chunk.over-limit says and"
+                  + " counted in the metric documentsOverChunkLimit.");
+
+  public static final ConfigOption<OverChunkLimit> CHUNK_OVER_LIMIT =
+      key("mstream.chunk.over-limit")
+          .enumType(OverChunkLimit.class)
+          .defaultValue(OverChunkLimit.TRUNCATE)
+          .withDescription(
+              "What happens to a document that needs more than mstream.chunk.max-chunks chunks:"
+                  + " TRUNCATE indexes its first max-chunks chunks (the rest of its text is not"
+                  + " searchable); DEAD_LETTER sends it to the dead-letter topic (reason"
+                  + " TOO_MANY_CHUNKS) and keeps the version indexed before, if any.");
+
+  public static final ConfigOption<Integer> KEEP_TEXT_BYTES =
+      key("mstream.index.keep-text-bytes")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Keep each document's text in keyed state, up to this many UTF-8 bytes, so that"
+                  + " every hit carries the passage that matched (QueryResult hit.passage) and a"
+                  + " RAG consumer needs no second lookup. Texts are stored apart from the vectors"
+                  + " (reranking never reads them); a longer text is not kept (its hits have no"
+                  + " passage; metric textsNotKept). 0 (the default) keeps no texts.");
 
   // ------------------------------------------------------------------------
   //  Queries and limits
@@ -224,6 +349,17 @@ public final class MStreamOptions {
               "While queries reach the index later than this after they were sent (smoothed),"
                   + " queries that name no dims are shortlisted at mstream.query.adaptive.min-dims;"
                   + " results report the dims used. 0 turns the policy off.");
+
+  public static final ConfigOption<Duration> QUERY_BUFFER_TIMEOUT =
+      key("mstream.query.buffer-timeout")
+          .durationType()
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "Network buffer timeout of the exchanges on the query path (embedded queries to the"
+                  + " index subtasks, partial answers to the merger, results to the sink): how"
+                  + " long a record may wait in a partly filled network buffer before it is sent."
+                  + " 0: every query and answer is sent at once (Flink's default of 100 ms would"
+                  + " add up to 100 ms per exchange).");
 
   public static final ConfigOption<Integer> PREFIX_DIMS =
       key("mstream.index.prefix-dims")
@@ -370,8 +506,9 @@ public final class MStreamOptions {
           .intType()
           .defaultValue(2048)
           .withDescription(
-              "Documents an index subtask searches exactly before it fits its prefix projection"
-                  + " (PCA rotation, or identity for native Matryoshka models) on them.");
+              "Vectors (documents, or chunks of long ones) an index subtask searches exactly before"
+                  + " it fits its prefix projection (PCA rotation, or identity for native Matryoshka"
+                  + " models) on them.");
 
   public static final ConfigOption<Integer> MAX_TEXT_BYTES =
       key("mstream.limits.max-text-bytes")
@@ -398,17 +535,28 @@ public final class MStreamOptions {
               "Exactly-once checkpoint interval. Index state, source offsets and committed"
                   + " exactly-once results advance together at this pace.");
 
+  public static final ConfigOption<Boolean> UNALIGNED_CHECKPOINTS =
+      key("mstream.checkpoint.unaligned")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Unaligned checkpoints: a checkpoint barrier overtakes the records buffered between"
+                  + " operators, and those records are stored with the checkpoint. With aligned"
+                  + " checkpoints (false) the index subtask holds back its query input from the"
+                  + " moment the barrier arrives with the queries until it has come through the"
+                  + " document backlog queued in front of the embed operator, so during a bulk"
+                  + " load queries wait seconds at every checkpoint. Exactly-once either way;"
+                  + " savepoints are always aligned.");
+
   public static final ConfigOption<Duration> ALIGNED_CHECKPOINT_TIMEOUT =
       key("mstream.checkpoint.aligned-timeout")
           .durationType()
           .noDefaultValue()
           .withDescription(
-              "When set, a checkpoint whose barriers are not aligned within this time switches to"
-                  + " an unaligned checkpoint. Aligned barriers make the index hold back queries"
-                  + " until the document backlog in front of the barrier is embedded, so during bulk"
-                  + " loads query latency follows the backlog; unaligned checkpoints avoid that at"
-                  + " the cost of larger checkpoints (in-flight records are stored). Savepoints are"
-                  + " always aligned.");
+              "With unaligned checkpoints: start each checkpoint aligned and switch to unaligned"
+                  + " when its barriers have not aligned within this time (smaller checkpoints when"
+                  + " there is no backlog, but queries may wait up to this long at a checkpoint)."
+                  + " Unset: unaligned from the start. Requires mstream.checkpoint.unaligned=true.");
 
   public static final ConfigOption<String> CHECKPOINT_DIR =
       key("mstream.checkpoint.dir")

@@ -2,17 +2,24 @@ package dev.mstream.jobs;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 
+import dev.mstream.chunk.ChunkingSettings;
+import dev.mstream.chunk.DocumentChunker;
 import dev.mstream.decode.DocumentDecoder;
 import dev.mstream.decode.InputLimits;
 import dev.mstream.decode.QueryDecoder;
 import dev.mstream.embed.EmbedderOptions;
+import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.HuggingFaceTextTokenizer;
 import dev.mstream.embed.MicroBatchEmbedOperator;
+import dev.mstream.embed.MicroBatchEmbedOperator.UnchangedTexts;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.embed.OnnxEmbeddingModel;
 import dev.mstream.embed.OnnxEmbeddingModelFactory;
 import dev.mstream.embed.TextRole;
+import dev.mstream.embed.TextTokenizerFactory;
 import dev.mstream.index.IndexFaultHook;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.VectorIndexOperator;
@@ -37,12 +44,15 @@ import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -52,10 +62,10 @@ import org.apache.kafka.common.IsolationLevel;
  * The dataflow, shared by the deployable job and the local runner:
  *
  * <pre>
- * docs ─► decode ─► keyBy(id) ─► embed ─► keyBy(id) ─┐
- *                                                    ├─► index ─► keyBy(query id) ─► merge ─► results
- * queries ─► decode ─► embed ─► broadcast ───────────┘
- * (decode failures ─► dead letters; invalid queries ─► ERROR results too)
+ * docs ─► decode + chunk ─► keyBy(id) ─► embed ─► (still by id) ┐
+ *                                                              ├─► index ─► keyBy(query id) ─► merge ─► results
+ * queries ─► decode ─► embed ─► broadcast ─────────────────────┘
+ * (decode failures ─► dead letters; invalid queries ─► ERROR results, through a sink of their own)
  * </pre>
  */
 @PublicEvolving
@@ -71,6 +81,7 @@ public final class MStreamPipeline {
   public static final String UID_INDEX = "vector-index";
   public static final String UID_MERGE = "merge-results";
   public static final String UID_RESULTS_SINK = "results-sink";
+  public static final String UID_ERROR_RESULTS_SINK = "error-results-sink";
   public static final String UID_DEAD_LETTERS_SINK = "dead-letters-sink";
 
   private MStreamPipeline() {}
@@ -83,13 +94,17 @@ public final class MStreamPipeline {
         env,
         conf,
         profile,
-        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))));
+        ModelIdentity.of(profile),
+        new OnnxEmbeddingModelFactory(profile, embedderOptions(conf, parallelism(env, conf))),
+        HuggingFaceTextTokenizer.factory(profile),
+        IndexFaultHook.NONE);
   }
 
   /**
    * The same dataflow with another embedding model: a seam for tests (a fast deterministic fake, a
    * slow one for backpressure). {@code profile} must describe what {@code models} produce (name,
-   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used.
+   * dimension, Matryoshka dims); {@code mstream.model} and the embed options are not used. Long
+   * documents are chunked with the profile's tokenizer.
    */
   @VisibleForTesting
   public static void build(
@@ -108,10 +123,50 @@ public final class MStreamPipeline {
       ModelProfile profile,
       EmbeddingModelFactory models,
       IndexFaultHook indexFaults) {
+    build(env, conf, profile, models, HuggingFaceTextTokenizer.factory(profile), indexFaults);
+  }
+
+  /**
+   * The same, with the tokenizer that counts the model's tokens for chunking (a test's fake model
+   * has no tokenizer of its own) and a fault-injection hook in the index operator. The model's
+   * identity is asked of one model the factory creates here.
+   */
+  @VisibleForTesting
+  public static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      EmbeddingModelFactory models,
+      TextTokenizerFactory tokenizers,
+      IndexFaultHook indexFaults) {
+    build(env, conf, profile, identity(models), models, tokenizers, indexFaults);
+  }
+
+  /** The identity of the factory's model, asked of one model it creates (and closes). */
+  public static ModelIdentity identity(EmbeddingModelFactory models) {
+    try (EmbeddingModel model = models.create()) {
+      return model.identity();
+    } catch (Exception e) {
+      throw new IllegalArgumentException("cannot open the model to learn its identity", e);
+    }
+  }
+
+  private static void build(
+      StreamExecutionEnvironment env,
+      Configuration conf,
+      ModelProfile profile,
+      ModelIdentity identity,
+      EmbeddingModelFactory models,
+      TextTokenizerFactory tokenizers,
+      IndexFaultHook indexFaults) {
     String bootstrap = required(conf);
     Encoding encoding = conf.get(MStreamOptions.ENCODING);
     int parallelism = parallelism(env, conf);
-    IndexSettings index = indexSettings(conf, profile);
+    // Per exchange, the network buffer timeout: queries and answers are few and must not wait
+    // for a buffer to fill; documents come in bulk and travel in full buffers.
+    long queryFlush = conf.get(MStreamOptions.QUERY_BUFFER_TIMEOUT).toMillis();
+    long documentFlush = conf.get(MStreamOptions.DOCUMENTS_BUFFER_TIMEOUT).toMillis();
+    IndexSettings index = indexSettings(conf, profile, identity.id());
     InputLimits limits =
         new InputLimits(
             conf.get(MStreamOptions.MAX_TEXT_BYTES),
@@ -120,29 +175,28 @@ public final class MStreamPipeline {
             profile.dimension(),
             servableDims(profile, index));
 
-    // Documents: decode, embed in micro-batches, keyed by id all the way so updates stay ordered.
+    // Documents: decode and chunk, embed in micro-batches (one text per chunk), keyed by id all
+    // the way so updates stay ordered and a document's chunks stay together.
     SingleOutputStreamOperator<DocumentChange> changes =
         env.fromSource(
                 source(conf, bootstrap, conf.get(MStreamOptions.DOCUMENTS_TOPIC), true),
                 WatermarkStrategy.noWatermarks(),
                 "documents")
             .uid(UID_DOCS_SOURCE)
-            .process(new DocumentDecoder(encoding, limits))
+            .process(new DocumentDecoder(encoding, limits, chunker(conf, profile, tokenizers)))
             .uid(UID_DECODE_DOCS)
-            .name("decode-documents");
+            .name("decode-documents")
+            .setBufferTimeout(documentFlush);
     DataStream<DocumentChange> embedded =
         changes
             .keyBy(c -> c.id)
             .transform(
                 "embed-documents",
                 TypeInformation.of(DocumentChange.class),
-                new MicroBatchEmbedOperator<>(
-                    models,
-                    TextRole.DOCUMENT,
-                    conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.MAX_DELAY).toMillis()))
+                documentEmbedder(conf, models, identity))
             .uid(UID_EMBED_DOCS)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(documentFlush);
 
     // Queries: decode and validate, embed, then broadcast to every index subtask.
     SingleOutputStreamOperator<SearchRequest> requests =
@@ -153,29 +207,34 @@ public final class MStreamPipeline {
             .uid(UID_QUERIES_SOURCE)
             .process(new QueryDecoder(encoding, limits))
             .uid(UID_DECODE_QUERIES)
-            .name("decode-queries");
+            .name("decode-queries")
+            .setBufferTimeout(queryFlush); // its ERROR results go to the results sink
     DataStream<SearchRequest> embeddedQueries =
         requests
             .transform(
                 "embed-queries",
                 TypeInformation.of(SearchRequest.class),
-                new MicroBatchEmbedOperator<>(
-                    models,
-                    TextRole.QUERY,
-                    conf.get(MStreamOptions.BATCH_SIZE),
-                    conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis()))
-            .uid(UID_EMBED_QUERIES);
+                queryEmbedder(conf, models, identity))
+            .uid(UID_EMBED_QUERIES)
+            .setBufferTimeout(queryFlush);
 
+    // The embed operator is keyed by id and runs at the index's parallelism (and max parallelism),
+    // so its output is already partitioned exactly as keyBy(id) would partition it: the index reads
+    // it over forward channels instead of a second hash exchange that would serialize every vector
+    // once more on its way to the same subtask.
+    KeyedStream<DocumentChange, String> embeddedById =
+        DataStreamUtils.reinterpretAsKeyedStream(embedded, c -> c.id, Types.STRING);
     DataStream<PartialResult> partials =
-        embedded
-            .keyBy(c -> c.id)
+        embeddedById
             .connect(embeddedQueries.broadcast())
             .transform(
                 "vector-index",
                 TypeInformation.of(PartialResult.class),
-                new VectorIndexOperator(index, indexFaults))
+                new VectorIndexOperator(
+                    index, conf.get(MStreamOptions.KEEP_TEXT_BYTES), indexFaults))
             .uid(UID_INDEX)
-            .setParallelism(parallelism);
+            .setParallelism(parallelism)
+            .setBufferTimeout(queryFlush); // it emits only partial answers
 
     DataStream<SearchResult> results =
         partials
@@ -183,22 +242,20 @@ public final class MStreamPipeline {
             .process(new ResultMerger(conf.get(MStreamOptions.QUERY_DEADLINE).toMillis()))
             .uid(UID_MERGE)
             .name("merge-results")
-            .union(requests.getSideOutput(QueryDecoder.ERROR_RESULTS));
+            .setBufferTimeout(queryFlush);
 
+    // The merger's results have a sink of their own, with the merger as its only input, so that
+    // it runs chained in the merger's task: no exchange and no thread hand-over before Kafka. The
+    // ERROR results of invalid queries go to the same topic through a second sink.
     results
-        .sinkTo(
-            sink(
-                conf,
-                bootstrap,
-                "results",
-                new EncodingSerializer<>(
-                    conf.get(MStreamOptions.RESULTS_TOPIC),
-                    QueryResult.class,
-                    encoding,
-                    AvroConversions::toAvro,
-                    r -> r.queryId.getBytes(StandardCharsets.UTF_8))))
+        .sinkTo(resultsSink(conf, bootstrap, "results", encoding))
         .uid(UID_RESULTS_SINK)
         .name("results");
+    requests
+        .getSideOutput(QueryDecoder.ERROR_RESULTS)
+        .sinkTo(resultsSink(conf, bootstrap, "error-results", encoding))
+        .uid(UID_ERROR_RESULTS_SINK)
+        .name("error-results");
 
     changes
         .getSideOutput(DocumentDecoder.DEAD_LETTERS)
@@ -208,6 +265,7 @@ public final class MStreamPipeline {
                 conf,
                 bootstrap,
                 "dead-letters",
+                false,
                 new EncodingSerializer<DeadLetterRecord, DeadLetter>(
                     conf.get(MStreamOptions.DEAD_LETTERS_TOPIC),
                     DeadLetter.class,
@@ -218,6 +276,44 @@ public final class MStreamPipeline {
         .name("dead-letters");
   }
 
+  /**
+   * The documents' embed operator as the job runs it: {@code mstream.embed.batch-size}, {@code
+   * max-delay}, {@code skip-unchanged} and the documents' niceness, checking that its model is
+   * {@code identity}. Public so that benchmarks and the SQL tests compare with exactly this.
+   */
+  public static MicroBatchEmbedOperator<DocumentChange> documentEmbedder(
+      Configuration conf, EmbeddingModelFactory models, ModelIdentity identity) {
+    return new MicroBatchEmbedOperator<>(
+        models,
+        TextRole.DOCUMENT,
+        conf.get(MStreamOptions.BATCH_SIZE),
+        conf.get(MStreamOptions.MAX_DELAY).toMillis(),
+        identity,
+        conf.get(MStreamOptions.SKIP_UNCHANGED)
+            ? UnchangedTexts.SKIPPED
+            : UnchangedTexts.EMBEDDED_AGAIN,
+        conf.get(MStreamOptions.DOCUMENTS_NICENESS));
+  }
+
+  /** The queries' embed operator as the job runs it ({@code query-max-delay}). */
+  public static MicroBatchEmbedOperator<SearchRequest> queryEmbedder(
+      Configuration conf, EmbeddingModelFactory models, ModelIdentity identity) {
+    return new MicroBatchEmbedOperator<>(
+        models,
+        TextRole.QUERY,
+        conf.get(MStreamOptions.BATCH_SIZE),
+        conf.get(MStreamOptions.QUERY_MAX_DELAY).toMillis(),
+        identity,
+        UnchangedTexts.NOT_TRACKED);
+  }
+
+  /**
+   * The job's model ({@code mstream.model}) as its embed subtasks open it at {@code parallelism}.
+   */
+  public static OnnxEmbeddingModelFactory models(Configuration conf, int parallelism) {
+    return new OnnxEmbeddingModelFactory(model(conf), embedderOptions(conf, parallelism));
+  }
+
   private static int parallelism(StreamExecutionEnvironment env, Configuration conf) {
     return conf.get(MStreamOptions.PARALLELISM) > 0
         ? conf.get(MStreamOptions.PARALLELISM)
@@ -226,8 +322,13 @@ public final class MStreamPipeline {
 
   @VisibleForTesting
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile) {
+    return indexSettings(conf, profile, profile.name());
+  }
+
+  /** {@code modelId}: what the index stores as the model of its vectors ({@link ModelIdentity}). */
+  static IndexSettings indexSettings(Configuration conf, ModelProfile profile, String modelId) {
     IndexSettings.Builder b =
-        IndexSettings.builder(profile.name(), profile.dimension())
+        IndexSettings.builder(modelId, profile.dimension())
             .prefixDims(prefixDims(conf, profile))
             .encoding(conf.getOptional(MStreamOptions.PREFIX_ENCODING).orElse(null))
             .rotate(conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()))
@@ -261,6 +362,33 @@ public final class MStreamPipeline {
             .packedBits(MStreamOptions.packedBits(conf));
     conf.getOptional(MStreamOptions.ADAPTIVE_MIN_PROBES).ifPresent(b::minProbes);
     return b.build();
+  }
+
+  /** How long documents are split, or null when chunking is off (mstream.chunk.*). */
+  public static DocumentChunker chunker(
+      Configuration conf, ModelProfile profile, TextTokenizerFactory tokenizers) {
+    ChunkingSettings settings = chunkingSettings(conf, profile);
+    return settings.enabled()
+        ? new DocumentChunker(settings, profile.maxTokens(), profile.documentPrefix(), tokenizers)
+        : null;
+  }
+
+  /**
+   * The chunking options, where window and overlap come from the job's configuration when set
+   * there, else from the model profile's advice (chunkTokens, chunkOverlapTokens), else the
+   * defaults (the model's max tokens; 32 tokens).
+   */
+  public static ChunkingSettings chunkingSettings(Configuration conf, ModelProfile profile) {
+    return new ChunkingSettings(
+        conf.get(MStreamOptions.CHUNK_ENABLED),
+        conf.getOptional(MStreamOptions.CHUNK_MAX_TOKENS).orElse(profile.chunkTokens()),
+        conf.getOptional(MStreamOptions.CHUNK_OVERLAP_TOKENS)
+            .orElse(
+                profile.chunkOverlapTokens() >= 0
+                    ? profile.chunkOverlapTokens()
+                    : MStreamOptions.CHUNK_OVERLAP_TOKENS.defaultValue()),
+        conf.get(MStreamOptions.CHUNK_MAX_CHUNKS),
+        conf.get(MStreamOptions.CHUNK_OVER_LIMIT));
   }
 
   /**
@@ -374,12 +502,36 @@ public final class MStreamPipeline {
         .build();
   }
 
+  private static KafkaSink<SearchResult> resultsSink(
+      Configuration conf, String bootstrap, String name, Encoding encoding) {
+    return sink(
+        conf,
+        bootstrap,
+        name,
+        true,
+        new EncodingSerializer<>(
+            conf.get(MStreamOptions.RESULTS_TOPIC),
+            QueryResult.class,
+            encoding,
+            AvroConversions::toAvro,
+            r -> r.queryId.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * @param interactive whether a reader waits for each record (results): then the producer sends
+   *     every record at once ({@code linger.ms=0}) instead of waiting up to Kafka's default 5 ms
+   *     for others to share its batch; {@code mstream.kafka.properties.linger.ms} wins
+   */
   private static <T> KafkaSink<T> sink(
       Configuration conf,
       String bootstrap,
       String name,
+      boolean interactive,
       org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema<T> serializer) {
     Properties props = MStreamOptions.kafkaProperties(conf);
+    if (interactive) {
+      props.putIfAbsent("linger.ms", "0");
+    }
     DeliveryGuarantee guarantee = MStreamOptions.resultsDelivery(conf);
     checkArgument(
         guarantee != DeliveryGuarantee.NONE,

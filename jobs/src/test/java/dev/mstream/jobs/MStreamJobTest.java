@@ -88,4 +88,36 @@ class MStreamJobTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("mstream.results.delivery=NONE");
   }
+
+  @Test
+  void checkpointsAreUnalignedFromTheStartByDefault() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    MStreamJob.configure(env, new Configuration());
+    assertThat(env.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+    assertThat(env.getCheckpointConfig().getAlignedCheckpointTimeout()).isEqualTo(Duration.ZERO);
+  }
+
+  @Test
+  void alignedCheckpointsOrAnAlignedTimeoutOnRequest() {
+    StreamExecutionEnvironment aligned = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration off = new Configuration();
+    off.set(MStreamOptions.UNALIGNED_CHECKPOINTS, false);
+    MStreamJob.configure(aligned, off);
+    assertThat(aligned.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isFalse();
+
+    StreamExecutionEnvironment timeout = StreamExecutionEnvironment.getExecutionEnvironment();
+    Configuration after = new Configuration();
+    after.set(MStreamOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofMillis(200));
+    MStreamJob.configure(timeout, after);
+    assertThat(timeout.getCheckpointConfig().isUnalignedCheckpointsEnabled()).isTrue();
+    assertThat(timeout.getCheckpointConfig().getAlignedCheckpointTimeout())
+        .isEqualTo(Duration.ofMillis(200));
+
+    off.set(MStreamOptions.ALIGNED_CHECKPOINT_TIMEOUT, Duration.ofMillis(200));
+    assertThatThrownBy(
+            () -> MStreamJob.configure(StreamExecutionEnvironment.getExecutionEnvironment(), off))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(MStreamOptions.ALIGNED_CHECKPOINT_TIMEOUT.key())
+        .hasMessageContaining(MStreamOptions.UNALIGNED_CHECKPOINTS.key());
+  }
 }

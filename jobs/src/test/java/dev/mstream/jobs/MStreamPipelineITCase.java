@@ -74,6 +74,7 @@ class MStreamPipelineITCase {
           options.get(MStreamOptions.GROUP_ID),
           options.get(MStreamOptions.DOCUMENTS_TOPIC),
           Duration.ofMinutes(3));
+      Drained.await(job, dir.resolve("drained"), Duration.ofMinutes(2));
       checkQueries(clients.queries(), corpus);
     } finally {
       job.cancel().get();

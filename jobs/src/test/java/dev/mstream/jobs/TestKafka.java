@@ -17,9 +17,9 @@ public final class TestKafka {
 
   /**
    * Waits until the job's committed offsets on {@code topic} reach its end. The Kafka source
-   * commits offsets only when a checkpoint completes, and a checkpoint completes only after every
-   * operator has processed all records before its barrier — so at that point every record of the
-   * topic is reflected in the index state.
+   * commits offsets only when a checkpoint completes, so then every record of the topic has been
+   * read and is either processed or, with unaligned checkpoints (the default), stored in that
+   * checkpoint as in flight between operators. {@link Drained} then waits until it is processed.
    */
   public static void awaitConsumed(String bootstrap, String groupId, String topic, Duration timeout)
       throws Exception {

@@ -1,5 +1,8 @@
 package dev.mstream.decode;
 
+import dev.mstream.chunk.DocumentChunker;
+import dev.mstream.chunk.DocumentChunks;
+import dev.mstream.chunk.OverChunkLimit;
 import dev.mstream.records.DeadLetterRecord;
 import dev.mstream.records.DocumentChange;
 import dev.mstream.records.RawRecord;
@@ -14,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -22,6 +27,9 @@ import org.apache.flink.util.OutputTag;
  * Kafka record → {@link DocumentChange}. A tombstone (null value) deletes the document named by its
  * key. Anything that cannot be turned into a valid change goes to {@link #DEAD_LETTERS} with its
  * reason; the job never fails on input.
+ *
+ * <p>With a {@link DocumentChunker}, a document longer than one model window is also split into
+ * chunks here, where a document over the chunk limit can still be dead-lettered byte for byte.
  */
 @Internal
 public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> {
@@ -34,23 +42,60 @@ public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> 
   /** Counter: every record read from the documents topic, valid or not. */
   public static final String METRIC_DOCUMENTS_IN = "documentsIn";
 
+  /** Histogram: chunks of each upserted document (1 for a document that fits one window). */
+  public static final String METRIC_CHUNKS_PER_DOCUMENT = "chunksPerDocument";
+
+  /** Counter: documents that needed more than mstream.chunk.max-chunks chunks. */
+  public static final String METRIC_DOCUMENTS_OVER_CHUNK_LIMIT = "documentsOverChunkLimit";
+
   private final Encoding encoding;
   private final InputLimits limits;
+
+  /** Null: no chunking, every document is one text. */
+  private final DocumentChunker chunker;
 
   private transient RecordCodec<Document> codec;
   private transient DeadLetters deadLetters;
   private transient Counter documentsIn;
+  private transient Histogram chunksPerDocument;
+  private transient Counter overChunkLimit;
 
   public DocumentDecoder(Encoding encoding, InputLimits limits) {
+    this(encoding, limits, null);
+  }
+
+  /**
+   * @param chunker splits long documents; null for none
+   */
+  public DocumentDecoder(Encoding encoding, InputLimits limits, DocumentChunker chunker) {
     this.encoding = encoding;
     this.limits = limits;
+    this.chunker = chunker;
   }
 
   @Override
-  public void open(OpenContext openContext) {
+  public void open(OpenContext openContext) throws Exception {
     codec = Codecs.of(Document.class, encoding);
     deadLetters = new DeadLetters(getRuntimeContext());
-    documentsIn = getRuntimeContext().getMetricGroup().counter(METRIC_DOCUMENTS_IN);
+    var metrics = getRuntimeContext().getMetricGroup();
+    documentsIn = metrics.counter(METRIC_DOCUMENTS_IN);
+    chunksPerDocument =
+        metrics.histogram(METRIC_CHUNKS_PER_DOCUMENT, new DescriptiveStatisticsHistogram(1024));
+    overChunkLimit = metrics.counter(METRIC_DOCUMENTS_OVER_CHUNK_LIMIT);
+    if (chunker != null) {
+      chunker.open();
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (chunker != null) {
+        chunker.close();
+      }
+    } finally {
+      super.close();
+    }
   }
 
   @Override
@@ -93,7 +138,10 @@ public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> 
     if (doc.getOp() == Operation.DELETE) {
       return DocumentChange.delete(id, eventTime);
     }
-    String text = joinTitle(doc.getTitle(), doc.getText());
+    DocumentChange change =
+        DocumentChange.upsert(
+            id, doc.getNamespace(), doc.getTitle(), doc.getText(), doc.getAttributes(), eventTime);
+    String text = change.text;
     if (text.isBlank()) {
       throw new Rejection(Rejection.EMPTY_TEXT, "document '" + id + "' has no text to embed");
     }
@@ -108,15 +156,30 @@ public class DocumentDecoder extends ProcessFunction<RawRecord, DocumentChange> 
               + " bytes, above mstream.limits.max-text-bytes="
               + limits.maxTextBytes());
     }
-    return DocumentChange.upsert(id, doc.getNamespace(), text, doc.getAttributes(), eventTime);
+    if (chunker != null) {
+      split(change);
+    }
+    return change;
   }
 
-  /** BEIR/MTEB convention: title and text joined with one space. */
-  static String joinTitle(String title, String text) {
-    String body = text == null ? "" : text;
-    if (title == null || title.isBlank()) {
-      return body;
+  private void split(DocumentChange change) throws Rejection {
+    DocumentChunks chunks = chunker.split(change.text, change.titleLength);
+    if (chunks.leftOver()) {
+      overChunkLimit.inc();
+      if (chunker.settings().overLimit() == OverChunkLimit.DEAD_LETTER) {
+        throw new Rejection(
+            Rejection.TOO_MANY_CHUNKS,
+            "document '"
+                + change.id
+                + "' needs more than mstream.chunk.max-chunks="
+                + chunker.settings().maxChunks()
+                + " chunks of "
+                + chunker.window()
+                + " tokens (mstream.chunk.over-limit=DEAD_LETTER; TRUNCATE indexes the first ones)");
+      }
     }
-    return body.isEmpty() ? title : title + " " + body;
+    chunksPerDocument.update(chunks.count());
+    change.chunks = chunks.ranges();
+    change.chunkHead = chunks.head();
   }
 }

@@ -1,5 +1,6 @@
 package dev.mstream.decode;
 
+import dev.mstream.records.ChunkAggregation;
 import dev.mstream.records.DeadLetterRecord;
 import dev.mstream.records.RawRecord;
 import dev.mstream.records.SearchRequest;
@@ -11,6 +12,7 @@ import dev.mstream.schemas.codec.Encoding;
 import dev.mstream.schemas.codec.RecordCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -32,6 +34,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
       new OutputTag<>("query-dead-letters") {};
   public static final OutputTag<SearchResult> ERROR_RESULTS =
       new OutputTag<>("query-error-results") {};
+
+  /** Largest chunk_top_m a query may ask for. */
+  public static final int MAX_CHUNK_TOP_M = 1000;
 
   /** Most posting lists a query may ask to probe (the inverted file has at most this many). */
   public static final int MAX_PROBES = Character.MAX_VALUE;
@@ -72,7 +77,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
       return;
     }
     try {
-      out.collect(validate(query, raw.timestamp));
+      SearchRequest request = validate(query, raw.timestamp);
+      request.timings.decoded(request.eventTime);
+      out.collect(request);
     } catch (Rejection e) {
       deadLetters.reject(DEAD_LETTERS, ctx, raw, e.reason(), e.getMessage());
       if (!Rejection.EMPTY_QUERY_ID.equals(e.reason())) {
@@ -91,10 +98,13 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
     if (q.getQueryId() == null || q.getQueryId().isBlank()) {
       throw new Rejection(Rejection.EMPTY_QUERY_ID, "query_id is empty: no one to answer to");
     }
-    if (q.getText() == null || q.getText().isBlank()) {
-      throw new Rejection(Rejection.EMPTY_TEXT, "query text is empty");
+    float[] vector = q.getVector() == null ? null : vector(q.getVector());
+    String text = q.getText() == null ? "" : q.getText();
+    if (vector == null && text.isBlank()) {
+      throw new Rejection(
+          Rejection.EMPTY_TEXT, "query has no vector and its text is empty: give one of them");
     }
-    int bytes = q.getText().getBytes(StandardCharsets.UTF_8).length;
+    int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > limits.maxTextBytes()) {
       throw new Rejection(
           Rejection.TEXT_TOO_LONG,
@@ -124,15 +134,27 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
               + limits.maxCandidates()
               + " (mstream.query.max-candidates)");
     }
+    int topM = q.getChunkTopM() == null ? ChunkAggregation.DEFAULT_TOP_M : q.getChunkTopM();
+    if (topM < 1 || topM > MAX_CHUNK_TOP_M) {
+      throw new Rejection(
+          Rejection.INVALID_CHUNK_TOP_M,
+          "chunk_top_m=" + topM + " is outside 1.." + MAX_CHUNK_TOP_M);
+    }
     int probes = q.getProbes() == null ? 0 : q.getProbes();
     if (q.getProbes() != null && (probes <= 0 || probes > MAX_PROBES)) {
       throw new Rejection(
           Rejection.INVALID_PROBES, "probes=" + probes + " is outside 1.." + MAX_PROBES);
     }
     SearchRequest r = new SearchRequest();
+    r.aggregation =
+        q.getChunkAggregation() == null
+            ? ChunkAggregation.MAX
+            : ChunkAggregation.valueOf(q.getChunkAggregation().name());
+    r.chunkTopM = topM;
     r.queryId = q.getQueryId();
     r.namespace = q.getNamespace();
-    r.text = q.getText();
+    r.text = text;
+    r.vector = vector;
     r.k = q.getK();
     r.dims = dims;
     r.candidates = candidates;
@@ -141,5 +163,41 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
     r.filter = new HashMap<>(q.getFilter());
     r.eventTime = q.getEventTime() != null ? q.getEventTime().toEpochMilli() : recordTimestamp;
     return r;
+  }
+
+  /**
+   * A query's own vector, checked against the index's model and L2-normalised: the index scores by
+   * inner product, which is cosine similarity only for unit vectors (the model's own are).
+   */
+  private float[] vector(List<Float> values) throws Rejection {
+    if (values.size() != limits.dimension()) {
+      throw new Rejection(
+          Rejection.VECTOR_DIMENSION,
+          "query vector has "
+              + values.size()
+              + " dimensions, but this index's model has "
+              + limits.dimension()
+              + ": embed the query with the model the job runs");
+    }
+    float[] v = new float[values.size()];
+    double norm = 0;
+    for (int i = 0; i < v.length; i++) {
+      Float x = values.get(i);
+      if (x == null || !Float.isFinite(x)) {
+        throw new Rejection(
+            Rejection.INVALID_VECTOR, "query vector element " + i + " is " + x + ", not finite");
+      }
+      v[i] = x;
+      norm += (double) x * x;
+    }
+    if (norm == 0) {
+      throw new Rejection(
+          Rejection.INVALID_VECTOR, "query vector is all zeros: it has no direction to search");
+    }
+    float scale = (float) (1 / Math.sqrt(norm));
+    for (int i = 0; i < v.length; i++) {
+      v[i] *= scale;
+    }
+    return v;
   }
 }

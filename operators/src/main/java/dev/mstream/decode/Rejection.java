@@ -9,10 +9,14 @@ final class Rejection extends Exception {
   static final String EMPTY_ID = "EMPTY_ID";
   static final String EMPTY_TEXT = "EMPTY_TEXT";
   static final String TEXT_TOO_LONG = "TEXT_TOO_LONG";
+  static final String TOO_MANY_CHUNKS = "TOO_MANY_CHUNKS";
   static final String EMPTY_QUERY_ID = "EMPTY_QUERY_ID";
   static final String INVALID_K = "INVALID_K";
   static final String INVALID_DIMS = "INVALID_DIMS";
   static final String INVALID_CANDIDATES = "INVALID_CANDIDATES";
+  static final String VECTOR_DIMENSION = "VECTOR_DIMENSION";
+  static final String INVALID_VECTOR = "INVALID_VECTOR";
+  static final String INVALID_CHUNK_TOP_M = "INVALID_CHUNK_TOP_M";
   static final String INVALID_PROBES = "INVALID_PROBES";
 
   private final String reason;

@@ -10,6 +10,14 @@ public interface EmbeddingModel extends AutoCloseable {
 
   ModelProfile profile();
 
+  /**
+   * Which vector space this model's vectors live in. By default read from the profile's files
+   * ({@link ModelIdentity#of}); a model that is not made of them (a test's fake) says what it is.
+   */
+  default ModelIdentity identity() {
+    return ModelIdentity.of(profile());
+  }
+
   /** Length of every returned vector. */
   default int dimension() {
     return profile().dimension();

@@ -39,6 +39,11 @@ import java.util.List;
  *     (e.g. its smallest good Matryoshka prefix); 0 = no advice, the index's configured default
  *     applies
  * @param queryCandidates shortlist size per index subtask for queries that name none; 0 = no advice
+ * @param chunkTokens most tokens per chunk of a long document, as suits this model (special tokens,
+ *     document prefix and title included, at most {@code maxTokens}); 0 = no advice: the model's
+ *     max tokens, unless mstream.chunk.max-tokens says otherwise
+ * @param chunkOverlapTokens tokens a chunk may repeat from the one before, as suits this model; -1
+ *     = no advice (mstream.chunk.overlap-tokens applies)
  */
 public record ModelProfile(
     String name,
@@ -54,7 +59,9 @@ public record ModelProfile(
     boolean batchDependent,
     List<Integer> matryoshkaDims,
     int queryDims,
-    int queryCandidates)
+    int queryCandidates,
+    int chunkTokens,
+    int chunkOverlapTokens)
     implements Serializable {
 
   /**
@@ -98,6 +105,18 @@ public record ModelProfile(
         name,
         queryCandidates >= 0,
         "'queryCandidates' must be > 0, or 0 for none (was " + queryCandidates + ")");
+    check(
+        name,
+        chunkTokens >= 0 && chunkTokens <= maxTokens,
+        "'chunkTokens' must be in 1.."
+            + maxTokens
+            + " (maxTokens), or 0 for none (was "
+            + chunkTokens
+            + ")");
+    check(
+        name,
+        chunkOverlapTokens >= -1,
+        "'chunkOverlapTokens' must be >= 0, or -1 for none (was " + chunkOverlapTokens + ")");
   }
 
   public static Builder builder(String name) {
@@ -120,7 +139,9 @@ public record ModelProfile(
         .batchDependent(batchDependent)
         .matryoshkaDims(matryoshkaDims)
         .queryDims(queryDims)
-        .queryCandidates(queryCandidates);
+        .queryCandidates(queryCandidates)
+        .chunkTokens(chunkTokens)
+        .chunkOverlapTokens(chunkOverlapTokens);
   }
 
   /** The prefix the model was trained to see in front of texts of this role. */
@@ -139,7 +160,7 @@ public record ModelProfile(
   /**
    * Collects settings; {@link #build()} checks them and names the first one that is missing or
    * wrong. Defaults: mean pooling, normalised, no prefixes, not Matryoshka, not batch-dependent,
-   * matryoshkaDims = the full dimension, no query advice.
+   * matryoshkaDims = the full dimension, no query or chunking advice.
    */
   public static final class Builder {
     private String name;
@@ -156,6 +177,8 @@ public record ModelProfile(
     private List<Integer> matryoshkaDims;
     private int queryDims;
     private int queryCandidates;
+    private int chunkTokens;
+    private int chunkOverlapTokens = -1;
 
     private Builder() {}
 
@@ -232,6 +255,18 @@ public record ModelProfile(
       return this;
     }
 
+    /** 0 (the default) leaves it to mstream.chunk.max-tokens, else the model's max tokens. */
+    public Builder chunkTokens(int tokens) {
+      this.chunkTokens = tokens;
+      return this;
+    }
+
+    /** -1 (the default) leaves it to mstream.chunk.overlap-tokens. */
+    public Builder chunkOverlapTokens(int tokens) {
+      this.chunkOverlapTokens = tokens;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the profile and the setting that is missing or wrong
      */
@@ -250,7 +285,9 @@ public record ModelProfile(
           batchDependent,
           matryoshkaDims,
           queryDims,
-          queryCandidates);
+          queryCandidates,
+          chunkTokens,
+          chunkOverlapTokens);
     }
   }
 }

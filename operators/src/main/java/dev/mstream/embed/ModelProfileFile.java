@@ -34,6 +34,8 @@ import java.util.Map;
  * batchDependent: false                # optional, default false; true for dynamic int8 models
  * queryDims: 128                       # optional: shortlist dims for queries that name none
  * queryCandidates: 200                 # optional: shortlist size per subtask, ditto
+ * chunkTokens: 256                     # optional: tokens per chunk of long documents
+ * chunkOverlapTokens: 32               # optional: tokens a chunk repeats from the one before
  * }</pre>
  *
  * Every problem — a missing or unknown setting, a wrong type, a file that is not there — fails the
@@ -58,6 +60,8 @@ public final class ModelProfileFile {
     SETTINGS.put("batchDependent", "true or false");
     SETTINGS.put("queryDims", "integer in 1..dimension, default prefix dims of a query");
     SETTINGS.put("queryCandidates", "integer > 0, default shortlist size per index subtask");
+    SETTINGS.put("chunkTokens", "integer in 1..maxTokens, tokens per chunk of a long document");
+    SETTINGS.put("chunkOverlapTokens", "integer >= 0, tokens a chunk repeats from the one before");
   }
 
   private static final List<String> REQUIRED =
@@ -146,6 +150,12 @@ public final class ModelProfileFile {
     }
     if (root.has("queryCandidates")) {
       b.queryCandidates(integer(root, "queryCandidates"));
+    }
+    if (root.has("chunkTokens")) {
+      b.chunkTokens(integer(root, "chunkTokens"));
+    }
+    if (root.has("chunkOverlapTokens")) {
+      b.chunkOverlapTokens(integer(root, "chunkOverlapTokens"));
     }
     try {
       return b.build();

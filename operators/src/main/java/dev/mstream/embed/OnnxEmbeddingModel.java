@@ -57,6 +57,7 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
   private final String executionProvider;
   private final Set<String> inputNames;
   private final String outputName;
+  private final ModelIdentity identity;
 
   private long truncatedTexts;
   private boolean closed;
@@ -67,8 +68,10 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
       OrtEnvironment env,
       OnnxSessions.Opened opened,
       HuggingFaceTokenizer tokenizer,
-      String outputName) {
+      String outputName,
+      ModelIdentity identity) {
     this.profile = profile;
+    this.identity = identity;
     this.options = options;
     this.env = env;
     this.sessionOptions = opened.options();
@@ -110,8 +113,10 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
             "model profile '" + profile.name() + "': cannot load the tokenizer: " + e.getMessage(),
             e);
       }
+      // Once per open: reads both files again (the session has them in native memory only).
+      ModelIdentity identity = ModelIdentity.of(profile);
       OnnxEmbeddingModel model =
-          new OnnxEmbeddingModel(profile, options, env, opened, tokenizer, outputName);
+          new OnnxEmbeddingModel(profile, options, env, opened, tokenizer, outputName, identity);
       model.logProvider(opened.cudaProblem());
       return model;
     } catch (OrtException | RuntimeException e) {
@@ -131,6 +136,12 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
   @Override
   public ModelProfile profile() {
     return profile;
+  }
+
+  /** Computed once, when the model was opened. */
+  @Override
+  public ModelIdentity identity() {
+    return identity;
   }
 
   public EmbedderOptions options() {
@@ -318,7 +329,9 @@ public final class OnnxEmbeddingModel implements EmbeddingModel {
     String how =
         "embedding model '"
             + profile.name()
-            + "' runs on the "
+            + "' (fingerprint "
+            + identity.fingerprint()
+            + ") runs on the "
             + executionProvider
             + " execution provider (device '"
             + options.device()

@@ -9,8 +9,9 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyContext;
 
 /**
- * The index's keyed state, per document id: the full {@link StoredDocument} (the source of truth)
- * and its {@link PrefixEntry} (what the arena is rebuilt from).
+ * The index's keyed state, per document id: the full {@link StoredDocument} (the source of truth),
+ * its {@link PrefixEntry} (what the arena is rebuilt from) and, when texts are kept, the document's
+ * text (on its own, so that reranking never reads it).
  *
  * <p>Methods without an id act under the operator's current key. {@link #forEach} reads other ids
  * by switching the key, and switches back afterwards, even on failure: a caller in the middle of a
@@ -25,17 +26,27 @@ final class DocumentState {
   private final ValueStateDescriptor<PrefixEntry> prefixesDescriptor;
   private final ValueState<PrefixEntry> prefixes;
 
+  /** Null when texts are not kept. */
+  private final ValueState<String> texts;
+
   DocumentState(
       KeyContext keys,
       KeyedStateBackend<String> backend,
       ValueState<StoredDocument> documents,
       ValueStateDescriptor<PrefixEntry> prefixesDescriptor,
-      ValueState<PrefixEntry> prefixes) {
+      ValueState<PrefixEntry> prefixes,
+      ValueState<String> texts) {
     this.keys = keys;
     this.backend = backend;
     this.documents = documents;
     this.prefixesDescriptor = prefixesDescriptor;
     this.prefixes = prefixes;
+    this.texts = texts;
+  }
+
+  /** Whether document texts are kept (for passages in hits). */
+  boolean keepsTexts() {
+    return texts != null;
   }
 
   StoredDocument document() throws Exception {
@@ -50,21 +61,59 @@ final class DocumentState {
     prefixes.update(entry);
   }
 
+  /** Keeps the document's text, or (null) forgets it; a no-op when texts are not kept. */
+  void putText(String text) throws Exception {
+    if (texts == null) {
+      return;
+    }
+    if (text == null) {
+      texts.clear();
+    } else {
+      texts.update(text);
+    }
+  }
+
   void clear() {
     documents.clear();
     prefixes.clear();
+    if (texts != null) {
+      texts.clear();
+    }
   }
 
   /** Calls {@code action} with each id's stored document under that id's key; skips absent ids. */
   void forEach(List<String> ids, DocumentAction action) throws Exception {
+    underEachKey(
+        ids,
+        id -> {
+          StoredDocument doc = documents.value();
+          if (doc != null) {
+            action.apply(id, doc);
+          }
+        });
+  }
+
+  /** Calls {@code action} with each id's kept text; skips ids without one. */
+  void forEachText(List<String> ids, TextAction action) throws Exception {
+    if (texts == null) {
+      return;
+    }
+    underEachKey(
+        ids,
+        id -> {
+          String text = texts.value();
+          if (text != null) {
+            action.apply(id, text);
+          }
+        });
+  }
+
+  private void underEachKey(List<String> ids, IdAction action) throws Exception {
     Object previous = keys.getCurrentKey();
     try {
       for (String id : ids) {
         keys.setCurrentKey(id);
-        StoredDocument doc = documents.value();
-        if (doc != null) {
-          action.apply(id, doc);
-        }
+        action.apply(id);
       }
     } finally {
       if (previous != null) {
@@ -111,6 +160,16 @@ final class DocumentState {
   @FunctionalInterface
   interface DocumentAction {
     void apply(String id, StoredDocument doc) throws Exception;
+  }
+
+  @FunctionalInterface
+  interface TextAction {
+    void apply(String id, String text) throws Exception;
+  }
+
+  @FunctionalInterface
+  private interface IdAction {
+    void apply(String id) throws Exception;
   }
 
   @FunctionalInterface

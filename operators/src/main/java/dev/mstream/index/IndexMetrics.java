@@ -2,6 +2,7 @@ package dev.mstream.index;
 
 import static dev.mstream.index.VectorIndexOperator.METRIC_ARENA_BYTES;
 import static dev.mstream.index.VectorIndexOperator.METRIC_CANDIDATES_SCANNED;
+import static dev.mstream.index.VectorIndexOperator.METRIC_CHUNKS_INDEXED;
 import static dev.mstream.index.VectorIndexOperator.METRIC_CODES_SCANNED;
 import static dev.mstream.index.VectorIndexOperator.METRIC_DIMS_USED;
 import static dev.mstream.index.VectorIndexOperator.METRIC_DOCUMENTS_DELETED;
@@ -10,6 +11,7 @@ import static dev.mstream.index.VectorIndexOperator.METRIC_DRIFT;
 import static dev.mstream.index.VectorIndexOperator.METRIC_FITS;
 import static dev.mstream.index.VectorIndexOperator.METRIC_FIT_MILLIS;
 import static dev.mstream.index.VectorIndexOperator.METRIC_FRESHNESS_LAG;
+import static dev.mstream.index.VectorIndexOperator.METRIC_INDEX_CHUNKS;
 import static dev.mstream.index.VectorIndexOperator.METRIC_INDEX_SIZE;
 import static dev.mstream.index.VectorIndexOperator.METRIC_LISTS;
 import static dev.mstream.index.VectorIndexOperator.METRIC_MAX_LIST_LENGTH;
@@ -22,6 +24,7 @@ import static dev.mstream.index.VectorIndexOperator.METRIC_REBUILD_MILLIS;
 import static dev.mstream.index.VectorIndexOperator.METRIC_RECALL_SAMPLES;
 import static dev.mstream.index.VectorIndexOperator.METRIC_RERANK_LOOKUPS;
 import static dev.mstream.index.VectorIndexOperator.METRIC_SCAN_TIME;
+import static dev.mstream.index.VectorIndexOperator.METRIC_TEXTS_NOT_KEPT;
 
 import dev.mstream.records.PartialResult;
 import org.apache.flink.metrics.Counter;
@@ -42,6 +45,8 @@ final class IndexMetrics {
   private final Counter deleted;
   private final Counter queries;
   private final Counter rerankLookups;
+  private final Counter chunksIndexed;
+  private final Counter textsNotKept;
   private final Histogram queryLatency;
   private final Histogram scanTime;
   private final Histogram dimsUsed;
@@ -56,12 +61,15 @@ final class IndexMetrics {
     deleted = group.counter(METRIC_DOCUMENTS_DELETED);
     queries = group.counter(METRIC_QUERIES);
     rerankLookups = group.counter(METRIC_RERANK_LOOKUPS);
+    chunksIndexed = group.counter(METRIC_CHUNKS_INDEXED);
+    textsNotKept = group.counter(METRIC_TEXTS_NOT_KEPT);
     queryLatency = histogram(group, METRIC_QUERY_LATENCY);
     scanTime = histogram(group, METRIC_SCAN_TIME);
     dimsUsed = histogram(group, METRIC_DIMS_USED);
     candidatesScanned = histogram(group, METRIC_CANDIDATES_SCANNED);
     freshnessLag = histogram(group, METRIC_FRESHNESS_LAG);
-    group.gauge(METRIC_INDEX_SIZE, index::size);
+    group.gauge(METRIC_INDEX_SIZE, index::documentCount);
+    group.gauge(METRIC_INDEX_CHUNKS, index::size);
     group.gauge(METRIC_ARENA_BYTES, index::arenaBytes);
     group.gauge(METRIC_REBUILD_MILLIS, index::rebuildMillis);
     probesUsed = histogram(group, METRIC_PROBES_USED);
@@ -87,12 +95,20 @@ final class IndexMetrics {
     return group.histogram(name, new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
   }
 
-  /** A document was added or replaced; {@code eventTime} 0 means unknown (no freshness sample). */
-  void documentIndexed(long eventTime) {
+  /**
+   * A document of {@code chunks} chunks was added or replaced; {@code eventTime} 0 means unknown
+   * (no freshness sample).
+   */
+  void documentIndexed(long eventTime, int chunks) {
     indexed.inc();
+    chunksIndexed.inc(chunks);
     if (eventTime > 0) {
       freshnessLag.update(Math.max(0, System.currentTimeMillis() - eventTime));
     }
+  }
+
+  void textNotKept() {
+    textsNotKept.inc();
   }
 
   void documentDeleted() {

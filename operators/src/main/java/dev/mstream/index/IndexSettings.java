@@ -6,7 +6,9 @@ import java.io.Serializable;
  * Configuration of the vector index operator. Built with {@link #builder}, checked on {@link
  * Builder#build()}; messages name the job option behind each value.
  *
- * @param modelId model profile the vectors come from (stored with every document)
+ * @param modelId the model the vectors come from, as {@code ModelIdentity#id()} writes it ({@code
+ *     name@fingerprint}); stored with every document and in the operator state, and checked on
+ *     restore
  * @param dimension full embedding dimension
  * @param prefixDims coordinates of the projected prefix the index keeps in memory
  *     (mstream.index.prefix-dims)

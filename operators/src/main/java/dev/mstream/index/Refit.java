@@ -1,7 +1,9 @@
 package dev.mstream.index;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -75,16 +77,29 @@ final class Refit {
    * fit once the sample is complete (or the index ran out of documents to sample).
    */
   void sample(PrefixIndex current, DocumentState state, int budget) throws Exception {
-    List<String> ids = new ArrayList<>(budget);
+    // Slots hold chunks: sample the chunk's vector, read from its document's record.
+    Map<String, List<Integer>> chunksOf = new LinkedHashMap<>();
+    int picked = 0;
     int slots = current.slotCount();
-    for (int i = 0; i < budget && sample.size() + ids.size() < wanted; i++) {
+    for (int i = 0; i < budget && sample.size() + picked < wanted; i++) {
       sampleAttempts++;
-      String id = slots == 0 ? null : current.liveIdAt(random.nextInt(slots));
-      if (id != null) {
-        ids.add(id);
+      String key = slots == 0 ? null : current.liveIdAt(random.nextInt(slots));
+      if (key != null) {
+        chunksOf
+            .computeIfAbsent(ChunkKeys.documentOf(key), d -> new ArrayList<>())
+            .add(ChunkKeys.chunkOf(key));
+        picked++;
       }
     }
-    state.forEach(ids, (id, doc) -> sample.add(doc.vector()));
+    state.forEach(
+        new ArrayList<>(chunksOf.keySet()),
+        (id, doc) -> {
+          for (int chunk : chunksOf.get(id)) {
+            if (chunk < doc.chunkCount()) {
+              sample.add(doc.chunkVectors()[chunk]);
+            }
+          }
+        });
   }
 
   /** Whether sampling is over: enough vectors, or too many misses on a sparse index. */

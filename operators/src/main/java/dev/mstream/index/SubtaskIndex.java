@@ -1,12 +1,14 @@
 package dev.mstream.index;
 
 import dev.mstream.records.PartialResult;
-import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -23,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * while the current index keeps answering. A finished fit is swapped in by {@link #poll} at a
  * record boundary. Every code in the index is also in the document's {@link PrefixEntry}, tagged
  * with the fit's version, so that a restore reuses codes and lists without reading full vectors.
+ *
+ * <p>Both hold one entry per chunk, keyed by {@link ChunkKeys}: a document of {@code n} chunks has
+ * {@code n} entries, each in the list of its own nearest centroid, all added, replaced and removed
+ * together with the document (in the current index and, mid-refit, in the next one). A document's
+ * prefix entry holds every chunk's code and list.
  */
 final class SubtaskIndex {
 
@@ -71,6 +78,9 @@ final class SubtaskIndex {
 
   private DriftMeter drift;
 
+  /** Live documents per namespace (the indexes count chunks). */
+  private DocumentCounts documents = new DocumentCounts();
+
   /** Documents the current fit was made for (the growth refit compares). */
   private long fittedOn;
 
@@ -100,16 +110,23 @@ final class SubtaskIndex {
    */
   void rebuild(IndexFit restored) throws Exception {
     long start = System.nanoTime();
+    documents = new DocumentCounts();
     if (restored != null) {
       index = newIndex(restored);
     }
     List<String> stale = new ArrayList<>();
     state.forEachPrefix(
         (id, e) -> {
-          if (index != null
-              && e.projectionVersion() == index.fit().version()
-              && e.codes().length == index.fit().codeBytes()) {
-            index.putEncoded(id, e.namespace(), e.attributes(), e.codes(), e.list());
+          int chunks = index == null ? -1 : e.chunks(index.fit().codeBytes());
+          // Under an inverted file an entry needs a list per chunk (older formats may have none:
+          // those are re-encoded, so that every stored entry names its chunks' lists).
+          boolean usable =
+              chunks > 0
+                  && e.projectionVersion() == index.fit().version()
+                  && (!index.fit().isInvertedFile() || e.lists().length == chunks);
+          if (usable) {
+            putChunks(index, id, e, chunks);
+            documents.add(e.namespace());
           } else {
             stale.add(id);
           }
@@ -118,7 +135,15 @@ final class SubtaskIndex {
       // Restored with no usable fit (the prefix or layout settings changed): fit on a sample of
       // the stored full vectors, here, before the subtask starts; nothing is re-embedded.
       List<float[]> sample = new ArrayList<>();
-      state.forEach(stale.subList(0, settings.fitSample()), (id, doc) -> sample.add(doc.vector()));
+      state.forEach(
+          stale.subList(0, settings.fitSample()),
+          (id, doc) -> {
+            for (float[] v : doc.chunkVectors()) {
+              if (sample.size() < settings.fitSample()) {
+                sample.add(v);
+              }
+            }
+          });
       long fitStart = System.nanoTime();
       IndexFit fit = fitter.fit(sample.toArray(new float[0][]), stale.size());
       fitted(fit, fitStart);
@@ -127,12 +152,21 @@ final class SubtaskIndex {
     if (index == null) {
       warmup = new VectorArena(settings.dimension(), Math.max(WARMUP_MIN_CAPACITY, stale.size()));
       state.forEach(
-          stale, (id, doc) -> warmup.put(id, doc.namespace(), doc.attributes(), doc.vector()));
+          stale,
+          (id, doc) -> {
+            putWarmup(id, doc);
+            documents.add(doc.namespace());
+          });
       maybeStartFirstFit();
     } else {
       drift = new DriftMeter(index.fit());
       if (!stale.isEmpty()) {
-        state.forEach(stale, (id, doc) -> encodeAndStore(index, id, doc));
+        state.forEach(
+            stale,
+            (id, doc) -> {
+              encodeAndStore(index, id, doc);
+              documents.add(doc.namespace());
+            });
       }
       // A fit from an older state knows no size: count it as fitted on what it now holds.
       fittedOn = index.fit().fittedOn() > 0 ? index.fit().fittedOn() : index.size();
@@ -140,9 +174,10 @@ final class SubtaskIndex {
     rebuildMillis = (System.nanoTime() - start) / 1_000_000;
     if (size() > 0) {
       LOG.info(
-          "Rebuilt the index of subtask {} from keyed state: {} documents ({} re-encoded) in {} ms,"
-              + " {}",
+          "Rebuilt the index of subtask {} from keyed state: {} documents, {} chunks ({} documents"
+              + " re-encoded) in {} ms, {}",
           subtask,
+          documents.total(),
           size(),
           index == null ? 0 : stale.size(),
           rebuildMillis,
@@ -153,12 +188,20 @@ final class SubtaskIndex {
   /**
    * Indexes a document whose full record is already in keyed state; must run under its key, as it
    * writes the document's prefix entry.
+   *
+   * @param previous the version it replaces, or null: its chunks beyond the new ones are removed
+   *     (from their lists, in the current index and in a refit's next one)
    */
-  void add(String id, StoredDocument doc) throws Exception {
+  void add(String id, StoredDocument doc, StoredDocument previous) throws Exception {
+    if (previous != null) {
+      removeChunks(id, doc.chunkCount(), previous.chunkCount());
+      documents.remove(previous.namespace());
+    }
+    documents.add(doc.namespace());
     if (index == null) {
       // Version 0 and no codes: "encode me once a fit exists" (see PrefixEntry).
-      state.putPrefix(new PrefixEntry(doc.namespace(), doc.attributes(), 0, null, -1));
-      warmup.put(id, doc.namespace(), doc.attributes(), doc.vector());
+      state.putPrefix(new PrefixEntry(doc.namespace(), doc.attributes(), 0, null));
+      putWarmup(id, doc);
       maybeStartFirstFit();
       if (firstFit != null && firstFit.isDone()) {
         swapInFirstFit(firstFit.join()); // a fitter on the caller's thread (tests) is done
@@ -166,28 +209,36 @@ final class SubtaskIndex {
       }
       return;
     }
-    PrefixIndex.Encoded e = index.encode(doc.vector());
-    index.putEncoded(id, doc.namespace(), doc.attributes(), e.code(), e.centroid());
-    drift.add(e);
     if (refit != null && refit.next() != null) {
-      // Migrating: the new index gets the document too, and its entry the new code.
+      // Migrating: the current index gets the chunks under its fit, the new index too, and the
+      // entry the new codes.
+      encodeAndPut(index, id, doc, true);
       encodeAndStore(refit.next(), id, doc);
     } else {
-      state.putPrefix(
-          new PrefixEntry(
-              doc.namespace(), doc.attributes(), index.fit().version(), e.code(), e.centroid()));
+      state.putPrefix(encodeAndPut(index, id, doc, true));
     }
     maybeStartRefit();
   }
 
-  void remove(String id) {
-    if (index != null) {
-      index.remove(id);
-      if (refit != null && refit.next() != null) {
-        refit.next().remove(id);
+  /** Removes every chunk of a document ({@code stored} is its last version in keyed state). */
+  void remove(String id, StoredDocument stored) {
+    removeChunks(id, 0, stored.chunkCount());
+    documents.remove(stored.namespace());
+  }
+
+  /** Removes chunks {@code from..to-1} of a document from wherever they are held. */
+  private void removeChunks(String id, int from, int to) {
+    PrefixIndex next = refit == null ? null : refit.next();
+    for (int i = from; i < to; i++) {
+      String key = ChunkKeys.key(id, i);
+      if (index != null) {
+        index.remove(key);
+        if (next != null) {
+          next.remove(key);
+        }
+      } else {
+        warmup.remove(key);
       }
-    } else {
-      warmup.remove(id);
     }
   }
 
@@ -226,13 +277,31 @@ final class SubtaskIndex {
     return firstFit != null || refit != null;
   }
 
-  /** Answers a query before the first fit: exactly, from the warm-up's full vectors. */
-  void searchWarmup(SearchRequest request, PartialResult partial) {
-    SearchHits exact = warmup.search(request.namespace, request.filter, request.vector, request.k);
-    partial.hits = toHits(exact);
+  /**
+   * Answers a query before the first fit: exactly, from the warm-up's full vectors, every chunk of
+   * the namespace scored; the best documents' records are then read for their hits.
+   */
+  void searchWarmup(SearchRequest request, PartialResult partial) throws Exception {
+    SearchHits exact =
+        warmup.search(
+            request.namespace,
+            request.filter,
+            request.vector,
+            Math.max(1, warmup.size(request.namespace)));
+    DocumentRanking ranking = new DocumentRanking(request.aggregation, request.chunkTopM);
+    for (int i = 0; i < exact.size(); i++) {
+      String key = exact.ids()[i];
+      ranking.offer(ChunkKeys.documentOf(key), ChunkKeys.chunkOf(key), exact.scores()[i]);
+    }
+    List<DocumentRanking.Ranked> top = ranking.top(request.k);
+    List<String> ids = new ArrayList<>(top.size());
+    top.forEach(r -> ids.add(r.docId()));
+    Map<String, StoredDocument> docs = new HashMap<>();
+    state.forEach(ids, docs::put);
+    partial.hits = RankedHits.of(top, docs);
     partial.dimsUsed = settings.dimension();
     partial.candidatesScanned = exact.scanned();
-    partial.indexSize = warmup.size(request.namespace);
+    partial.indexSize = documents.of(request.namespace);
   }
 
   /** Whether the first fit is in: queries go through the funnel. */
@@ -250,8 +319,19 @@ final class SubtaskIndex {
     return index == null ? null : index.fit();
   }
 
+  /** Entries (chunks) in the index or warm-up. */
   long size() {
     return index != null ? index.size() : warmup.size();
+  }
+
+  /** Live documents. */
+  long documentCount() {
+    return documents.total();
+  }
+
+  /** Live documents of one namespace. */
+  int documentCount(String namespace) {
+    return documents.of(namespace);
   }
 
   long arenaBytes() {
@@ -276,34 +356,36 @@ final class SubtaskIndex {
 
   /**
    * What disagrees between the in-memory index and keyed state, for tests and the recovery
-   * comparison; empty when consistent. Every stored document must be in the index once, its prefix
-   * entry made under the index's fit (or the new one, mid-migration) with the code and list that
-   * fit gives its stored full vector, and the index must hold nothing else.
+   * comparison; empty when consistent. Every chunk of every stored document must be in the index
+   * once, its document's prefix entry made under the index's fit (or the new one, mid-migration)
+   * with the code and list that fit gives the chunk's stored full vector, one code and one list per
+   * chunk; the index must hold nothing else (no chunk of a shrunk or deleted document), and the
+   * per-namespace document counts must be the stored documents'.
    */
   List<String> inconsistencies() throws Exception {
     List<String> out = new ArrayList<>();
     Map<String, PrefixEntry> entries = new HashMap<>();
     state.forEachPrefix((id, e) -> entries.put(id, e));
-    if (entries.size() != size()) {
-      out.add(entries.size() + " prefix entries in keyed state, " + size() + " in memory");
-    }
     PrefixIndex next = refit == null ? null : refit.next();
+    long[] chunks = new long[1];
+    DocumentCounts stored = new DocumentCounts();
     state.forEach(
         new ArrayList<>(entries.keySet()),
         (id, doc) -> {
           PrefixEntry e = entries.get(id);
-          if (index == null) {
-            if (!warmup.contains(id)) {
-              out.add(id + ": stored, not in the warm-up");
-            }
-            return;
-          }
-          if (!index.contains(id)) {
-            out.add(id + ": stored, not in the index");
-            return;
-          }
+          int n = doc.chunkCount();
+          chunks[0] += n;
+          stored.add(doc.namespace());
           if (!e.namespace().equals(doc.namespace()) || !e.attributes().equals(doc.attributes())) {
             out.add(id + ": prefix entry of another namespace or attributes than its document");
+          }
+          if (index == null) {
+            for (int i = 0; i < n; i++) {
+              if (!warmup.contains(ChunkKeys.key(id, i))) {
+                out.add(id + ": chunk " + i + " stored, not in the warm-up");
+              }
+            }
+            return;
           }
           IndexFit fit =
               next != null && e.projectionVersion() == next.fit().version()
@@ -313,18 +395,70 @@ final class SubtaskIndex {
             out.add(id + ": prefix entry of fit " + Long.toHexString(e.projectionVersion()));
             return;
           }
-          PrefixIndex.Encoded want = fit.encode(doc.vector());
-          if (!java.util.Arrays.equals(e.codes(), want.code()) || e.list() != want.centroid()) {
-            out.add(id + ": stored code or list is not its vector's under " + fit);
+          if (e.chunks(fit.codeBytes()) != n || (fit.isInvertedFile() && e.lists().length != n)) {
+            out.add(
+                id
+                    + ": prefix entry of "
+                    + e.codes().length
+                    + " code bytes and "
+                    + e.lists().length
+                    + " lists for "
+                    + n
+                    + " chunks");
+            return;
           }
           PrefixIndex holder = fit == index.fit() ? index : next;
-          if (!java.util.Arrays.equals(holder.codeOf(id), want.code())) {
-            out.add(id + ": in-memory code is not its vector's");
-          }
-          if (holder instanceof InvertedFileArena ivf && ivf.centroidOf(id) != want.centroid()) {
-            out.add(id + ": in list " + ivf.centroidOf(id) + ", nearest is " + want.centroid());
+          for (int i = 0; i < n; i++) {
+            String key = ChunkKeys.key(id, i);
+            if (!index.contains(key)) {
+              out.add(id + ": chunk " + i + " stored, not in the index");
+              continue;
+            }
+            PrefixIndex.Encoded want = fit.encode(doc.chunkVectors()[i]);
+            if (!Arrays.equals(e.codeOf(i, fit.codeBytes()), want.code())
+                || e.listOf(i) != want.centroid()) {
+              out.add(
+                  id + ": chunk " + i + ": stored code or list is not its vector's under " + fit);
+            }
+            if (!holder.contains(key)) {
+              out.add(id + ": chunk " + i + " not in the index of its entry's fit");
+              continue;
+            }
+            if (!Arrays.equals(holder.codeOf(key), want.code())) {
+              out.add(id + ": chunk " + i + ": in-memory code is not its vector's");
+            }
+            if (holder instanceof InvertedFileArena ivf && ivf.centroidOf(key) != want.centroid()) {
+              out.add(
+                  id
+                      + ": chunk "
+                      + i
+                      + " in list "
+                      + ivf.centroidOf(key)
+                      + ", nearest is "
+                      + want.centroid());
+            }
           }
         });
+    if (chunks[0] != size()) {
+      out.add(chunks[0] + " chunks of stored documents, " + size() + " entries in memory");
+    }
+    if (entries.size() != documents.total()) {
+      out.add(entries.size() + " prefix entries in keyed state, " + documents.total() + " counted");
+    }
+    Set<String> namespaces = stored.namespaces();
+    namespaces.addAll(documents.namespaces());
+    for (String namespace : namespaces) {
+      if (stored.of(namespace) != documents.of(namespace)) {
+        out.add(
+            "namespace '"
+                + namespace
+                + "': "
+                + stored.of(namespace)
+                + " stored documents, "
+                + documents.of(namespace)
+                + " counted");
+      }
+    }
     for (PrefixIndex i : new PrefixIndex[] {index, next}) {
       if (i instanceof InvertedFileArena ivf) {
         try {
@@ -367,7 +501,7 @@ final class SubtaskIndex {
             () -> {
               IndexFit fit = fitter.fit(sample, documents);
               LOG.info(
-                  "Subtask {} fitted its {} on {} documents in {} ms (off the task thread)",
+                  "Subtask {} fitted its {} on {} vectors in {} ms (off the task thread)",
                   subtask,
                   fit,
                   sample.length,
@@ -382,7 +516,11 @@ final class SubtaskIndex {
   private void swapInFirstFit(IndexFit fit) throws Exception {
     fitted(fit, firstFitStart);
     PrefixIndex fresh = newIndex(fit);
-    state.forEach(warmup.ids(), (id, doc) -> encodeAndStore(fresh, id, doc));
+    Set<String> ids = new LinkedHashSet<>();
+    for (String key : warmup.ids()) {
+      ids.add(ChunkKeys.documentOf(key));
+    }
+    state.forEach(new ArrayList<>(ids), (id, doc) -> encodeAndStore(fresh, id, doc));
     index = fresh;
     fittedOn = fit.fittedOn();
     drift = new DriftMeter(fit);
@@ -425,20 +563,24 @@ final class SubtaskIndex {
 
   private void migrate(int budget) throws Exception {
     PrefixIndex next = refit.next();
-    List<String> ids = new ArrayList<>(budget);
+    Set<String> ids = new LinkedHashSet<>();
     int from = refit.cursor();
     int end = Math.min(index.slotCount(), from + budget);
     for (int slot = from; slot < end; slot++) {
-      String id = index.liveIdAt(slot);
-      if (id != null && !next.contains(id)) {
-        ids.add(id);
+      String key = index.liveIdAt(slot);
+      if (key != null) {
+        // A chunk's slot: its document moves with all its chunks, once.
+        String id = ChunkKeys.documentOf(key);
+        if (!next.contains(ChunkKeys.key(id, 0))) {
+          ids.add(id);
+        }
       }
     }
-    state.forEach(ids, (id, doc) -> encodeAndStore(next, id, doc));
+    state.forEach(new ArrayList<>(ids), (id, doc) -> encodeAndStore(next, id, doc));
     refit.advance(end - from);
     if (refit.cursor() >= index.slotCount()) {
       LOG.info(
-          "Subtask {} swapped in its refitted index ({}): {} documents, {} lists, in {} ms",
+          "Subtask {} swapped in its refitted index ({}): {} chunks, {} lists, in {} ms",
           subtask,
           refit.reason(),
           next.size(),
@@ -451,13 +593,63 @@ final class SubtaskIndex {
     }
   }
 
-  /** Under the document's key: encode under {@code target}'s fit, store the entry, add it. */
+  /**
+   * Under the document's key: encode every chunk under {@code target}'s fit, store the codes and
+   * lists in one prefix entry (chunk after chunk), add each chunk to {@code target}.
+   */
   private void encodeAndStore(PrefixIndex target, String id, StoredDocument doc) throws Exception {
-    PrefixIndex.Encoded e = target.encode(doc.vector());
-    state.putPrefix(
-        new PrefixEntry(
-            doc.namespace(), doc.attributes(), target.fit().version(), e.code(), e.centroid()));
-    target.putEncoded(id, doc.namespace(), doc.attributes(), e.code(), e.centroid());
+    state.putPrefix(encodeAndPut(target, id, doc, false));
+  }
+
+  /**
+   * Encodes every chunk under {@code target}'s fit and adds it to its list; returns the prefix
+   * entry that holds them (not stored: the caller decides).
+   *
+   * @param measureDrift whether the chunks count for the drift measure (new input, not a move)
+   */
+  private PrefixEntry encodeAndPut(
+      PrefixIndex target, String id, StoredDocument doc, boolean measureDrift) {
+    float[][] vectors = doc.chunkVectors();
+    int n = vectors.length;
+    int codeBytes = target.fit().codeBytes();
+    byte[] codes = new byte[n * codeBytes];
+    int[] lists = new int[n];
+    for (int i = 0; i < n; i++) {
+      PrefixIndex.Encoded e = target.encode(vectors[i]);
+      System.arraycopy(e.code(), 0, codes, i * codeBytes, codeBytes);
+      lists[i] = e.centroid();
+      target.putEncoded(
+          ChunkKeys.key(id, i), doc.namespace(), doc.attributes(), e.code(), e.centroid());
+      if (measureDrift) {
+        drift.add(e);
+      }
+    }
+    return new PrefixEntry(
+        doc.namespace(),
+        doc.attributes(),
+        target.fit().version(),
+        codes,
+        target.fit().isInvertedFile() ? lists : PrefixEntry.NO_LISTS); // flat: no lists
+  }
+
+  /** Adds the {@code chunks} chunks of a stored prefix entry to {@code target}. */
+  private static void putChunks(PrefixIndex target, String id, PrefixEntry e, int chunks) {
+    int codeBytes = target.fit().codeBytes();
+    if (chunks == 1) {
+      target.putEncoded(
+          ChunkKeys.key(id, 0), e.namespace(), e.attributes(), e.codes(), e.listOf(0));
+      return;
+    }
+    for (int i = 0; i < chunks; i++) {
+      target.putEncoded(
+          ChunkKeys.key(id, i), e.namespace(), e.attributes(), e.codeOf(i, codeBytes), e.listOf(i));
+    }
+  }
+
+  private void putWarmup(String id, StoredDocument doc) {
+    for (int i = 0; i < doc.chunkCount(); i++) {
+      warmup.put(ChunkKeys.key(id, i), doc.namespace(), doc.attributes(), doc.chunkVectors()[i]);
+    }
   }
 
   private PrefixIndex newIndex(IndexFit fit) {
@@ -470,18 +662,5 @@ final class SubtaskIndex {
   /** A namespace is split into lists once it has a few documents per list and the exact bound. */
   private int splitAt(IndexFit fit) {
     return Math.max(settings.exactBelow(), 2 * fit.centroids().count());
-  }
-
-  private static List<ScoredHit> toHits(SearchHits local) {
-    List<ScoredHit> hits = new ArrayList<>(local.size());
-    for (int i = 0; i < local.size(); i++) {
-      Map<String, String> attrs = local.attributes()[i];
-      hits.add(
-          new ScoredHit(
-              local.ids()[i],
-              local.scores()[i],
-              attrs == null ? new HashMap<>() : new HashMap<>(attrs)));
-    }
-    return hits;
   }
 }

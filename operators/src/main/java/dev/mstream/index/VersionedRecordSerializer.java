@@ -56,7 +56,10 @@ abstract class VersionedRecordSerializer<T> extends TypeSerializerSingleton<T> {
     readFormatVersion(in, type, expected, expected);
   }
 
-  /** Reads the format version byte; accepts {@code oldest..newest} and returns it. */
+  /**
+   * Reads the format version byte and returns it if it lies in {@code [oldest, newest]}, the
+   * versions this build reads; rejects any other.
+   */
   static byte readFormatVersion(DataInputView in, String type, byte oldest, byte newest)
       throws IOException {
     byte format = in.readByte();
@@ -67,7 +70,7 @@ abstract class VersionedRecordSerializer<T> extends TypeSerializerSingleton<T> {
               + " format version "
               + format
               + " (this build reads "
-              + (oldest == newest ? oldest : oldest + ".." + newest)
+              + (oldest == newest ? oldest : oldest + " to " + newest)
               + ")");
     }
     return format;

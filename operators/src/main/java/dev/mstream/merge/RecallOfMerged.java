@@ -27,6 +27,9 @@ final class RecallOfMerged {
       reference.addAll(p.referenceHits);
     }
     reference.sort(ScoredHit::bestFirst);
+    // A document counts once, however many of its chunks the reference holds.
+    Set<String> distinct = new HashSet<>();
+    reference.removeIf(h -> !distinct.add(h.docId));
     int n = Math.min(k, reference.size());
     if (n == 0) {
       return 1.0;

@@ -3,11 +3,14 @@ package dev.mstream.merge;
 import static org.apache.flink.util.Preconditions.checkArgument;
 
 import dev.mstream.records.PartialResult;
+import dev.mstream.records.QueryTimings;
 import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchResult;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -40,6 +43,15 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   public static final String METRIC_PARTIAL_RESULTS = "partialResults";
   public static final String METRIC_LATE_PARTIALS = "latePartials";
 
+  /**
+   * Histogram of every answered query's time in one stage, in microseconds, one per stage under the
+   * metric group key {@link #STAGE_LABEL} (so a Prometheus series per stage: {@code
+   * ..._operator_stage_queryStageMicros{stage="queue",quantile="0.99"}}).
+   */
+  public static final String STAGE_LATENCY = "queryStageMicros";
+
+  public static final String STAGE_LABEL = "stage";
+
   /** How long, in deadlines, an answered query id is remembered to drop late partials. */
   public static final int ANSWERED_RETENTION_DEADLINES = 10;
 
@@ -57,6 +69,7 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
   private transient Counter results;
   private transient Counter partialResults;
   private transient Counter latePartials;
+  private transient StageHistograms stages;
 
   public ResultMerger(long deadlineMillis) {
     checkArgument(
@@ -78,6 +91,7 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
     results = getRuntimeContext().getMetricGroup().counter(METRIC_RESULTS);
     partialResults = getRuntimeContext().getMetricGroup().counter(METRIC_PARTIAL_RESULTS);
     latePartials = getRuntimeContext().getMetricGroup().counter(METRIC_LATE_PARTIALS);
+    stages = new StageHistograms(getRuntimeContext().getMetricGroup(), STAGE_LABEL, STAGE_LATENCY);
   }
 
   @Override
@@ -162,14 +176,23 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
       SearchResult.Status status,
       String error,
       Collector<SearchResult> out) {
-    out.collect(merge(received, status, error, System.currentTimeMillis()));
+    SearchResult result = merge(received, status, error, QueryTimings.nowMicros());
+    out.collect(result);
     results.inc();
+    stages.update(result);
   }
 
-  /** Global top-k of the partials: best score first, ties by document id. */
+  /**
+   * Global top-k of the partials: best score first, ties by document id, each document once. (A
+   * document lives on one subtask, all its chunks with it, and each subtask answers with documents;
+   * the merger still keeps only a document's best hit, so no answer can name one twice.) The
+   * timings are those of the partial that came last (the one the result waited for).
+   */
   static SearchResult merge(
-      List<PartialResult> received, SearchResult.Status status, String error, long now) {
+      List<PartialResult> received, SearchResult.Status status, String error, long nowMicros) {
+    long now = nowMicros / 1000;
     PartialResult first = received.get(0);
+    PartialResult last = received.get(received.size() - 1);
     SearchResult r = new SearchResult();
     r.queryId = first.queryId;
     r.status = status;
@@ -191,12 +214,24 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
       }
     }
     all.sort(ScoredHit::bestFirst);
-    r.hits = new ArrayList<>(all.subList(0, Math.min(first.k, all.size())));
+    Set<String> seen = new HashSet<>();
+    r.hits = new ArrayList<>(Math.min(first.k, all.size()));
+    for (ScoredHit h : all) {
+      if (r.hits.size() == first.k) {
+        break;
+      }
+      if (seen.add(h.docId)) {
+        r.hits.add(h);
+      }
+    }
     r.recall = RecallOfMerged.of(received, r.hits, first.k);
     r.estimatedRecall = RecallOfMerged.estimated(received);
     r.subtasksAnswered = answered.cardinality();
     r.embedMillis = first.embedMillis;
     r.totalMillis = first.queryEventTime > 0 ? Math.max(0, now - first.queryEventTime) : 0;
+    // null after a restore of partials checkpointed before timings existed
+    r.timings = last.timings == null ? new QueryTimings() : last.timings.copy();
+    r.timings.merged(nowMicros);
     return r;
   }
 }

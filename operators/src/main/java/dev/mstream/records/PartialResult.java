@@ -47,5 +47,8 @@ public class PartialResult {
 
   public double embedMillis;
 
+  /** The request's timings, with this subtask's queue, scan and rerank filled in. */
+  public QueryTimings timings = new QueryTimings();
+
   public PartialResult() {}
 }

@@ -9,9 +9,29 @@ import org.apache.flink.annotation.Internal;
 @Internal
 public class ScoredHit {
 
+  /** {@link #chunkStart} and {@link #chunkEnd} when the index does not know them. */
+  public static final int UNKNOWN_OFFSET = -1;
+
   public String docId;
   public float score;
   public Map<String, String> attributes = new HashMap<>();
+
+  /** Ordinal of the chunk that matched best (0 for a document of one chunk). */
+  public int chunk;
+
+  /** Chunks the document has. */
+  public int chunkCount = 1;
+
+  /**
+   * Where the best chunk lies in the document's text, {@code [start, end)} in Unicode code points;
+   * {@link #UNKNOWN_OFFSET} for documents indexed before chunk offsets were stored.
+   */
+  public int chunkStart = UNKNOWN_OFFSET;
+
+  public int chunkEnd = UNKNOWN_OFFSET;
+
+  /** The best chunk's text, when the index keeps document texts; else null. */
+  public String passage;
 
   public ScoredHit() {}
 
@@ -32,7 +52,12 @@ public class ScoredHit {
     return o instanceof ScoredHit h
         && Objects.equals(docId, h.docId)
         && score == h.score
-        && Objects.equals(attributes, h.attributes);
+        && Objects.equals(attributes, h.attributes)
+        && chunk == h.chunk
+        && chunkCount == h.chunkCount
+        && chunkStart == h.chunkStart
+        && chunkEnd == h.chunkEnd
+        && Objects.equals(passage, h.passage);
   }
 
   @Override
@@ -42,6 +67,6 @@ public class ScoredHit {
 
   @Override
   public String toString() {
-    return docId + ":" + score;
+    return docId + ":" + score + (chunkCount > 1 ? "@" + chunk + "/" + chunkCount : "");
   }
 }

@@ -42,6 +42,9 @@ public class SearchResult {
   /** Mean of the subtasks' measured recall, when known; null otherwise. */
   public Double estimatedRecall;
 
+  /** The stages of the index subtask whose answer came last; all 0 for an ERROR result. */
+  public QueryTimings timings = new QueryTimings();
+
   public SearchResult() {}
 
   public static SearchResult error(String queryId, String error, long totalMillis) {

@@ -5,9 +5,15 @@ import static dev.mstream.testing.CorruptBytes.unknownAvroOp;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.chunk.ChunkingSettings;
+import dev.mstream.chunk.DocumentChunker;
+import dev.mstream.chunk.OverChunkLimit;
+import dev.mstream.embed.HuggingFaceTextTokenizer;
+import dev.mstream.embed.ModelProfiles;
 import dev.mstream.records.DeadLetterRecord;
 import dev.mstream.records.RawRecord;
 import dev.mstream.records.SearchResult;
+import dev.mstream.schemas.ChunkAggregation;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Operation;
 import dev.mstream.schemas.Query;
@@ -47,7 +53,8 @@ class BadInputCatalogTest {
       throws Exception {
     RecordCodec<Document> codec = Codecs.of(Document.class, encoding);
     RecordCodec<Query> queries = Codecs.of(Query.class, encoding);
-    boolean avro = encoding == Encoding.AVRO;
+    // Both Avro encodings reject malformed binary alike; they differ on "another schema".
+    boolean avro = encoding != Encoding.JSON;
     byte[] valid = codec.encode(doc("d0", "a valid document"));
 
     List<Case> cases = new ArrayList<>();
@@ -79,7 +86,7 @@ class BadInputCatalogTest {
             "another schema",
             key("q"),
             queries.encode(Query.newBuilder().setQueryId("q").setText("t").build()),
-            avro ? CodecException.UNKNOWN_SCHEMA : CodecException.MISSING_FIELD,
+            anotherSchema(encoding),
             false));
     cases.add(
         new Case(
@@ -155,9 +162,13 @@ class BadInputCatalogTest {
         new Case(
             "unknown op",
             key("d10"),
-            avro
-                ? unknownAvroOp(codec.encode(doc("d10", "t")))
-                : "{\"id\": \"d10\", \"text\": \"t\", \"op\": \"MERGE\"}".getBytes(UTF_8),
+            switch (encoding) {
+              case AVRO -> unknownAvroOp(codec.encode(doc("d10", "t")));
+              // the row layout writes op as a string
+              case AVRO_SQL ->
+                  replace(codec.encode(doc("d10", "t")), "UPSERT", "MERGEX".getBytes());
+              case JSON -> "{\"id\": \"d10\", \"text\": \"t\", \"op\": \"MERGE\"}".getBytes(UTF_8);
+            },
             CodecException.UNKNOWN_ENUM,
             false));
     cases.add(new Case("tombstone without key", null, null, Rejection.MISSING_KEY, false));
@@ -169,10 +180,25 @@ class BadInputCatalogTest {
             codec.encode(doc("d11", "t")),
             Rejection.KEY_MISMATCH,
             false));
+    cases.add(
+        new Case(
+            "more chunks than allowed",
+            key("d12"),
+            // 50 one-token words: more than 2 chunks of 16 tokens, within the byte limit
+            codec.encode(doc("d12", "a ".repeat(50).trim())),
+            Rejection.TOO_MANY_CHUNKS,
+            false));
 
+    // Chunks of at most 16 tokens, at most 2 per document, dead-lettered beyond.
+    DocumentChunker chunker =
+        new DocumentChunker(
+            new ChunkingSettings(true, 16, 2, 2, OverChunkLimit.DEAD_LETTER),
+            256,
+            "",
+            HuggingFaceTextTokenizer.factory(ModelProfiles.defaultProfile()));
     try (var h =
         new OneInputStreamOperatorTestHarness<>(
-            new ProcessOperator<>(new DocumentDecoder(encoding, LIMITS)))) {
+            new ProcessOperator<>(new DocumentDecoder(encoding, LIMITS, chunker)))) {
       h.open();
       List<RawRecord> sent = new ArrayList<>();
       int offset = 100;
@@ -195,7 +221,8 @@ class BadInputCatalogTest {
       throws Exception {
     RecordCodec<Query> codec = Codecs.of(Query.class, encoding);
     RecordCodec<Document> docs = Codecs.of(Document.class, encoding);
-    boolean avro = encoding == Encoding.AVRO;
+    // Both Avro encodings reject malformed binary alike; they differ on "another schema".
+    boolean avro = encoding != Encoding.JSON;
     byte[] valid = codec.encode(query("ok", "text", 10, null, null));
 
     List<Case> cases = new ArrayList<>();
@@ -250,6 +277,17 @@ class BadInputCatalogTest {
             true));
     cases.add(
         new Case(
+            "chunk_top_m 0",
+            key("m0"),
+            codec.encode(
+                Query.newBuilder(query("m0", "t", 5, null, null))
+                    .setChunkAggregation(ChunkAggregation.SUM)
+                    .setChunkTopM(0)
+                    .build()),
+            Rejection.INVALID_CHUNK_TOP_M,
+            true));
+    cases.add(
+        new Case(
             "empty query_id",
             null,
             codec.encode(query("", "t", 5, null, null)),
@@ -300,7 +338,7 @@ class BadInputCatalogTest {
             "another schema",
             key("as"),
             docs.encode(doc("d1", "t")),
-            avro ? CodecException.UNKNOWN_SCHEMA : CodecException.MISSING_FIELD,
+            anotherSchema(encoding),
             false));
     if (!avro) {
       cases.add(
@@ -312,12 +350,35 @@ class BadInputCatalogTest {
               false));
       cases.add(
           new Case(
-              "missing text",
+              "neither text nor vector",
               key("mt"),
               "{\"query_id\": \"mt\"}".getBytes(UTF_8),
-              CodecException.MISSING_FIELD,
-              false));
+              Rejection.EMPTY_TEXT,
+              true));
     }
+    cases.add(
+        new Case(
+            "vector of another dimension",
+            key("vd"),
+            codec.encode(vectorQuery("vd", new float[] {1, 2, 3})),
+            Rejection.VECTOR_DIMENSION,
+            true));
+    float[] nan = new float[LIMITS.dimension()];
+    nan[7] = Float.NaN;
+    cases.add(
+        new Case(
+            "vector with NaN",
+            key("vn"),
+            codec.encode(vectorQuery("vn", nan)),
+            Rejection.INVALID_VECTOR,
+            true));
+    cases.add(
+        new Case(
+            "vector of zeros",
+            key("vz"),
+            codec.encode(vectorQuery("vz", new float[LIMITS.dimension()])),
+            Rejection.INVALID_VECTOR,
+            true));
 
     try (var h =
         new OneInputStreamOperatorTestHarness<>(
@@ -356,6 +417,24 @@ class BadInputCatalogTest {
         }
       }
     }
+  }
+
+  /** A record of another type: Avro says so by its fingerprint, the other two by its fields. */
+  private static String anotherSchema(Encoding encoding) {
+    return switch (encoding) {
+      case AVRO -> CodecException.UNKNOWN_SCHEMA;
+      // no fingerprint: the row layout of the other type does not parse as this one
+      case AVRO_SQL -> CodecException.MALFORMED_AVRO;
+      case JSON -> CodecException.MISSING_FIELD;
+    };
+  }
+
+  private static Query vectorQuery(String id, float[] vector) {
+    List<Float> values = new ArrayList<>();
+    for (float x : vector) {
+      values.add(x);
+    }
+    return Query.newBuilder().setQueryId(id).setVector(values).build();
   }
 
   private static void assertDeadLetters(

@@ -54,7 +54,7 @@ class DocumentDecoderTest {
       assertThat(dead)
           .extracting(r -> r.getValue().reason)
           .containsExactly(
-              encoding == Encoding.AVRO ? "MALFORMED_AVRO" : "MALFORMED_JSON",
+              encoding == Encoding.JSON ? "MALFORMED_JSON" : "MALFORMED_AVRO",
               "EMPTY_TEXT",
               "TEXT_TOO_LONG",
               "KEY_MISMATCH",

@@ -62,6 +62,41 @@ class QueryDecoderTest {
     }
   }
 
+  @Test
+  void aQueryVectorIsCheckedNormalisedAndNeedsNoText() throws Exception {
+    try (var h =
+        new OneInputStreamOperatorTestHarness<>(
+            new ProcessOperator<>(new QueryDecoder(JSON, LIMITS)))) {
+      h.open();
+      StringBuilder v = new StringBuilder("[3, 4");
+      for (int i = 2; i < 384; i++) {
+        v.append(", 0");
+      }
+      v.append(']');
+      h.processElement(raw(("{\"query_id\": \"v\", \"vector\": " + v + "}").getBytes()), 0);
+      h.processElement(
+          raw(("{\"query_id\": \"v3\", \"text\": \"t\", \"vector\": [1, 2, 3]}").getBytes()), 0);
+
+      List<SearchRequest> ok = h.extractOutputValues();
+      assertThat(ok).hasSize(1);
+      assertThat(ok.get(0).text).isEmpty();
+      assertThat(ok.get(0).vector).hasSize(384);
+      assertThat(ok.get(0).vector[0]).isEqualTo(0.6f);
+      assertThat(ok.get(0).vector[1]).isEqualTo(0.8f);
+      assertThat(ok.get(0).textToEmbed()).as("not embedded again").isNull();
+
+      SearchResult err = h.getSideOutput(QueryDecoder.ERROR_RESULTS).peek().getValue();
+      assertThat(err.queryId).isEqualTo("v3");
+      assertThat(err.error)
+          .startsWith("VECTOR_DIMENSION: ")
+          .contains("3 dimensions")
+          .contains("384");
+      assertThat(h.getSideOutput(QueryDecoder.DEAD_LETTERS))
+          .extracting(r -> ((DeadLetterRecord) r.getValue()).reason)
+          .containsExactly("VECTOR_DIMENSION");
+    }
+  }
+
   private static byte[] query(String id, String text, int k, Integer dims, Integer candidates) {
     return Codecs.of(Query.class, JSON)
         .encode(

@@ -47,6 +47,8 @@ class ModelProfileFileTest {
           "matryoshkaDims: [64, 128, 256, 512, 768]",
           "queryDims: 128",
           "queryCandidates: 200",
+          "chunkTokens: 384",
+          "chunkOverlapTokens: 48",
           "");
 
   @Test
@@ -66,6 +68,8 @@ class ModelProfileFileTest {
     assertThat(p.batchDependent()).isFalse();
     assertThat(p.queryDims()).isEqualTo(128);
     assertThat(p.queryCandidates()).isEqualTo(200);
+    assertThat(p.chunkTokens()).isEqualTo(384);
+    assertThat(p.chunkOverlapTokens()).isEqualTo(48);
   }
 
   @Test
@@ -83,6 +87,8 @@ class ModelProfileFileTest {
     assertThat(p.matryoshkaDims()).containsExactly(384);
     assertThat(p.queryDims()).isZero();
     assertThat(p.queryCandidates()).isZero();
+    assertThat(p.chunkTokens()).isZero();
+    assertThat(p.chunkOverlapTokens()).isEqualTo(-1);
   }
 
   @Test

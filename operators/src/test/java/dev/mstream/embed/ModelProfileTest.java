@@ -89,6 +89,9 @@ class ModelProfileTest {
     expectProblem(valid().matryoshkaDims(List.of(4, 16)), "'matryoshkaDims'");
     expectProblem(valid().matryoshkaDims(List.of(0, 8)), "'matryoshkaDims'");
     expectProblem(valid().matryoshkaDims(List.of(4, 2, 8)), "'matryoshkaDims'");
+    expectProblem(valid().chunkTokens(-1), "'chunkTokens'");
+    expectProblem(valid().chunkTokens(100_000), "'chunkTokens'");
+    expectProblem(valid().chunkOverlapTokens(-2), "'chunkOverlapTokens'");
   }
 
   @Test
@@ -111,7 +114,9 @@ class ModelProfileTest {
                     false,
                     List.of(16),
                     0,
-                    0))
+                    0,
+                    0,
+                    -1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("model profile 'x': 'matryoshkaDims' entries must be in 1..8 (was 16)");
   }

@@ -168,4 +168,83 @@ class AsyncFitTest {
       assertThat(h.operator().inconsistencies()).isEmpty();
     }
   }
+
+  /**
+   * As above with chunked documents: every chunk is an entry of its own list; updates that grow and
+   * shrink a document, and deletes, race with the refit's sampling and migration. At the end the
+   * new index holds exactly the live chunks, each in its nearest list, each document's prefix entry
+   * one code and one list per chunk; queries return each document once, ranked by its best chunk,
+   * as exact search over the model does.
+   */
+  @Test
+  void aRefitRacingWithChunkedIngestEndsWithExactlyTheLiveChunksInTheNewLists() throws Exception {
+    GATES.put("chunks", new CountDownLatch(0)); // the first fit passes
+    IndexSettings s = settings(2.0);
+    Random rnd = new Random(5);
+    float[][] pool = TestVectors.correlated(rnd, 6000, DIM);
+    GatedFitter fitter = new GatedFitter(IndexFitter.of(s), "chunks");
+    try (IndexHarness h = IndexHarness.open(s, fitter, false, 128, 1, 0, null, new HashMap<>())) {
+      int next = 0;
+      while (!h.operator().hasProjection()) {
+        h.upsertChunks("d" + next, chunks(rnd, pool));
+        next++;
+        h.tick();
+        Thread.sleep(1);
+      }
+      IndexFit first = h.operator().arena().fit();
+      GATES.put("chunks", new CountDownLatch(1)); // hold the refit's fit
+      while (h.operator().arena().size() < 2.2 * Math.max(first.fittedOn(), s.fitSample())) {
+        h.upsertChunks("d" + next, chunks(rnd, pool));
+        next++;
+      }
+      for (int i = 0; i < 50 && h.operator().arena().fit() == first; i++) {
+        h.tick();
+      }
+      assertThat(h.operator().fitting()).isTrue();
+      int churn = 0;
+      boolean released = false;
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while ((h.operator().fitting() || !released) && System.nanoTime() < end) {
+        String id = "d" + rnd.nextInt(next + 50);
+        if (rnd.nextInt(4) == 0) {
+          h.delete(id);
+        } else {
+          h.upsertChunks(id, chunks(rnd, pool)); // 1 to 5 chunks: grows or shrinks
+        }
+        if (++churn % 25 == 0) {
+          float[] q = pool[rnd.nextInt(pool.length)];
+          PartialResult p = h.query(q, 10, 0, 0);
+          assertThat(IndexHarness.ids(p.hits)).doesNotHaveDuplicates();
+          assertThat(IndexHarness.ids(p.hits)).isEqualTo(h.exactDocuments(q, 10));
+        }
+        if (churn == 300) {
+          GATES.get("chunks").countDown();
+          released = true;
+        }
+        h.tick();
+      }
+      assertThat(h.operator().fitting()).as("refit finished").isFalse();
+      IndexFit refitted = h.operator().arena().fit();
+      assertThat(refitted).isNotEqualTo(first);
+      assertThat(h.operator().arena().size()).isEqualTo(h.chunks());
+      InvertedFileArena ivf = (InvertedFileArena) h.operator().arena();
+      ivf.checkInvariants();
+      for (Map.Entry<String, float[][]> e : h.chunked.entrySet()) {
+        for (int i = 0; i < e.getValue().length; i++) {
+          assertThat(ivf.centroidOf(ChunkKeys.key(e.getKey(), i)))
+              .isEqualTo(refitted.encode(e.getValue()[i]).centroid());
+        }
+        assertThat(ivf.contains(ChunkKeys.key(e.getKey(), e.getValue().length))).isFalse();
+      }
+      assertThat(h.operator().inconsistencies()).isEmpty();
+    }
+  }
+
+  private static float[][] chunks(Random rnd, float[][] pool) {
+    float[][] c = new float[1 + rnd.nextInt(5)][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = pool[rnd.nextInt(pool.length)];
+    }
+    return c;
+  }
 }

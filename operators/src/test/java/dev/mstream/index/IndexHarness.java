@@ -25,6 +25,10 @@ final class IndexHarness implements AutoCloseable {
   final KeyedTwoInputStreamOperatorTestHarness<String, DocumentChange, SearchRequest, PartialResult>
       harness;
   final Map<String, float[]> vectors;
+
+  /** Every chunk of the documents upserted with {@link #upsertChunks}. */
+  final Map<String, float[][]> chunked = new HashMap<>();
+
   private final int maxParallelism;
   private final int parallelism;
   private final int subtask;
@@ -81,11 +85,55 @@ final class IndexHarness implements AutoCloseable {
     c.vector = v;
     harness.processElement1(c, 0);
     vectors.put(id, v);
+    chunked.put(id, new float[][] {v});
   }
 
   void delete(String id) throws Exception {
     harness.processElement1(DocumentChange.delete(id, 1), 0);
     vectors.remove(id);
+    chunked.remove(id);
+  }
+
+  /**
+   * A document of {@code chunks.length} chunks (chunk {@code i} covers characters {@code
+   * 10i..10i+11} of its body); the model keeps every chunk, {@link #exactDocuments} ranks by the
+   * best one.
+   */
+  void upsertChunks(String id, float[]... chunks) throws Exception {
+    int[] ranges = new int[2 * chunks.length];
+    for (int i = 0; i < chunks.length; i++) {
+      ranges[2 * i] = 10 * i;
+      ranges[2 * i + 1] = 10 * i + 11;
+    }
+    DocumentChange c =
+        DocumentChange.upsert(id, "ns", null, "t".repeat(ranges[ranges.length - 1]), Map.of(), 1);
+    if (chunks.length > 1) {
+      c.chunks = ranges;
+    }
+    c.attachVectors(chunks, 0);
+    harness.processElement1(c, 0);
+    vectors.put(id, chunks[0]);
+    chunked.put(id, chunks.clone());
+  }
+
+  /** Chunks of all live documents upserted with {@link #upsertChunks}. */
+  long chunks() {
+    return chunked.values().stream().mapToLong(c -> c.length).sum();
+  }
+
+  /** The exact top-k documents of the chunked model, by their best chunk (ties by id). */
+  List<String> exactDocuments(float[] q, int k) {
+    Map<String, float[]> best = new HashMap<>();
+    for (Map.Entry<String, float[][]> e : chunked.entrySet()) {
+      float[] top = e.getValue()[0];
+      for (float[] c : e.getValue()) {
+        if (VectorUtil.dot(c, q) > VectorUtil.dot(top, q)) {
+          top = c;
+        }
+      }
+      best.put(e.getKey(), top);
+    }
+    return exact(best, q, k);
   }
 
   /** Advances processing time by one poll tick: a refit does a slice of its work. */
@@ -149,6 +197,28 @@ final class IndexHarness implements AutoCloseable {
 
   static List<String> ids(List<ScoredHit> hits) {
     return hits.stream().map(h -> h.docId).toList();
+  }
+
+  /**
+   * Opens {@code operator} alone in a keyed two-input harness on RocksDB (default parallelism),
+   * restored from {@code restoreFrom} when not null, as the operator tests run it.
+   */
+  static KeyedTwoInputStreamOperatorTestHarness<
+          String, DocumentChange, SearchRequest, PartialResult>
+      open(VectorIndexOperator operator, OperatorSubtaskState restoreFrom) throws Exception {
+    var h =
+        new KeyedTwoInputStreamOperatorTestHarness<>(
+            operator,
+            (DocumentChange c) -> c.id,
+            // The query side is broadcast in the job; any key works, the operator ignores it.
+            (SearchRequest q) -> q.queryId,
+            Types.STRING);
+    h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    if (restoreFrom != null) {
+      h.initializeState(restoreFrom);
+    }
+    h.open();
+    return h;
   }
 
   @Override

@@ -8,9 +8,7 @@ import dev.mstream.records.ScoredHit;
 import dev.mstream.records.SearchRequest;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,19 +45,8 @@ abstract class VectorIndexOperatorTest {
   private KeyedTwoInputStreamOperatorTestHarness<
           String, DocumentChange, SearchRequest, PartialResult>
       open(OperatorSubtaskState restoreFrom) throws Exception {
-    var h =
-        new KeyedTwoInputStreamOperatorTestHarness<>(
-            new VectorIndexOperator(settings(), IndexFitter.of(settings()), true),
-            (DocumentChange c) -> c.id,
-            // The query side is broadcast in the job; any key works, the operator ignores it.
-            (SearchRequest q) -> q.queryId,
-            Types.STRING);
-    h.setStateBackend(new EmbeddedRocksDBStateBackend());
-    if (restoreFrom != null) {
-      h.initializeState(restoreFrom);
-    }
-    h.open();
-    return h;
+    return IndexHarness.open(
+        new VectorIndexOperator(settings(), IndexFitter.of(settings()), true), restoreFrom);
   }
 
   @Test
@@ -80,6 +67,28 @@ abstract class VectorIndexOperatorTest {
     assertThat(p.indexSize).isEqualTo(3);
     assertThat(p.candidatesScanned).isEqualTo(3);
     assertThat(p.subtasks).isEqualTo(1);
+  }
+
+  @Test
+  void aPartialAnswerCarriesTheQueryTimingsWithItsQueueScanAndRerank() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      upsert("d" + i, "a", Map.of(), (float) Math.cos(i), (float) Math.sin(i), 0, 0);
+    }
+    SearchRequest q = request("a", Map.of(), 5, 1, 0, 0, 0);
+    q.timings.sourceMillis = 1.5;
+    q.timings.embedded(0.75);
+    q.timings.embeddedAtMicros -= 5_000; // left the embed operator 5 ms ago
+    harness.processElement2(q, 0L);
+    List<PartialResult> out = harness.extractOutputValues();
+    PartialResult p = out.get(out.size() - 1);
+
+    assertThat(p.timings).isNotSameAs(q.timings);
+    assertThat(p.timings.sourceMillis).isEqualTo(1.5);
+    assertThat(p.timings.batchWaitMillis).isEqualTo(0.75);
+    assertThat(p.timings.queueMillis).isGreaterThanOrEqualTo(5.0);
+    assertThat(p.timings.answeredAtMicros).isGreaterThan(q.timings.embeddedAtMicros);
+    assertThat(p.timings.scanMillis).isGreaterThan(0.0);
+    assertThat(p.timings.scanMillis + p.timings.rerankMillis).isLessThanOrEqualTo(p.searchMillis);
   }
 
   @Test
@@ -162,6 +171,15 @@ abstract class VectorIndexOperatorTest {
 
   private PartialResult query(String ns, Map<String, String> filter, int k, float... v)
       throws Exception {
+    SearchRequest q = request(ns, filter, k, v);
+    int before = harness.getOutput().size();
+    harness.processElement2(q, 0L);
+    List<PartialResult> out = harness.extractOutputValues();
+    assertThat(out).hasSize(before + 1);
+    return out.get(out.size() - 1);
+  }
+
+  private SearchRequest request(String ns, Map<String, String> filter, int k, float... v) {
     SearchRequest q = new SearchRequest();
     q.queryId = "q" + queryCounter++;
     q.namespace = ns;
@@ -169,11 +187,7 @@ abstract class VectorIndexOperatorTest {
     q.filter = filter;
     q.text = "query";
     q.vector = normalise(v);
-    int before = harness.getOutput().size();
-    harness.processElement2(q, 0L);
-    List<PartialResult> out = harness.extractOutputValues();
-    assertThat(out).hasSize(before + 1);
-    return out.get(out.size() - 1);
+    return q;
   }
 
   private static List<String> ids(PartialResult p) {

@@ -46,6 +46,62 @@ class ResultMergerTest {
   }
 
   @Test
+  void aDocumentIsAnsweredOnceEvenIfTwoPartialsNameIt() throws Exception {
+    try (var h = harness(null)) {
+      h.processElement(partial("q", 0, 2, 3, hit("a", 0.9f), hit("b", 0.5f)), 0);
+      h.processElement(partial("q", 1, 2, 3, hit("a", 0.8f), hit("c", 0.4f)), 0);
+      SearchResult r = h.extractOutputValues().get(0);
+      assertThat(r.hits)
+          .extracting(x -> x.docId + ":" + x.score)
+          .containsExactly("a:0.9", "b:0.5", "c:0.4");
+    }
+  }
+
+  @Test
+  void theResultCarriesTheTimingsOfTheSubtaskThatAnsweredLast() throws Exception {
+    try (var h = harness(null)) {
+      PartialResult early = partial("q", 0, 2, 2, hit("a", 0.9f));
+      early.timings.queueMillis = 1;
+      early.timings.scanMillis = 2;
+      early.timings.answered();
+      PartialResult late = partial("q", 1, 2, 2, hit("b", 0.8f));
+      late.timings.sourceMillis = 0.5;
+      late.timings.batchWaitMillis = 0.25;
+      late.timings.queueMillis = 40;
+      late.timings.scanMillis = 3;
+      late.timings.rerankMillis = 4;
+      late.timings.answered();
+      h.processElement(early, 0);
+      h.processElement(late, 0);
+
+      SearchResult r = h.extractOutputValues().get(0);
+      assertThat(r.timings.queueMillis).isEqualTo(40);
+      assertThat(r.timings.scanMillis).isEqualTo(3);
+      assertThat(r.timings.rerankMillis).isEqualTo(4);
+      assertThat(r.timings.sourceMillis).isEqualTo(0.5);
+      assertThat(r.timings.batchWaitMillis).isEqualTo(0.25);
+      assertThat(r.timings.mergeMillis).isBetween(0.0, 60_000.0);
+      // a copy: the partial in the merger's state is not changed by the result's merge stamp
+      assertThat(r.timings).isNotSameAs(late.timings);
+    }
+  }
+
+  @Test
+  void partialsWithoutTimingsStillMerge() throws Exception {
+    try (var h = harness(null)) {
+      PartialResult a = partial("q", 0, 2, 2, hit("a", 0.9f));
+      a.timings = null; // as restored from a checkpoint taken before timings existed
+      PartialResult b = partial("q", 1, 2, 2, hit("b", 0.8f));
+      b.timings = null;
+      h.processElement(a, 0);
+      h.processElement(b, 0);
+      SearchResult r = h.extractOutputValues().get(0);
+      assertThat(r.status).isEqualTo(SearchResult.Status.OK);
+      assertThat(r.timings.mergeMillis).isZero();
+    }
+  }
+
+  @Test
   void deadlineAnswersPartialOnceAndDropsStragglers() throws Exception {
     try (var h = harness(null)) {
       h.setProcessingTime(0);

@@ -15,16 +15,11 @@ import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.jobs.local.LoopbackPorts;
 import dev.mstream.schemas.Document;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,7 +37,8 @@ import org.apache.flink.util.FileUtils;
  *       intra-op threads, inference batch size, batch invariance), each embedding its share of the
  *       texts in calls of {@code mstream.embed.batch-size} texts, as the micro-batch operator
  *       flushes them. Models are opened before the clock starts, as the job opens them before data
- *       arrives.
+ *       arrives. The texts are those the job embeds: with chunking on, each long document's chunk
+ *       texts, planned untimed beforehand ({@link CorpusTokens}), so both do the same work.
  *   <li><b>job</b>: the embedded default ({@link LocalRunner}: Kafka broker, MiniCluster, RocksDB),
  *       same options; the clock runs from the first publish until a probe query sees every document
  *       in the index.
@@ -63,7 +59,8 @@ public final class EmbedThroughputBenchmark {
       double jobSeconds,
       double bareCpuSeconds,
       double jobCpuSeconds,
-      List<String> jobCpuByThread) {
+      List<String> jobCpuByThread,
+      CorpusTokens tokens) {
 
     public double bareDocsPerSecond() {
       return documents / bareSeconds;
@@ -71,6 +68,20 @@ public final class EmbedThroughputBenchmark {
 
     public double jobDocsPerSecond() {
       return documents / jobSeconds;
+    }
+
+    /** Tokens fed to the model per second of the job (the embedding work it got through). */
+    public double jobModelTokensPerSecond() {
+      return tokens.modelTokens() / jobSeconds;
+    }
+
+    public double bareModelTokensPerSecond() {
+      return tokens.modelTokens() / bareSeconds;
+    }
+
+    /** Tokens of document text made searchable per second of the job. */
+    public double jobTextTokensPerSecond() {
+      return tokens.indexedTextTokens() / jobSeconds;
     }
 
     /** Job throughput over bare-loop throughput: 1.0 means the job costs nothing on top. */
@@ -125,7 +136,17 @@ public final class EmbedThroughputBenchmark {
     ModelProfile profile = MStreamPipeline.model(conf);
     EmbedderOptions embedder = MStreamPipeline.embedderOptions(conf, parallelism);
     int callSize = conf.get(MStreamOptions.BATCH_SIZE);
-    double[] bareRun = bareLoop(docs, warmup, profile, embedder, parallelism, callSize, progress);
+    CorpusTokens tokens = CorpusTokens.of(docs, conf, profile);
+    CorpusTokens warmupTokens = CorpusTokens.of(warmup, conf, profile);
+    double[] bareRun =
+        bareLoop(
+            tokens.texts(),
+            warmupTokens.texts(),
+            profile,
+            embedder,
+            parallelism,
+            callSize,
+            progress);
     double bare = bareRun[0];
     double bareCpu = bareRun[1];
 
@@ -148,23 +169,14 @@ public final class EmbedThroughputBenchmark {
         job[0],
         bareCpu < 0 ? -1 : bareCpu,
         job[1],
-        lastJobThreads);
-  }
-
-  /** Title and text as the job's document decoder joins them (BEIR: one space). */
-  static String text(Document d) {
-    String body = d.getText() == null ? "" : d.getText();
-    String title = d.getTitle();
-    if (title == null || title.isBlank()) {
-      return body;
-    }
-    return body.isEmpty() ? title : title + " " + body;
+        lastJobThreads,
+        tokens);
   }
 
   /** Wall seconds and process CPU seconds of the timed part (models already open). */
   private static double[] bareLoop(
-      List<Document> docs,
-      List<Document> warmup,
+      List<List<String>> docs,
+      List<List<String>> warmup,
       ModelProfile profile,
       EmbedderOptions embedder,
       int parallelism,
@@ -176,7 +188,7 @@ public final class EmbedThroughputBenchmark {
       shares.add(new ArrayList<>());
     }
     for (int i = 0; i < docs.size(); i++) {
-      shares.get(i % parallelism).add(text(docs.get(i)));
+      shares.get(i % parallelism).addAll(docs.get(i));
     }
     List<OnnxEmbeddingModel> models = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(parallelism);
@@ -190,7 +202,7 @@ public final class EmbedThroughputBenchmark {
           OnnxEmbeddingModel model = models.get(p);
           List<String> texts = new ArrayList<>();
           for (int i = p; i < warmup.size(); i += parallelism) {
-            texts.add(text(warmup.get(i)));
+            texts.addAll(warmup.get(i));
           }
           warming.add(pool.submit(() -> model.embed(texts, TextRole.DOCUMENT)));
         }
@@ -199,9 +211,13 @@ public final class EmbedThroughputBenchmark {
         }
       }
       AtomicLong done = new AtomicLong();
-      progress.start("bare ONNX loop", docs.size(), "docs");
+      long total = 0;
+      for (List<String> share : shares) {
+        total += share.size();
+      }
+      progress.start("bare ONNX loop", total, "texts");
       long start = System.nanoTime();
-      double cpu0 = processCpuSeconds();
+      double cpu0 = ProcessCpu.processSeconds();
       List<Future<?>> running = new ArrayList<>();
       for (int p = 0; p < parallelism; p++) {
         OnnxEmbeddingModel model = models.get(p);
@@ -222,7 +238,7 @@ public final class EmbedThroughputBenchmark {
         f.get();
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      double cpu = processCpuSeconds() - cpu0;
+      double cpu = ProcessCpu.processSeconds() - cpu0;
       progress.finish();
       return new double[] {seconds, cpu0 < 0 ? -1 : cpu};
     } finally {
@@ -234,7 +250,7 @@ public final class EmbedThroughputBenchmark {
   }
 
   /** Wall seconds and process CPU seconds from the first publish until all are indexed. */
-  private static double[] jobRun(
+  static double[] jobRun(
       LocalRunner runner, List<Document> docs, List<Document> warmup, Progress progress)
       throws Exception {
     try (LocalClients clients = LocalClients.open(runner)) {
@@ -253,9 +269,9 @@ public final class EmbedThroughputBenchmark {
         progress.finish();
       }
       progress.start("job: Kafka -> indexed", docs.size(), "docs");
-      Map<Long, Long> threads0 = threadCpu();
+      ProcessCpu.Snapshot threads0 = ProcessCpu.now();
       long start = System.nanoTime();
-      double cpu0 = processCpuSeconds();
+      double cpu0 = ProcessCpu.processSeconds();
       for (Document d : docs) {
         publisher.publish(d);
       }
@@ -263,81 +279,12 @@ public final class EmbedThroughputBenchmark {
       new IndexProbe(client, "default", runner.job())
           .awaitIndexSize(docs.size(), Duration.ofMinutes(5), progress::update);
       double seconds = (System.nanoTime() - start) / 1e9;
-      double cpu = processCpuSeconds() - cpu0;
-      lastJobThreads = cpuByThreadGroup(threads0, cpu);
+      double cpu = ProcessCpu.processSeconds() - cpu0;
+      lastJobThreads = ProcessCpu.byThreadGroup(threads0, 12);
       progress.finish();
       return new double[] {seconds, cpu0 < 0 ? -1 : cpu};
     }
   }
 
   private static List<String> lastJobThreads = List.of();
-
-  private static Map<Long, Long> threadCpu() {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<Long, Long> cpu = new HashMap<>();
-    if (!mx.isThreadCpuTimeSupported()) {
-      return cpu;
-    }
-    for (long id : mx.getAllThreadIds()) {
-      long t = mx.getThreadCpuTime(id);
-      if (t >= 0) {
-        cpu.put(id, t);
-      }
-    }
-    return cpu;
-  }
-
-  /**
-   * Where the job's CPU went while the clock ran: CPU seconds per group of threads (names with
-   * digits and subtask suffixes folded), biggest first; the rest of the process CPU time (JIT
-   * compiler, GC and other native threads) as one line.
-   */
-  private static List<String> cpuByThreadGroup(Map<Long, Long> before, double processCpu) {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    Map<String, Double> groups = new HashMap<>();
-    double javaThreads = 0;
-    for (ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (info == null) {
-        continue;
-      }
-      long t = mx.getThreadCpuTime(info.getThreadId());
-      if (t < 0) {
-        continue;
-      }
-      double seconds = (t - before.getOrDefault(info.getThreadId(), 0L)) / 1e9;
-      if (seconds <= 0) {
-        continue;
-      }
-      String name =
-          info.getThreadName()
-              .replaceAll("\\(\\d+/\\d+\\)", "(i/n)")
-              .replaceAll("#\\d+", "")
-              .replaceAll("\\d+", "N");
-      groups.merge(name, seconds, Double::sum);
-      javaThreads += seconds;
-    }
-    List<Map.Entry<String, Double>> sorted = new ArrayList<>(groups.entrySet());
-    sorted.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, Double> e : sorted.subList(0, Math.min(12, sorted.size()))) {
-      out.add(String.format(java.util.Locale.ROOT, "%7.1f s  %s", e.getValue(), e.getKey()));
-    }
-    out.add(
-        String.format(
-            java.util.Locale.ROOT,
-            "%7.1f s  (threads that ended during the run, JIT, GC and other non-Java threads)",
-            processCpu - javaThreads));
-    return out;
-  }
-
-  /** CPU time of all threads of this JVM, or -1 where the platform does not report it. */
-  static double processCpuSeconds() {
-    java.lang.management.OperatingSystemMXBean os =
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean) {
-      long nanos = ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-      return nanos < 0 ? -1 : nanos / 1e9;
-    }
-    return -1;
-  }
 }

@@ -1,8 +1,10 @@
 package dev.mstream.jobs.cli;
 
 import dev.mstream.jobs.MStreamOptions;
+import dev.mstream.jobs.bench.ChunkingThroughputBenchmark;
 import dev.mstream.jobs.bench.EmbedThroughputBenchmark;
 import dev.mstream.jobs.client.CorpusReader;
+import dev.mstream.jobs.eval.BeirDataset;
 import dev.mstream.jobs.eval.Progress;
 import dev.mstream.schemas.Document;
 import java.io.BufferedReader;
@@ -82,6 +84,28 @@ final class BenchEmbedCommand implements Callable<Integer> {
   int rounds;
 
   @Option(
+      names = "--chunking-ab",
+      description =
+          "Instead of the bare loop: run the job with chunking off and on, alternately (--rounds"
+              + " times each), and compare tokens fed to the model per CPU second; the last line is"
+              + " then ratio=<on/off>.")
+  boolean chunkingAb;
+
+  @Option(
+      names = "--concat",
+      paramLabel = "MIN-MAX",
+      description =
+          "Concatenate the corpus into long documents of MIN to MAX of its documents first"
+              + " (seeded with --concat-seed), as eval --concat does.")
+  String concat;
+
+  @Option(
+      names = "--concat-seed",
+      defaultValue = "1",
+      description = "Seed for --concat (default: ${DEFAULT-VALUE}).")
+  long concatSeed;
+
+  @Option(
       names = "-D",
       paramLabel = "mstream.key=value",
       description = "Any job option, e.g. -D mstream.embed.threads=1; applies to both runs.")
@@ -96,6 +120,17 @@ final class BenchEmbedCommand implements Callable<Integer> {
     }
     if (limitDocs != null && limitDocs < docs.size()) {
       docs = new ArrayList<>(docs.subList(0, limitDocs));
+    }
+    if (concat != null) {
+      String[] range = concat.split("-");
+      docs =
+          new ArrayList<>(
+              BeirDataset.of(file.getFileName().toString(), docs)
+                  .concatenated(
+                      Integer.parseInt(range[0].trim()),
+                      Integer.parseInt(range[1].trim()),
+                      concatSeed)
+                  .corpus());
     }
     if (repeat < 1) {
       System.err.println("bench-embed: --repeat must be >= 1, was " + repeat);
@@ -121,6 +156,9 @@ final class BenchEmbedCommand implements Callable<Integer> {
         parallelism,
         Runtime.getRuntime().availableProcessors());
     System.out.flush();
+    if (chunkingAb) {
+      return chunkingAb(docs, conf);
+    }
     List<Double> ratios = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
       EmbedThroughputBenchmark.Result r;
@@ -158,6 +196,19 @@ final class BenchEmbedCommand implements Callable<Integer> {
           r.documents());
       System.out.printf(
           Locale.ROOT,
+          "%stokens: %d texts embedded for %d documents; %d tokens fed to the model (bare %.0f/s,"
+              + " job %.0f/s); %d of %d text tokens indexed (job %.0f/s)%n",
+          label,
+          r.tokens().embeddedTexts(),
+          r.documents(),
+          r.tokens().modelTokens(),
+          r.bareModelTokensPerSecond(),
+          r.jobModelTokensPerSecond(),
+          r.tokens().indexedTextTokens(),
+          r.tokens().textTokens(),
+          r.jobTextTokensPerSecond());
+      System.out.printf(
+          Locale.ROOT,
           "%sCPU seconds of this process: bare %.1f, job %.1f -> cpu-ratio %.3f (bare/job: the"
               + " job's efficiency per CPU second, whatever share of the machine it got)%n",
           label,
@@ -183,5 +234,53 @@ final class BenchEmbedCommand implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "ratio=%.3f%n", median);
     return 0;
+  }
+
+  private int chunkingAb(List<Document> docs, Configuration conf) {
+    List<ChunkingThroughputBenchmark.Run> runs;
+    try {
+      runs =
+          ChunkingThroughputBenchmark.run(
+              docs, conf, parallelism, rounds, Progress.bars(System.err));
+    } catch (Exception e) {
+      System.err.println("bench-embed failed: " + MStreamCli.oneLine(e));
+      return 2;
+    }
+    System.out.println(
+        "chunking  texts   model-tokens  indexed-text-tokens  wall-s  cpu-s   docs/s  model-tok/s"
+            + "  model-tok/cpu-s  text-tok/s");
+    List<Double> off = new ArrayList<>();
+    List<Double> on = new ArrayList<>();
+    for (ChunkingThroughputBenchmark.Run r : runs) {
+      System.out.printf(
+          Locale.ROOT,
+          "%-8s  %6d  %12d  %19d  %6.1f  %5.1f  %7.1f  %11.0f  %15.0f  %10.0f%n",
+          r.chunked() ? "on" : "off",
+          r.tokens().embeddedTexts(),
+          r.tokens().modelTokens(),
+          r.tokens().indexedTextTokens(),
+          r.seconds(),
+          r.cpuSeconds(),
+          docs.size() / r.seconds(),
+          r.modelTokensPerSecond(),
+          r.modelTokensPerCpuSecond(),
+          r.textTokensPerSecond());
+      (r.chunked() ? on : off).add(r.modelTokensPerCpuSecond());
+    }
+    double ratio = median(on) / median(off);
+    System.out.printf(
+        Locale.ROOT,
+        "model tokens per CPU second, median: off %.0f, on %.0f%n",
+        median(off),
+        median(on));
+    System.out.printf(Locale.ROOT, "ratio=%.3f%n", ratio);
+    return 0;
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

@@ -4,8 +4,10 @@ import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.eval.BeirDataset;
 import dev.mstream.jobs.eval.BeirEvaluation;
 import dev.mstream.jobs.eval.Progress;
+import dev.mstream.schemas.ChunkAggregation;
 import dev.mstream.schemas.ResultStatus;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,8 +59,34 @@ final class EvalCommand implements Callable<Integer> {
           "Prefix dimensions for the shortlist (Query.dims); the model's full dimension (384)"
               + " searches exactly. Several, e.g. 16,32,64,128,384, index the corpus once and"
               + " score the queries once per value (a table; the last line then belongs to the"
-              + " last value). Default: the index's default (and its load-adaptive policy).")
+              + " last value); 0 stands for the index's default. Default: the index's default (and"
+              + " its load-adaptive policy).")
   List<Integer> dims;
+
+  @Option(
+      names = "--chunk-aggregation",
+      split = ",",
+      paramLabel = "MAX|SUM[,...]",
+      description =
+          "How documents are scored from their chunks (Query.chunk_aggregation); several run the"
+              + " queries once per value on the same index. Default: the job's (MAX).")
+  List<ChunkAggregation> aggregations;
+
+  @Option(
+      names = "--concat",
+      paramLabel = "MIN-MAX",
+      description =
+          "Evaluate long documents built from the dataset: its documents shuffled and"
+              + " concatenated in groups of MIN to MAX (titles and texts as paragraphs), each"
+              + " judgment moved to the long document holding the judged one. Built in memory."
+              + " E.g. 5-20.")
+  String concat;
+
+  @Option(
+      names = "--concat-seed",
+      defaultValue = "1",
+      description = "Seed of the shuffle and group sizes for --concat (default: ${DEFAULT-VALUE}).")
+  long concatSeed;
 
   @Option(
       names = "--candidates",
@@ -118,11 +146,29 @@ final class EvalCommand implements Callable<Integer> {
       data =
           data.slice(limitQueries == null ? -1 : limitQueries, extraDocs == null ? -1 : extraDocs);
     }
+    if (concat != null) {
+      String[] range = concat.split("-");
+      if (range.length != 2) {
+        System.err.println("eval: --concat takes MIN-MAX, e.g. 5-20; was " + concat);
+        return 2;
+      }
+      data =
+          data.concatenated(
+              Integer.parseInt(range[0].trim()), Integer.parseInt(range[1].trim()), concatSeed);
+    }
+    List<Integer> sweepDims = new ArrayList<>();
+    if (dims != null) {
+      for (Integer d : dims) {
+        sweepDims.add(d == 0 ? null : d);
+      }
+    }
     BeirEvaluation.Settings s =
         new BeirEvaluation.Settings()
             .options(Configuration.fromMap(settings))
             .model(model)
-            .dimsSweep(dims == null ? Collections.singletonList(null) : dims)
+            .dimsSweep(dims == null ? Collections.singletonList(null) : sweepDims)
+            .chunkAggregations(
+                aggregations == null ? Collections.singletonList(null) : aggregations)
             .maxInFlight(maxInFlight)
             .candidates(candidates)
             .k(k)
@@ -197,11 +243,12 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private static void printTable(List<BeirEvaluation.Result> sweep) {
-    System.out.println("dims  dims_used  nDCG@10  recall@10  recall@100  MRR@10  statuses");
+    System.out.println("agg  dims  dims_used  nDCG@10  recall@10  recall@100  MRR@10  statuses");
     for (BeirEvaluation.Result r : sweep) {
       System.out.printf(
           Locale.ROOT,
-          "%-5s %-10s %.4f   %.4f     %.4f      %.4f  %s%n",
+          "%-4s %-5s %-10s %.4f   %.4f     %.4f      %.4f  %s%n",
+          r.aggregation() == null ? "-" : r.aggregation(),
           r.requestedDims() == null ? "-" : r.requestedDims(),
           dimsUsed(r),
           r.metrics().ndcg(10),

@@ -20,7 +20,10 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       EvalCommand.class,
       StsCommand.class,
-      BenchEmbedCommand.class
+      BenchEmbedCommand.class,
+      BenchSkipCommand.class,
+      BenchMigrationCommand.class,
+      BenchLatencyCommand.class
     })
 public final class MStreamCli implements Runnable {
 

@@ -2,6 +2,7 @@ package dev.mstream.jobs.cli;
 
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.client.QueryClient;
+import dev.mstream.schemas.ChunkAggregation;
 import dev.mstream.schemas.Query;
 import dev.mstream.schemas.QueryResult;
 import java.time.Duration;
@@ -44,6 +45,17 @@ final class QueryCommand implements Callable<Integer> {
   @Option(names = "--candidates", description = "Shortlist size reranked on full vectors.")
   Integer candidates;
 
+  @Option(
+      names = "--chunk-aggregation",
+      paramLabel = "MAX|SUM",
+      description =
+          "How long documents are scored from their chunks: MAX (best chunk, the default) or SUM"
+              + " (of the best --chunk-top-m chunks).")
+  ChunkAggregation aggregation;
+
+  @Option(names = "--chunk-top-m", description = "Chunks summed per document by SUM (default 3).")
+  Integer chunkTopM;
+
   @Option(names = "--filter", paramLabel = "attr=value", description = "Required attribute value.")
   Map<String, String> filter = new LinkedHashMap<>();
 
@@ -70,6 +82,8 @@ final class QueryCommand implements Callable<Integer> {
               .setText(String.join(" ", words))
               .setK(k)
               .setDims(dims)
+              .setChunkAggregation(aggregation)
+              .setChunkTopM(chunkTopM)
               .setCandidates(candidates)
               .setFilter(filter)
               .setEventTime(Instant.now())

@@ -23,7 +23,17 @@ final class ResultPrinter {
         r.getTimings().getTotalMs());
     int rank = 1;
     for (Hit h : r.getHits()) {
-      out.printf("  %2d. %.4f  %-12s %s%n", rank++, h.getScore(), h.getDocId(), h.getAttributes());
+      out.printf("  %2d. %.4f  %-12s %s", rank++, h.getScore(), h.getDocId(), h.getAttributes());
+      if (h.getChunkCount() > 1) {
+        out.printf("  chunk %d of %d", h.getChunk() + 1, h.getChunkCount());
+        if (h.getChunkStart() != null) {
+          out.printf(" [%d, %d)", h.getChunkStart(), h.getChunkEnd());
+        }
+      }
+      out.println();
+      if (h.getPassage() != null) {
+        out.printf("      \"%s\"%n", h.getPassage().replace('\n', ' '));
+      }
     }
   }
 }

@@ -17,13 +17,31 @@ public final class KafkaClients {
 
   private KafkaClients() {}
 
+  /**
+   * A producer for documents: acks=all, idempotent, {@code linger.ms=5} (Kafka's own default, so
+   * that a bulk load travels in batches). {@code extra} ({@code mstream.kafka.properties.*}) wins
+   * over these defaults.
+   */
   public static KafkaProducer<byte[], byte[]> producer(String bootstrap, Properties extra) {
+    return producer(bootstrap, extra, 5);
+  }
+
+  /**
+   * A producer for interactive queries: as {@link #producer} but {@code linger.ms=0}, so a query
+   * leaves at once instead of waiting up to 5 ms for others to share its batch. {@code extra} wins.
+   */
+  public static KafkaProducer<byte[], byte[]> queryProducer(String bootstrap, Properties extra) {
+    return producer(bootstrap, extra, 0);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(
+      String bootstrap, Properties extra, int lingerMs) {
     Properties p = new Properties();
-    p.putAll(extra);
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
+    p.putAll(extra);
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return new KafkaProducer<>(p);
@@ -52,10 +70,10 @@ public final class KafkaClients {
   /** A consumer without a group: callers assign partitions themselves. */
   public static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, Properties extra) {
     Properties p = new Properties();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
     p.putAll(extra);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     return new KafkaConsumer<>(p);

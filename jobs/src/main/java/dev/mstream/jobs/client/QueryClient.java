@@ -39,7 +39,7 @@ public final class QueryClient implements AutoCloseable {
       String resultsTopic,
       Encoding encoding,
       Properties extra) {
-    this.producer = KafkaClients.producer(bootstrap, extra);
+    this.producer = KafkaClients.queryProducer(bootstrap, extra);
     this.consumer = KafkaClients.consumer(bootstrap, extra);
     this.queryCodec = Codecs.of(Query.class, encoding);
     this.resultCodec = Codecs.of(QueryResult.class, encoding);
@@ -99,16 +99,22 @@ public final class QueryClient implements AutoCloseable {
 
   private void pollOnce(Duration timeout, List<QueryResult> out) {
     for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(timeout)) {
-      try {
-        out.add(resultCodec.decode(rec.value()));
-      } catch (CodecException e) {
-        throw new IllegalStateException(
-            "undecodable record on the results topic at offset "
-                + rec.offset()
-                + ": "
-                + e.getMessage(),
-            e);
-      }
+      out.add(decodeResult(resultCodec, rec));
+    }
+  }
+
+  /** A record of the results topic; one that does not decode fails naming its offset. */
+  public static QueryResult decodeResult(
+      RecordCodec<QueryResult> codec, ConsumerRecord<byte[], byte[]> rec) {
+    try {
+      return codec.decode(rec.value());
+    } catch (CodecException e) {
+      throw new IllegalStateException(
+          "undecodable record on the results topic at offset "
+              + rec.offset()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -34,7 +34,7 @@ public final class BeirDataset {
   private final Map<String, String> queries;
   private final Map<String, Map<String, Integer>> qrels;
 
-  private BeirDataset(
+  BeirDataset(
       String name,
       List<Document> corpus,
       Map<String, String> queries,
@@ -160,6 +160,20 @@ public final class BeirDataset {
                 ? " (slice: " + q.size() + " queries, " + docs.size() + " documents)"
                 : "");
     return new BeirDataset(sliceName, docs, q, r);
+  }
+
+  /** A corpus without queries or judgments (for benchmarks that only index). */
+  public static BeirDataset of(String name, List<Document> corpus) {
+    return new BeirDataset(name, new ArrayList<>(corpus), Map.of(), Map.of());
+  }
+
+  /**
+   * This collection as long documents: groups of {@code min} to {@code max} documents concatenated
+   * into one (seeded), judgments mapped to the document holding the judged one ({@link
+   * ConcatenatedCorpus}).
+   */
+  public BeirDataset concatenated(int min, int max, long seed) {
+    return ConcatenatedCorpus.of(this, min, max, seed);
   }
 
   public String name() {

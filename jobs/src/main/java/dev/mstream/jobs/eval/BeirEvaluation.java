@@ -10,6 +10,7 @@ import dev.mstream.jobs.client.QueryClient;
 import dev.mstream.jobs.local.LocalClients;
 import dev.mstream.jobs.local.LocalRunner;
 import dev.mstream.jobs.local.LoopbackPorts;
+import dev.mstream.schemas.ChunkAggregation;
 import dev.mstream.schemas.Document;
 import dev.mstream.schemas.Hit;
 import dev.mstream.schemas.Query;
@@ -59,6 +60,7 @@ public final class BeirEvaluation {
   public static final class Settings {
     private String model;
     private List<Integer> dims = Collections.singletonList(null);
+    private List<ChunkAggregation> aggregations = Collections.singletonList(null);
     private Integer candidates;
     private int maxInFlight = 16;
     private int k = 100;
@@ -98,6 +100,18 @@ public final class BeirEvaluation {
     public Settings maxInFlight(int maxInFlight) {
       checkArgument(maxInFlight >= 1, "max in flight must be >= 1, was %s", maxInFlight);
       this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /**
+     * How documents are scored from their chunks (Query.chunk_aggregation), one run of the queries
+     * per entry on the same index; null = the job's default (MAX).
+     */
+    public Settings chunkAggregations(List<ChunkAggregation> aggregations) {
+      if (aggregations.isEmpty()) {
+        throw new IllegalArgumentException("chunk aggregations need at least one entry");
+      }
+      this.aggregations = new ArrayList<>(aggregations);
       return this;
     }
 
@@ -170,7 +184,8 @@ public final class BeirEvaluation {
       double querySeconds,
       long indexed,
       Map<String, Integer> deadLettered,
-      int judgedDeadLettered) {
+      int judgedDeadLettered,
+      ChunkAggregation aggregation) {
 
     /** Documents the job dead-lettered instead of indexing. */
     public long deadLetteredTotal() {
@@ -263,21 +278,25 @@ public final class BeirEvaluation {
           new Indexing(indexed, deadLetters.byReason(), judged(data, deadLetters.keys()));
 
       List<Result> sweep = new ArrayList<>();
-      for (Integer dims : settings.dims) {
-        long queryStart = System.nanoTime();
-        Map<String, QueryResult> results = runQueries(client, data, settings, dims, progress);
-        double querySeconds = (System.nanoTime() - queryStart) / 1e9;
-        sweep.add(
-            score(
-                data,
-                model,
-                dims,
-                results,
-                settings.ignoreIdenticalIds,
-                publishSeconds,
-                indexSeconds,
-                querySeconds,
-                indexing));
+      for (ChunkAggregation aggregation : settings.aggregations) {
+        for (Integer dims : settings.dims) {
+          long queryStart = System.nanoTime();
+          Map<String, QueryResult> results =
+              runQueries(client, data, settings, dims, aggregation, progress);
+          double querySeconds = (System.nanoTime() - queryStart) / 1e9;
+          sweep.add(
+              score(
+                  data,
+                  model,
+                  dims,
+                  results,
+                  settings.ignoreIdenticalIds,
+                  publishSeconds,
+                  indexSeconds,
+                  querySeconds,
+                  indexing,
+                  aggregation));
+        }
       }
       return sweep;
     }
@@ -313,7 +332,8 @@ public final class BeirEvaluation {
       double publishSeconds,
       double indexSeconds,
       double querySeconds,
-      Indexing indexing) {
+      Indexing indexing,
+      ChunkAggregation aggregation) {
     Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
     Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
     String firstError = null;
@@ -352,15 +372,25 @@ public final class BeirEvaluation {
         querySeconds,
         indexing.indexed(),
         indexing.deadLettered(),
-        indexing.judgedDeadLettered());
+        indexing.judgedDeadLettered(),
+        aggregation);
   }
 
   private static Map<String, QueryResult> runQueries(
-      QueryClient client, BeirDataset data, Settings settings, Integer dims, Progress progress)
+      QueryClient client,
+      BeirDataset data,
+      Settings settings,
+      Integer dims,
+      ChunkAggregation aggregation,
+      Progress progress)
       throws TimeoutException {
     Map<String, String> idsByQueryId = new HashMap<>();
     progress.start(
-        "query" + (dims == null ? "" : " dims " + dims), data.queries().size(), "queries");
+        "query"
+            + (dims == null ? "" : " dims " + dims)
+            + (aggregation == null ? "" : " " + aggregation),
+        data.queries().size(),
+        "queries");
     // Unique query ids per run, so a result of an earlier run on the same topic cannot count.
     String run = Long.toString(System.nanoTime(), 36);
     Iterator<Map.Entry<String, String>> pending = data.queries().entrySet().iterator();
@@ -380,6 +410,7 @@ public final class BeirEvaluation {
                 .setK(settings.k)
                 .setDims(dims)
                 .setCandidates(settings.candidates)
+                .setChunkAggregation(aggregation)
                 .setEventTime(Instant.now())
                 .build());
         sent = true;

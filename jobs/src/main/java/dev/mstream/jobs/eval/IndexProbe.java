@@ -112,18 +112,23 @@ public final class IndexProbe {
   private void sendProbe() {
     String id = "index-probe-" + (++sent) + "-" + System.nanoTime();
     probes.add(id);
-    client.send(
-        Query.newBuilder()
-            .setQueryId(id)
-            .setNamespace(namespace)
-            .setText("index probe")
-            .setK(1)
-            // only index_size is wanted: one candidate keeps the probe to one RocksDB lookup per
-            // subtask instead of default-candidates, so it costs the measured job next to nothing
-            .setCandidates(1)
-            .setEventTime(Instant.now())
-            .build());
+    client.send(probeQuery(id, namespace));
     client.flush();
+  }
+
+  /**
+   * A query that only asks for {@code index_size}: one candidate keeps it to one RocksDB lookup per
+   * subtask instead of default-candidates, so it costs the measured job next to nothing.
+   */
+  public static Query probeQuery(String id, String namespace) {
+    return Query.newBuilder()
+        .setQueryId(id)
+        .setNamespace(namespace)
+        .setText("index probe")
+        .setK(1)
+        .setCandidates(1)
+        .setEventTime(Instant.now())
+        .build();
   }
 
   private void checkJob() throws InterruptedException {

@@ -3,9 +3,12 @@ package dev.mstream.jobs.local;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
+import dev.mstream.jobs.kafka.DocumentsTopicCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.JobStatus;
@@ -16,6 +19,11 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,6 +138,8 @@ public final class LocalRunner implements AutoCloseable {
         opts.set(MStreamOptions.STATE_DIR, workDir.resolve("rocksdb").toString());
       }
       createTopics(kafka, parallelism, opts);
+      compactDocumentsTopic(kafka, opts);
+      DocumentsTopicCheck.onStart(opts);
 
       Configuration cluster = new Configuration();
       cluster.set(RestOptions.PORT, webPort);
@@ -175,6 +185,29 @@ public final class LocalRunner implements AutoCloseable {
         options.get(MStreamOptions.QUERIES_TOPIC),
         options.get(MStreamOptions.RESULTS_TOPIC),
         options.get(MStreamOptions.DEAD_LETTERS_TOPIC));
+  }
+
+  /**
+   * Makes the documents topic compacted, as infra/k8s/topics.yaml creates it on a cluster: the
+   * latest version of every document stays, so the index can always be rebuilt from it. (A
+   * compacted topic refuses records without a key; tests that send such records on purpose use
+   * {@link #createTopics} alone.)
+   */
+  public static void compactDocumentsTopic(EmbeddedKafka kafka, Configuration options) {
+    String topic = options.get(MStreamOptions.DOCUMENTS_TOPIC);
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    AlterConfigOp compact =
+        new AlterConfigOp(
+            new ConfigEntry(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT),
+            AlterConfigOp.OpType.SET);
+    try (Admin admin = kafka.createAdminClient()) {
+      admin
+          .incrementalAlterConfigs(Map.of(resource, List.of(compact)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not make topic '" + topic + "' compacted", e);
+    }
   }
 
   /**

@@ -52,6 +52,37 @@ class BeirDatasetTest {
   }
 
   @Test
+  void concatenatedGroupsEveryDocumentOnceAndMovesJudgmentsToTheirLongDocument()
+      throws IOException {
+    BeirDataset data = BeirDataset.load(dir, "test");
+    BeirDataset long1 = data.concatenated(2, 3, 7);
+    assertThat(long1.corpus()).hasSizeBetween(2, 3);
+    Map<String, String> container = new java.util.HashMap<>();
+    for (Document d : long1.corpus()) {
+      assertThat(d.getTitle()).isNull();
+      String[] members = d.getText().split("\n\n");
+      assertThat(members.length).isBetween(1, 3);
+      for (String m : members) {
+        String[] titleAndText = m.split("\n");
+        assertThat(titleAndText[1]).isEqualTo("text " + titleAndText[0].substring(1));
+        assertThat(container.put("d" + titleAndText[0].substring(1), d.getId())).isNull();
+      }
+    }
+    assertThat(container).hasSize(6);
+    // q1 judged d3 (2) and d4 (1): their long documents, at the highest grade of each.
+    Map<String, Integer> q1 = new java.util.HashMap<>();
+    q1.merge(container.get("d3"), 2, Math::max);
+    q1.merge(container.get("d4"), 1, Math::max);
+    assertThat(long1.qrels().get("q1")).isEqualTo(q1);
+    assertThat(long1.qrels().get("q2")).isEqualTo(Map.of(container.get("d5"), 1));
+    assertThat(long1.queries()).isEqualTo(data.queries());
+    // Seeded: the same seed builds the same collection.
+    assertThat(data.concatenated(2, 3, 7).corpus()).isEqualTo(long1.corpus());
+    assertThatThrownBy(() -> data.concatenated(3, 2, 7))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void sliceTakesTheFirstQueriesTheirJudgedDocumentsAndTheFirstOthers() throws IOException {
     BeirDataset slice = BeirDataset.load(dir, "test").slice(2, 1);
     assertThat(slice.queries().keySet()).containsExactly("q2", "q1");

@@ -43,13 +43,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Exactly-once index state under real failures. A MiniCluster of two TaskManagers with one slot
  * each runs the job at parallelism 2 (RocksDB, a checkpoint every second, the fake model) while
- * 50,000 document events stream in with queries between them; at random moments a TaskManager is
- * terminated (and a fresh one started), or the index operator throws in the middle of a document
- * update (after its full record is written, before its prefix entry). After the input is consumed
- * the index is read out of a savepoint and compared, document by document, with the state the input
- * defines: same ids, each with exactly its last version (vector bits, attributes, namespace,
- * content hash, version count, event time), nothing deleted present. Every query — those that ran
- * through the failures and the probes afterwards — must see only its own namespace.
+ * 50,000 document events (about one upsert in ten long enough for several chunks) stream in with
+ * queries between them; at random moments a TaskManager is terminated (and a fresh one started), or
+ * the index operator throws in the middle of a document update (after its full record is written,
+ * before its prefix entry). After the input is consumed the index is read out of a savepoint and
+ * compared, document by document, with the state the input defines: same ids, each with exactly its
+ * last version (every chunk's vector bits and offsets, attributes, namespace, content hash, version
+ * count, event time) and a prefix entry of exactly its chunks, nothing deleted present. Probes then
+ * find chunks by their text (chunk ordinal and offsets included) and find no chunk of a deleted
+ * document or of a longer earlier version. Every query — those that ran through the failures and
+ * the probes afterwards — must see only its own namespace.
  */
 class FailureRecoveryITCase {
 
@@ -176,6 +179,7 @@ class FailureRecoveryITCase {
     Map<String, Query> queries = new LinkedHashMap<>();
     Map<String, String> probes = new HashMap<>(); // probe query id -> what it must (not) find
 
+    int embeddedBefore = HashEmbeddingModel.TEXTS.get();
     JobClient job =
         Rig.submit(
             options, PARALLELISM, null, HashEmbeddingModel.fast(), FailureInjector.indexHook());
@@ -261,11 +265,15 @@ class FailureRecoveryITCase {
             committed,
             Duration.ofMinutes(2));
     LOG.info(
-        "{} failures, {} checkpoint restores, {} documents in the index, {} results",
+        "{} failures, {} checkpoint restores, {} documents in the index, {} results; {} texts"
+            + " embedded (replays included) for {} upserts, {} of which kept their text",
         plan.size(),
         restores,
         index.size(),
-        results.size());
+        results.size(),
+        HashEmbeddingModel.TEXTS.get() - embeddedBefore,
+        corpus.upserts,
+        corpus.unchangedTexts);
     return new Outcome(index, results, queries, probes, restores);
   }
 
@@ -335,15 +343,33 @@ class FailureRecoveryITCase {
       Map<String, String> probes) {
     List<String> live = new ArrayList<>(corpus.live.keySet());
     List<Query> out = new ArrayList<>();
+    int n;
     for (int i = 0; i < 150; i++) {
+      // Every other probe asks for a document of several chunks, by the text of one of them.
       String docId = live.get(random.nextInt(live.size()));
+      for (int tries = 0;
+          i % 2 == 0 && tries < 100 && corpus.live.get(docId).chunks() == 1;
+          tries++) {
+        docId = live.get(random.nextInt(live.size()));
+      }
       Corpus.Expected e = corpus.live.get(docId);
+      int chunk = random.nextInt(e.chunks());
       Integer dims = i % 3 == 0 ? null : 384;
-      Query q = probe("probe-live-" + i, e.namespace(), e.text(), 3, dims);
+      Query q = probe("probe-live-" + i, e.namespace(), e.chunkTexts().get(chunk), 3, dims);
       out.add(q);
-      probes.put(q.getQueryId(), "first:" + docId);
+      probes.put(q.getQueryId(), "first:" + docId + ":" + chunk);
     }
-    int n = 0;
+    n = 0;
+    for (var g : corpus.goneChunkTexts.entrySet()) {
+      if (n++ == 60) {
+        break;
+      }
+      Query q =
+          probe("probe-gone-" + n, corpus.live.get(g.getKey()).namespace(), g.getValue(), 10, 384);
+      out.add(q);
+      probes.put(q.getQueryId(), "notone:" + g.getKey());
+    }
+    n = 0;
     for (var d : corpus.deletedTexts.entrySet()) {
       if (n++ == 60) {
         break;
@@ -360,7 +386,12 @@ class FailureRecoveryITCase {
         break;
       }
       Query q =
-          probe("probe-moved-" + n, m.getValue(), corpus.live.get(m.getKey()).text(), 10, 384);
+          probe(
+              "probe-moved-" + n,
+              m.getValue(),
+              corpus.live.get(m.getKey()).chunkTexts().get(0),
+              10,
+              384);
       out.add(q);
       probes.put(q.getQueryId(), "absent:" + m.getKey());
     }
@@ -424,11 +455,28 @@ class FailureRecoveryITCase {
       }
       String want = probe.substring(probe.indexOf(':') + 1);
       if (probe.startsWith("first:")) {
+        String[] docAndChunk = want.split(":");
+        Corpus.Expected e = corpus.live.get(docAndChunk[0]);
+        int chunk = Integer.parseInt(docAndChunk[1]);
         assertThat(r.getHits()).as(r.getQueryId()).isNotEmpty();
-        assertThat(r.getHits().get(0).getDocId()).as(r.getQueryId()).isEqualTo(want);
-        assertThat(r.getHits().get(0).getScore()).isGreaterThan(0.999f);
-        assertThat(r.getHits().get(0).getAttributes())
-            .isEqualTo(corpus.live.get(want).attributes());
+        Hit first = r.getHits().get(0);
+        assertThat(first.getDocId()).as(r.getQueryId()).isEqualTo(docAndChunk[0]);
+        assertThat(first.getScore()).isGreaterThan(0.999f);
+        assertThat(first.getAttributes()).isEqualTo(e.attributes());
+        // The chunk the text came from, with its offsets; all of the document's chunks there.
+        assertThat(first.getChunk()).as(r.getQueryId()).isEqualTo(chunk);
+        assertThat(first.getChunkCount()).as(r.getQueryId()).isEqualTo(e.chunks());
+        assertThat(first.getChunkStart()).isEqualTo(e.ranges()[2 * chunk]);
+        assertThat(first.getChunkEnd()).isEqualTo(e.ranges()[2 * chunk + 1]);
+      } else if (probe.startsWith("notone:")) {
+        // The text of a chunk a later, shorter version no longer has: no orphan answers it.
+        for (Hit h : r.getHits()) {
+          if (h.getDocId().equals(want)) {
+            assertThat(h.getScore())
+                .as("%s: orphaned chunk of %s", r.getQueryId(), want)
+                .isLessThan(0.9f);
+          }
+        }
       } else if (probe.startsWith("absent:")) {
         assertThat(r.getHits()).extracting(Hit::getDocId).as(r.getQueryId()).doesNotContain(want);
       } else {

@@ -2,6 +2,7 @@ package dev.mstream.jobs.guarantees;
 
 import dev.mstream.embed.EmbeddingModel;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.ModelIdentity;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.TextRole;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,18 @@ final class HashEmbeddingModel implements EmbeddingModel {
           .matryoshkaDims(List.of(32, 64, 128, DIMENSION))
           .build();
 
+  /** The fake's model identity: its settings and the name of its recipe. */
+  static final ModelIdentity IDENTITY = ModelIdentity.describing(PROFILE, "fnv-seeded random v1");
+
+  /** A second fake model, of other vectors ({@link #secondModel()}), for model changes. */
+  static final ModelIdentity SECOND_IDENTITY =
+      ModelIdentity.describing(PROFILE, "fnv-seeded random v1, second model");
+
+  private static final long SECOND_SALT = 0x5eed5eed5eed5eedL;
+
+  /** Texts embedded by any instance in this JVM (replays after a failure included). */
+  static final AtomicInteger TEXTS = new AtomicInteger();
+
   /** Largest batch any slow model instance in this JVM was asked to embed. */
   static final AtomicInteger LARGEST_SLOW_BATCH = new AtomicInteger();
 
@@ -41,24 +54,40 @@ final class HashEmbeddingModel implements EmbeddingModel {
 
   private final long sleepPerBatchMillis;
   private final long sleepPerTextMicros;
+  private final long salt;
 
-  private HashEmbeddingModel(long sleepPerBatchMillis, long sleepPerTextMicros) {
+  private HashEmbeddingModel(long sleepPerBatchMillis, long sleepPerTextMicros, long salt) {
     this.sleepPerBatchMillis = sleepPerBatchMillis;
     this.sleepPerTextMicros = sleepPerTextMicros;
+    this.salt = salt;
   }
 
   static EmbeddingModelFactory fast() {
-    return () -> new HashEmbeddingModel(0, 0);
+    return () -> new HashEmbeddingModel(0, 0, 0);
   }
 
   static EmbeddingModelFactory slow(long sleepPerBatchMillis, long sleepPerTextMicros) {
-    return () -> new HashEmbeddingModel(sleepPerBatchMillis, sleepPerTextMicros);
+    return () -> new HashEmbeddingModel(sleepPerBatchMillis, sleepPerTextMicros, 0);
+  }
+
+  /** Another model: other vectors for the same texts, another identity, same profile. */
+  static EmbeddingModelFactory secondModel() {
+    return () -> new HashEmbeddingModel(0, 0, SECOND_SALT);
   }
 
   /** The vector the fake gives {@code text}, as a test computes what the index must hold. */
   static float[] vector(String text) {
+    return vector(text, 0);
+  }
+
+  /** The vector {@link #secondModel()} gives {@code text}. */
+  static float[] secondVector(String text) {
+    return vector(text, SECOND_SALT);
+  }
+
+  private static float[] vector(String text, long salt) {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    long seed = 0xcbf29ce484222325L;
+    long seed = 0xcbf29ce484222325L ^ salt;
     for (byte b : bytes) {
       seed ^= b & 0xFF;
       seed *= 0x100000001b3L;
@@ -84,7 +113,13 @@ final class HashEmbeddingModel implements EmbeddingModel {
   }
 
   @Override
+  public ModelIdentity identity() {
+    return salt == 0 ? IDENTITY : SECOND_IDENTITY;
+  }
+
+  @Override
   public float[][] embed(List<String> texts, TextRole role) {
+    TEXTS.addAndGet(texts.size());
     if (sleepPerBatchMillis > 0 || sleepPerTextMicros > 0) {
       LARGEST_SLOW_BATCH.accumulateAndGet(texts.size(), Math::max);
       SLOW_TEXTS.addAndGet(texts.size());
@@ -98,7 +133,7 @@ final class HashEmbeddingModel implements EmbeddingModel {
     }
     float[][] out = new float[texts.size()][];
     for (int i = 0; i < out.length; i++) {
-      out[i] = vector(texts.get(i));
+      out[i] = vector(texts.get(i), salt);
     }
     return out;
   }

@@ -34,7 +34,8 @@ import org.apache.flink.util.Collector;
 /**
  * The index as it is stored: every document in the keyed RocksDB state of the index operator, read
  * out of a savepoint with Flink's State Processor API (the union over all subtasks), in a canonical
- * text form that a test can compare with what the input says it must be.
+ * text form that a test can compare with what the input says it must be — a long document with all
+ * its chunks, which live under its key.
  */
 final class IndexState {
 
@@ -44,25 +45,35 @@ final class IndexState {
   private IndexState() {}
 
   /**
-   * One line per document: namespace, sorted attributes, a 64-bit checksum of the exact vector
-   * bits, model id, content hash, version and event time.
+   * One line per document: namespace, sorted attributes, the number of chunks, a 64-bit checksum of
+   * the exact bits of every chunk's vector, the chunks' offsets, model id, content hash, version
+   * and event time.
    */
   static String canonical(
       String namespace,
       Map<String, String> attributes,
-      float[] vector,
+      float[][] vectors,
+      int[] ranges,
       String modelId,
       long contentHash,
       long version,
       long eventTime) {
+    long h = 0;
+    for (float[] v : vectors) {
+      h = h * 31 + checksum(v);
+    }
     return "ns="
         + namespace
         + " attrs="
         + new TreeMap<>(attributes)
-        + " vector="
-        + Long.toHexString(checksum(vector))
+        + " chunks="
+        + vectors.length
+        + " vectors="
+        + Long.toHexString(h)
         + "/"
-        + vector.length
+        + vectors[0].length
+        + " ranges="
+        + Arrays.toString(ranges)
         + " model="
         + modelId
         + " content="
@@ -236,7 +247,8 @@ final class IndexState {
           canonical(
               d.namespace(),
               d.attributes(),
-              d.vector(),
+              d.chunkVectors(),
+              d.chunkRanges(),
               d.modelId(),
               d.contentHash(),
               d.version(),
@@ -244,11 +256,35 @@ final class IndexState {
       if (!p.namespace().equals(d.namespace()) || !p.attributes().equals(d.attributes())) {
         line += " PREFIX-MISMATCH ns=" + p.namespace() + " attrs=" + p.attributes();
       }
+      // The arena is rebuilt from the prefix entry: per chunk one code and one list, no more, no
+      // fewer (none yet while the subtask has not fitted). Under one of the savepoint's fits each
+      // chunk's code and list must be what that fit gives the chunk's stored vector.
       for (IndexFit fit : fits) {
         if (p.projectionVersion() == fit.version()) {
-          PrefixIndex.Encoded want = fit.encode(d.vector());
-          if (!Arrays.equals(want.code(), p.codes()) || want.centroid() != p.list()) {
-            line += " FIT-MISMATCH list=" + p.list() + " want " + want.centroid();
+          int n = d.chunkCount();
+          if (p.chunks(fit.codeBytes()) != n || (fit.isInvertedFile() && p.lists().length != n)) {
+            line +=
+                " PREFIX-CHUNKS-MISMATCH codes="
+                    + p.codes().length
+                    + " lists="
+                    + p.lists().length
+                    + " for "
+                    + n
+                    + " chunks";
+          } else {
+            for (int i = 0; i < n; i++) {
+              PrefixIndex.Encoded want = fit.encode(d.chunkVectors()[i]);
+              if (!Arrays.equals(want.code(), p.codeOf(i, fit.codeBytes()))
+                  || want.centroid() != p.listOf(i)) {
+                line +=
+                    " FIT-MISMATCH chunk "
+                        + i
+                        + " list="
+                        + p.listOf(i)
+                        + " want "
+                        + want.centroid();
+              }
+            }
           }
           out.collect(CHECKED + id);
         }

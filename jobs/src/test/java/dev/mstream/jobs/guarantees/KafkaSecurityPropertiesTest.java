@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Kafka security settings given as {@code mstream.kafka.properties.*} reach every Kafka client the
- * job creates — both sources and both sinks — unchanged, and building the job with them neither
- * logs nor prints a secret. (BadInputFuzzITCase runs a whole job with such secrets and checks every
- * log line of the run.)
+ * job creates — both sources and all three sinks — unchanged, and building the job with them
+ * neither logs nor prints a secret. (BadInputFuzzITCase runs a whole job with such secrets and
+ * checks every log line of the run.)
  */
 class KafkaSecurityPropertiesTest {
 
@@ -96,7 +96,7 @@ class KafkaSecurityPropertiesTest {
     List<Properties> sinks = new ArrayList<>();
     collect(env.getTransformations(), sources, sinks, new ArrayList<>());
     assertThat(sources).as("documents and queries sources").hasSize(2);
-    assertThat(sinks).as("results and dead-letters sinks").hasSize(2);
+    assertThat(sinks).as("results, ERROR results and dead-letters sinks").hasSize(3);
     for (Properties p : sources) {
       assertThat(p).containsAllEntriesOf(SECURITY);
       // What the job sets itself is not overridable by pass-through properties.

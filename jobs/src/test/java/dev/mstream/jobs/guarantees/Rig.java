@@ -1,7 +1,12 @@
 package dev.mstream.jobs.guarantees;
 
+import dev.mstream.chunk.DocumentChunker;
 import dev.mstream.embed.EmbeddingModelFactory;
+import dev.mstream.embed.HuggingFaceTextTokenizer;
+import dev.mstream.embed.ModelProfiles;
+import dev.mstream.embed.TextTokenizerFactory;
 import dev.mstream.index.IndexFaultHook;
+import dev.mstream.jobs.Drained;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.MStreamPipeline;
@@ -52,7 +57,37 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Shared set-up and observation helpers of the guarantee ITCases. */
 final class Rig {
 
+  /** Chunk window of the guarantee tests' jobs, in tokens. */
+  static final int CHUNK_TOKENS = 32;
+
+  static final int CHUNK_OVERLAP = 8;
+
   private Rig() {}
+
+  /** The tokenizer the tests' jobs chunk with: the fake model has none, the MiniLM's is used. */
+  static TextTokenizerFactory tokenizers() {
+    return HuggingFaceTextTokenizer.factory(ModelProfiles.defaultProfile());
+  }
+
+  /** An opened chunker that splits texts as the tests' jobs do (close it after use). */
+  static DocumentChunker chunker() {
+    Configuration c = new Configuration();
+    c.set(MStreamOptions.CHUNK_MAX_TOKENS, CHUNK_TOKENS);
+    c.set(MStreamOptions.CHUNK_OVERLAP_TOKENS, CHUNK_OVERLAP);
+    DocumentChunker chunker = MStreamPipeline.chunker(c, HashEmbeddingModel.PROFILE, tokenizers());
+    try {
+      chunker.open();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot open the test chunker", e);
+    }
+    return chunker;
+  }
+
+  /** The last job {@link #submit} started per consumer group, and where its drain savepoints go. */
+  private static final Map<String, Submitted> SUBMITTED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Submitted(JobClient job, Path savepoints) {}
 
   /**
    * Options of one test's job: its own four topics (created here) and consumer group on the shared
@@ -72,6 +107,10 @@ final class Rig {
     c.set(MStreamOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
     c.set(MStreamOptions.CHECKPOINT_DIR, dir.resolve("checkpoints").toUri().toString());
     c.set(MStreamOptions.FIT_SAMPLE, 300);
+    // Small chunk windows, so that the corpora's long texts (up to ~200 words) make up to about
+    // ten chunks each.
+    c.set(MStreamOptions.CHUNK_MAX_TOKENS, CHUNK_TOKENS);
+    c.set(MStreamOptions.CHUNK_OVERLAP_TOKENS, CHUNK_OVERLAP);
     // An index subtask fitting its projection blocks its task thread for seconds (more on a busy
     // CI machine); the default 10 s deadline would then turn some answers PARTIAL, which is the
     // documented outcome but not what these tests check.
@@ -109,8 +148,16 @@ final class Rig {
       extra.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
     }
     env.configure(extra);
-    MStreamPipeline.build(env, options, HashEmbeddingModel.PROFILE, models, indexFaults);
-    return env.executeAsync(options.get(MStreamOptions.GROUP_ID));
+    MStreamPipeline.build(
+        env, options, HashEmbeddingModel.PROFILE, models, tokenizers(), indexFaults);
+    JobClient job = env.executeAsync(options.get(MStreamOptions.GROUP_ID));
+    SUBMITTED.put(
+        options.get(MStreamOptions.GROUP_ID),
+        new Submitted(
+            job,
+            Path.of(java.net.URI.create(options.get(MStreamOptions.CHECKPOINT_DIR)))
+                .resolveSibling("drained")));
+    return job;
   }
 
   static String stopWithSavepoint(JobClient job, Path dir) throws Exception {
@@ -275,11 +322,28 @@ final class Rig {
   }
 
   /**
-   * Waits until the job's committed offsets reach the end of each topic: then a checkpoint has
-   * completed after every record of them went through every operator.
+   * Waits until the job's committed offsets reach the end of each topic, then until the job has
+   * processed every record it read: offsets are committed when a checkpoint completes, and an
+   * unaligned checkpoint (the default) may have stored records in flight between operators instead
+   * of their having been processed, so a savepoint (always aligned) of the job {@link #submit}
+   * started for {@code group} follows ({@link Drained}).
    */
   static void awaitConsumed(String bootstrap, String group, Duration timeout, String... topics)
       throws Exception {
+    long start = System.nanoTime();
+    awaitCommitted(bootstrap, group, timeout, topics);
+    Submitted submitted = SUBMITTED.get(group);
+    if (submitted != null) {
+      Duration left = timeout.minusNanos(System.nanoTime() - start);
+      Drained.await(
+          submitted.job(),
+          submitted.savepoints(),
+          left.isNegative() ? Duration.ofSeconds(30) : left.plusSeconds(30));
+    }
+  }
+
+  private static void awaitCommitted(
+      String bootstrap, String group, Duration timeout, String... topics) throws Exception {
     try (Admin admin = admin(bootstrap)) {
       long end = System.nanoTime() + timeout.toNanos();
       for (String topic : topics) {

@@ -37,10 +37,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Stop with a savepoint and restart at another parallelism, 2 → 3 → 1: after each step the index
- * read out of the savepoint is identical to the one the input defines (same ids, versions, vector
- * bits, attributes), and the same queries answer the same — exactly (dims = 384: same ids, scores
- * and attributes, in the same order) and through the funnel (same first hit; the rest of an
- * approximate top-k may differ because each subtask fits its own projection).
+ * read out of the savepoint is identical to the one the input defines (same ids, versions, every
+ * chunk's vector bits and offsets, attributes), and the same queries answer the same — exactly
+ * (dims = 384: same ids, scores, attributes and matching chunks, in the same order) and through the
+ * funnel (same first hit, chunk included; the rest of an approximate top-k may differ because each
+ * subtask fits its own projection). Chunks move with their document's key group.
  */
 class SavepointRescaleITCase {
 
@@ -123,7 +124,11 @@ class SavepointRescaleITCase {
     List<String> ids = new ArrayList<>(corpus.live.keySet());
     List<Query> out = new ArrayList<>();
     for (int i = 0; i < 120; i++) {
+      // Half of the queries ask for documents of several chunks, by the text of one of them.
       Corpus.Expected e = corpus.live.get(ids.get(random.nextInt(ids.size())));
+      for (int tries = 0; i % 2 == 1 && tries < 100 && e.chunks() == 1; tries++) {
+        e = corpus.live.get(ids.get(random.nextInt(ids.size())));
+      }
       // Filters only on exact queries: an approximate top-1 among filtered-in strangers is a
       // near-tie that the per-subtask projections may break differently.
       Map<String, String> filter =
@@ -132,7 +137,7 @@ class SavepointRescaleITCase {
           Query.newBuilder()
               .setQueryId("q" + i)
               .setNamespace(e.namespace())
-              .setText(e.text())
+              .setText(e.chunkTexts().get(random.nextInt(e.chunks())))
               .setK(10)
               .setDims(i % 2 == 0 ? HashEmbeddingModel.DIMENSION : null)
               .setFilter(filter)

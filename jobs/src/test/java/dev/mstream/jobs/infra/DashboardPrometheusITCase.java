@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mstream.jobs.Drained;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.TestKafka;
@@ -85,6 +86,7 @@ class DashboardPrometheusITCase {
             "dashboard-it",
             runner.options().get(MStreamOptions.DOCUMENTS_TOPIC),
             Duration.ofMinutes(3));
+        Drained.await(runner.job(), dir.resolve("drained"), Duration.ofMinutes(2));
         traffic.queryAndCheck(10, PARALLELISM, Duration.ofMinutes(2));
 
         checkMetricNaming(runner.metricsUrl());

@@ -297,6 +297,11 @@ class InfraManifestsTest {
     if (!used.contains(deadLetters)) {
       missing.add("DeadLetters." + DeadLetters.METRIC_DEAD_LETTERS);
     }
+    String stages =
+        Infra.OPERATOR_METRIC + ResultMerger.STAGE_LABEL + "_" + ResultMerger.STAGE_LATENCY;
+    if (!used.contains(stages)) {
+      missing.add("ResultMerger." + ResultMerger.STAGE_LATENCY);
+    }
     assertThat(missing).as("operator metrics missing from the dashboard").isEmpty();
     assertThat(used)
         .contains(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mstream.jobs.Drained;
 import dev.mstream.jobs.MStreamJob;
 import dev.mstream.jobs.MStreamOptions;
 import dev.mstream.jobs.RepoDir;
@@ -122,6 +123,7 @@ class RestSubmissionITCase {
             groupId,
             options.get(MStreamOptions.DOCUMENTS_TOPIC),
             Duration.ofMinutes(3));
+        Drained.await(rest, jobId, dir.resolve("drained"), Duration.ofMinutes(2));
         // AVRO results decode only if flinkConfiguration's mstream.encoding reached the job.
         traffic.queryAndCheck(20, PARALLELISM, Duration.ofMinutes(2));
         assertThat(state(rest, jobId)).isEqualTo("RUNNING");

@@ -2,10 +2,9 @@ package dev.mstream.schemas.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -20,10 +19,8 @@ import org.apache.avro.specific.SpecificRecord;
  * alone, and the fingerprint lets a reader reject records of another schema instead of misreading
  * them.
  *
- * <p>Records written with an earlier version of the schema still decode: the earlier versions are
- * kept as resources ({@code dev/mstream/schemas/previous/<Name>-<n>.avsc}, {@code n} = 1, 2, …),
- * and a record with one of their fingerprints is read with that writer schema and resolved to the
- * current one (fields added since take their defaults).
+ * <p>Records written with an earlier version of the schema ({@link SchemaHistory}) are read too,
+ * resolved into the current one: their fingerprint names the schema they were written with.
  */
 public final class AvroSingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
 
@@ -116,7 +113,7 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     }
   }
 
-  /** Checks the header; returns the writer schema its fingerprint names. */
+  /** The schema the record was written with: the current one or an earlier version. */
   private static Schema checkHeader(State<?> s, byte[] bytes) throws CodecException {
     if (bytes.length < HEADER_LENGTH || bytes[0] != MAGIC_0 || bytes[1] != MAGIC_1) {
       throw new CodecException(
@@ -130,22 +127,24 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     if (got == s.fingerprint) {
       return s.schema;
     }
-    Schema previous = s.previous.get(got);
-    if (previous != null) {
-      return previous;
+    Schema earlier = s.history.get(got);
+    if (earlier == null) {
+      throw new CodecException(
+          CodecException.UNKNOWN_SCHEMA,
+          "unknown schema fingerprint "
+              + Hex.fingerprint(got)
+              + ": expected "
+              + Hex.fingerprint(s.fingerprint)
+              + " (CRC-64-AVRO of the parsing canonical form of "
+              + s.schema.getFullName()
+              + (s.history.isEmpty()
+                  ? ""
+                  : ", or of an earlier version: "
+                      + String.join(
+                          ", ", s.history.keySet().stream().map(Hex::fingerprint).toList()))
+              + "); the record was written with another schema");
     }
-    throw new CodecException(
-        CodecException.UNKNOWN_SCHEMA,
-        "unknown schema fingerprint "
-            + Hex.fingerprint(got)
-            + ": expected "
-            + Hex.fingerprint(s.fingerprint)
-            + " (CRC-64-AVRO of the parsing canonical form of "
-            + s.schema.getFullName()
-            + (s.previous.isEmpty()
-                ? ""
-                : ", or of one of its " + s.previous.size() + " earlier versions")
-            + "); the record was written with another schema");
+    return earlier;
   }
 
   static long readLittleEndianLong(byte[] bytes, int offset) {
@@ -177,8 +176,8 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
     final BinaryMessageEncoder<T> encoder;
     final BinaryMessageDecoder<T> decoder;
 
-    /** Earlier versions of the schema, by fingerprint. */
-    final java.util.Map<Long, Schema> previous = new java.util.HashMap<>();
+    /** Earlier versions of the schema by fingerprint, in the order they were published. */
+    final Map<Long, Schema> history = new LinkedHashMap<>();
 
     State(Class<T> type) {
       RecordType<T> record = RecordType.of(type);
@@ -187,26 +186,11 @@ public final class AvroSingleObjectCodec<T extends SpecificRecord> implements Re
       this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
       this.encoder = new BinaryMessageEncoder<>(record.model, schema);
       this.decoder = new BinaryMessageDecoder<>(record.model, schema);
-      for (Schema p : previousSchemas(type)) {
-        long f = SchemaNormalization.parsingFingerprint64(p);
+      for (Schema earlier : SchemaHistory.of(type, name)) {
+        long f = SchemaNormalization.parsingFingerprint64(earlier);
         if (f != fingerprint) {
-          previous.put(f, p);
-          decoder.addSchema(p);
-        }
-      }
-    }
-
-    private static List<Schema> previousSchemas(Class<?> type) {
-      List<Schema> out = new ArrayList<>();
-      for (int n = 1; ; n++) {
-        String resource = "previous/" + type.getSimpleName() + "-" + n + ".avsc";
-        try (InputStream in = type.getResourceAsStream(resource)) {
-          if (in == null) {
-            return out;
-          }
-          out.add(new Schema.Parser().parse(in));
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot read " + resource, e);
+          history.put(f, earlier);
+          decoder.addSchema(earlier);
         }
       }
     }

@@ -13,6 +13,7 @@ public final class Codecs {
     return switch (encoding) {
       case AVRO -> new AvroSingleObjectCodec<>(type);
       case JSON -> new JsonCodec<>(type);
+      case AVRO_SQL -> new AvroSqlCodec<>(type);
     };
   }
 }

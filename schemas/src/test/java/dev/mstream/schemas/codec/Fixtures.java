@@ -68,21 +68,38 @@ final class Fixtures {
     return Query.newBuilder().setQueryId("q2").setText("anything").build();
   }
 
+  /** A query that brings its own vector and no text. */
+  static Query vectorQuery() {
+    return Query.newBuilder()
+        .setQueryId("q5")
+        .setK(3)
+        .setVector(List.of(0.25f, -0.5f, 1.0f, Float.MIN_VALUE))
+        .build();
+  }
+
   static QueryResult okResult() {
     return QueryResult.newBuilder()
         .setQueryId("q1")
         .setStatus(ResultStatus.OK)
         .setHits(
             List.of(
-                new Hit("d1", 0.875f, Map.of("lang", "en")),
-                new Hit("d7", 0.1f, Map.of()),
-                new Hit("d9", -0.25f, Map.of("a", "1", "b", "2"))))
+                Hit.newBuilder()
+                    .setDocId("d1")
+                    .setScore(0.875f)
+                    .setAttributes(Map.of("lang", "en"))
+                    .build(),
+                Hit.newBuilder().setDocId("d7").setScore(0.1f).setAttributes(Map.of()).build(),
+                Hit.newBuilder()
+                    .setDocId("d9")
+                    .setScore(-0.25f)
+                    .setAttributes(Map.of("a", "1", "b", "2"))
+                    .build()))
         .setDimsUsed(64)
         .setCandidatesScanned(200L)
         .setIndexSize(12_345L)
         .setSubtasksAnswered(4)
         .setSubtasksExpected(4)
-        .setTimings(new Timings(1.25, 3.5, 12L))
+        .setTimings(Timings.newBuilder().setEmbedMs(1.25).setSearchMs(3.5).setTotalMs(12L).build())
         .build();
   }
 
@@ -99,10 +116,12 @@ final class Fixtures {
     return QueryResult.newBuilder()
         .setQueryId("q4")
         .setStatus(ResultStatus.PARTIAL)
-        .setHits(List.of(new Hit("d2", 1.0f, Map.of())))
+        .setHits(
+            List.of(Hit.newBuilder().setDocId("d2").setScore(1.0f).setAttributes(Map.of()).build()))
         .setSubtasksAnswered(3)
         .setSubtasksExpected(4)
-        .setTimings(new Timings(0.0, 250.0, 251L))
+        .setTimings(
+            Timings.newBuilder().setEmbedMs(0.0).setSearchMs(250.0).setTotalMs(251L).build())
         .build();
   }
 
@@ -138,6 +157,7 @@ final class Fixtures {
         unicodeDocument(),
         fullQuery(),
         minimalQuery(),
+        vectorQuery(),
         okResult(),
         errorResult(),
         partialResult(),

@@ -118,10 +118,21 @@ class JsonCodecTest {
                 .setQueryId("q1")
                 .setStatus(ResultStatus.PARTIAL)
                 .setHits(
-                    List.of(new Hit("d1", 0.5f, Map.of("lang", "en")), new Hit("d2", 1f, Map.of())))
+                    List.of(
+                        Hit.newBuilder()
+                            .setDocId("d1")
+                            .setScore(0.5f)
+                            .setAttributes(Map.of("lang", "en"))
+                            .build(),
+                        Hit.newBuilder()
+                            .setDocId("d2")
+                            .setScore(1f)
+                            .setAttributes(Map.of())
+                            .build()))
                 .setSubtasksAnswered(1)
                 .setSubtasksExpected(2)
-                .setTimings(new Timings(1.5, 2.0, 9L))
+                .setTimings(
+                    Timings.newBuilder().setEmbedMs(1.5).setSearchMs(2.0).setTotalMs(9L).build())
                 .build());
   }
 
@@ -168,8 +179,8 @@ class JsonCodecTest {
   void missingRequiredFieldsAreNamed() {
     assertReason(() -> documents.decode(json("{'text':'t'}")), CodecException.MISSING_FIELD)
         .hasMessageContaining("'id'");
-    assertReason(() -> queries.decode(json("{'query_id':'q'}")), CodecException.MISSING_FIELD)
-        .hasMessageContaining("'text'")
+    assertReason(() -> queries.decode(json("{'text':'t'}")), CodecException.MISSING_FIELD)
+        .hasMessageContaining("'query_id'")
         .hasMessageContaining("a string");
     assertReason(
             () ->
