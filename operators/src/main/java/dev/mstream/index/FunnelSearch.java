@@ -169,9 +169,9 @@ final class FunnelSearch {
   /**
    * {@code candidates} counts documents to rerank; the index holds chunks. The shortlist holds as
    * many chunks as that many documents have on average here, so that chunking a collection does not
-   * shrink how many documents a query reranks (measured on a SciFact slice where long abstracts
-   * made about 1.6 chunks per document: a shortlist of 100 chunks lost nDCG@10 against exact search
-   * that 100 documents' worth did not).
+   * shrink the share of the namespace a query shortlists. (On a chunked SciFact slice, 1.6 chunks
+   * per document, this alone did not make the 64-dim funnel at 100 candidates exact; 200 did: see
+   * BeirEvaluationITCase.)
    */
   @VisibleForTesting
   static int chunkBudget(int candidates, int chunksInNamespace, int documents) {
