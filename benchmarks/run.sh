@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs one benchmark program by hand:  benchmarks/run.sh <Program> [args...]
 #   Programs (package dev.mstream.bench): RealVectors, ExactScanBaseline, LuceneHnswBaseline,
-#   SyntheticVectors, FunnelBenchmark, TextStateSize, TokenizerShare, WordNetCorpus,
-#   MlPredictThroughput; JMH: org.openjdk.jmh.Main [VectorKernelsBenchmark|...]. Data is cached in
-#   ~/.cache/mstream-bench (or -Dmstream.bench.dir=... via BENCH_JAVA_OPTS).
+#   SyntheticVectors, FunnelBenchmark, IvfBenchmark, IvfScaleBenchmark, TextStateSize,
+#   TokenizerShare, WordNetCorpus, MlPredictThroughput; JMH: org.openjdk.jmh.Main
+#   [VectorKernelsBenchmark|...]. Data is cached in ~/.cache/mstream-bench (or
+#   -Dmstream.bench.dir=... via BENCH_JAVA_OPTS).
 # Compiles benchmarks and what it depends on first (offline: works after the README's first
 # command, which downloads every plugin and dependency); SKIP_BUILD=1 skips that.
 # Env: BENCH_XMX (default 6g), BENCH_JAVA_OPTS (extra JVM flags, e.g. -Dmstream.vector.impl=scalar).
@@ -11,7 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 if [[ $# -lt 1 ]]; then
-  sed -n '2,8p' "$0"; exit 2
+  sed -n '2,9p' "$0"; exit 2
 fi
 main="$1"; shift
 [[ "$main" == *.* ]] || main="dev.mstream.bench.$main"

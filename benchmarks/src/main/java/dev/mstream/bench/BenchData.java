@@ -1,8 +1,9 @@
 package dev.mstream.bench;
 
 /**
- * The vectors a benchmark program runs on, chosen by its arguments: the REAL WordNet embeddings, or
- * with {@code --synthetic [--n N]} the SYNTHETIC set drawn to follow them. {@code tag} labels every
+ * The vectors a benchmark program runs on, chosen by its arguments: a REAL collection ({@code
+ * --collection wordnet|gcide|lexicon}, WordNet by default; see {@link RealVectors}), or with {@code
+ * --synthetic [--n N]} the SYNTHETIC set drawn to follow the WordNet one. {@code tag} labels every
  * printed line, so no synthetic figure can pass for a real one.
  */
 record BenchData(
@@ -13,14 +14,15 @@ record BenchData(
     String description) {
 
   /** The arguments {@link #fromArgs} reads, for {@link Bench#checkArgs}. */
-  static final String[] ARGS = {"--synthetic", "--n=N"};
+  static final String[] ARGS = {"--synthetic", "--n=N", "--collection=VALUE"};
 
   static BenchData fromArgs(String[] args) throws Exception {
     if (Bench.flag(args, "--synthetic")) {
       SyntheticVectors.Data d = SyntheticVectors.load(Bench.intArg(args, "--n", 1_000_000));
       return new BenchData("SYNTHETIC", d.corpus(), d.queries(), d.truth(), d.description());
     }
-    RealVectors.Data d = RealVectors.load();
+    String collection = Bench.arg(args, "--collection");
+    RealVectors.Data d = RealVectors.load(collection == null ? "wordnet" : collection);
     return new BenchData("REAL", d.corpus(), d.queries(), d.truth(), d.description());
   }
 

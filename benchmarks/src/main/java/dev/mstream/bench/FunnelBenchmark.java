@@ -328,14 +328,14 @@ public final class FunnelBenchmark {
       int dims,
       int candidates,
       TopK top) {
-    PrefixArena.Shortlist s = arena.shortlist(NAMESPACE, Map.of(), query, dims, candidates);
+    dev.mstream.index.Shortlist s = arena.shortlist(NAMESPACE, Map.of(), query, dims, candidates);
     rerankInto(arena, s, corpus, query, top);
     return top.sortedIds();
   }
 
   static void rerankInto(
       PrefixArena arena,
-      PrefixArena.Shortlist s,
+      dev.mstream.index.Shortlist s,
       BenchFiles.Vectors corpus,
       float[] query,
       TopK top) {
@@ -380,7 +380,7 @@ public final class FunnelBenchmark {
       Bench.QueryTask rocksTask =
           i -> {
             top.clear();
-            PrefixArena.Shortlist s =
+            dev.mstream.index.Shortlist s =
                 arena.shortlist(NAMESPACE, Map.of(), q[i], config.dims(), config.candidates());
             for (int slot : s.slots()) {
               String id = arena.idOf(slot);
@@ -458,7 +458,7 @@ public final class FunnelBenchmark {
       PrefixArena encoder = new PrefixArena(projection, encoding, 16);
       byte[][] codes = new byte[corpus.n()][];
       for (int i = 0; i < corpus.n(); i++) {
-        codes[i] = encoder.encode(corpus.row(i));
+        codes[i] = encoder.encodeCode(corpus.row(i));
       }
       // Measured heap: ids are made inside the window, as a restore would.
       long before = Bench.usedHeapAfterGc();

@@ -164,6 +164,35 @@ public final class SyntheticVectors {
     }
   }
 
+  static final int BLOCK_ROWS = BLOCK;
+
+  /**
+   * Rows {@code block * BLOCK_ROWS ..} of the stream drawn with {@code seed} (the first {@code
+   * rows} of that block) into {@code out} at {@code off}: one random stream per block, so any block
+   * can be drawn again on its own, on any thread, and is the same as in {@link #draw}.
+   */
+  static void drawBlock(Model m, long seed, int block, int rows, float[] out, int off) {
+    int d = m.dims();
+    SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + block);
+    float[] z = new float[d];
+    for (int r = 0; r < rows; r++) {
+      for (int i = 0; i < d; i++) {
+        z[i] = (float) rnd.nextGaussian();
+      }
+      int at = off + r * d;
+      double norm = 0;
+      for (int i = 0; i < d; i++) {
+        float v = m.mean()[i] + VectorUtil.dot(m.cholesky(), i * d, z, 0, i + 1);
+        out[at + i] = v;
+        norm += (double) v * v;
+      }
+      float inv = (float) (1 / Math.sqrt(norm));
+      for (int i = 0; i < d; i++) {
+        out[at + i] *= inv;
+      }
+    }
+  }
+
   static BenchFiles.Vectors draw(Model m, int n, long seed, String task) throws Exception {
     int d = m.dims();
     float[] data = new float[Math.multiplyExact(n, d)];
@@ -176,27 +205,9 @@ public final class SyntheticVectors {
         fs.add(
             pool.submit(
                 () -> {
-                  // One stream per block: the same vectors whatever the thread count.
-                  SplittableRandom rnd = new SplittableRandom(seed * 1_000_003L + block);
-                  float[] z = new float[d];
                   int from = block * BLOCK;
                   int to = Math.min(n, from + BLOCK);
-                  for (int r = from; r < to; r++) {
-                    for (int i = 0; i < d; i++) {
-                      z[i] = (float) rnd.nextGaussian();
-                    }
-                    int off = r * d;
-                    double norm = 0;
-                    for (int i = 0; i < d; i++) {
-                      float v = m.mean()[i] + VectorUtil.dot(m.cholesky(), i * d, z, 0, i + 1);
-                      data[off + i] = v;
-                      norm += (double) v * v;
-                    }
-                    float inv = (float) (1 / Math.sqrt(norm));
-                    for (int i = 0; i < d; i++) {
-                      data[off + i] *= inv;
-                    }
-                  }
+                  drawBlock(m, seed, block, to - from, data, from * d);
                   pb.stepBy(to - from);
                   return null;
                 }));

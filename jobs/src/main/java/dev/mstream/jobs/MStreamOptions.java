@@ -364,17 +364,125 @@ public final class MStreamOptions {
   public static final ConfigOption<Integer> PREFIX_DIMS =
       key("mstream.index.prefix-dims")
           .intType()
-          .defaultValue(128)
+          .noDefaultValue()
           .withDescription(
-              "Projected prefix coordinates the in-memory arena keeps per document (heap per"
-                  + " document grows with it: 1 byte each with INT8).");
+              "Projected prefix coordinates the in-memory index keeps per document (heap per"
+                  + " document grows with it: 1 byte each with INT8). Default: the dims"
+                  + " mstream.index.packed-bits cover (192) for PACKED, 128 otherwise.");
 
   public static final ConfigOption<dev.mstream.index.PrefixEncoding> PREFIX_ENCODING =
       key("mstream.index.encoding")
           .enumType(dev.mstream.index.PrefixEncoding.class)
-          .defaultValue(dev.mstream.index.PrefixEncoding.INT8)
+          .noDefaultValue()
           .withDescription(
-              "How the arena stores prefix coordinates: INT8 (per-dimension scale) or FLOAT16.");
+              "How the index stores prefix coordinates: PACKED (a fitted grid of a few bits per"
+                  + " dimension, see mstream.index.packed-bits; IVF only), INT8 (per-dimension"
+                  + " scale) or FLOAT16 (FLAT only). Default: PACKED for the IVF layout, INT8 for"
+                  + " FLAT.");
+
+  public static final ConfigOption<String> PACKED_BITS =
+      key("mstream.index.packed-bits")
+          .stringType()
+          .defaultValue("4,2")
+          .withDescription(
+              "Bits per dimension (2 or 4) of each 32-byte segment of a PACKED code, first to"
+                  + " last, the last one repeated: 4,2 = 64 dims at 4 bits, then 128 at 2 bits."
+                  + " mstream.index.prefix-dims defaults to the dims these cover once through"
+                  + " (192); a query's first stage scores the first segment.");
+
+  public static final ConfigOption<dev.mstream.index.IndexLayout> INDEX_LAYOUT =
+      key("mstream.index.layout")
+          .enumType(dev.mstream.index.IndexLayout.class)
+          .defaultValue(dev.mstream.index.IndexLayout.IVF)
+          .withDescription(
+              "How an index subtask organises its prefix codes once it has fitted: IVF (an"
+                  + " inverted file: posting lists by nearest centroid, a query scores only the"
+                  + " lists it probes) or FLAT (every document of the namespace is scored).");
+
+  public static final ConfigOption<Integer> IVF_CENTROID_DIMS =
+      key("mstream.index.ivf.centroid-dims")
+          .intType()
+          .defaultValue(32)
+          .withDescription(
+              "Projected coordinates the inverted file's centroids are fitted and probed on"
+                  + " (independent of the dims queries are scored on).");
+
+  public static final ConfigOption<Integer> IVF_LISTS =
+      key("mstream.index.ivf.lists")
+          .intType()
+          .defaultValue(0)
+          .withDescription(
+              "Posting lists per index subtask. 0: about the square root of the subtask's"
+                  + " documents, chosen again at every refit.");
+
+  public static final ConfigOption<Integer> IVF_SURVIVORS =
+      key("mstream.index.ivf.survivors-per-candidate")
+          .intType()
+          .defaultValue(4)
+          .withDescription(
+              "First-stage candidates kept per final candidate: they are rescored on the whole"
+                  + " in-memory prefix before the best are reranked on full vectors.");
+
+  public static final ConfigOption<Integer> IVF_EXACT_BELOW =
+      key("mstream.index.ivf.exact-below")
+          .intType()
+          .defaultValue(4096)
+          .withDescription(
+              "A namespace with fewer documents on an index subtask keeps one list that every"
+                  + " query scans exactly (small namespaces lose no recall).");
+
+  public static final ConfigOption<Double> IVF_REFIT_GROWTH =
+      key("mstream.index.ivf.refit-growth")
+          .doubleType()
+          .defaultValue(4.0)
+          .withDescription(
+              "Refit projection and centroids when an index subtask holds this many times the"
+                  + " documents of its last fit (off the task thread; codes are re-encoded from"
+                  + " the stored full vectors). 0 = never.");
+
+  public static final ConfigOption<Double> IVF_REFIT_DRIFT =
+      key("mstream.index.ivf.refit-drift")
+          .doubleType()
+          .defaultValue(0.25)
+          .withDescription(
+              "Refit when the drift measure (relative loss of the prefix's captured energy, or"
+                  + " relative growth of the distance to the centroids, on recent documents)"
+                  + " exceeds this. 0 = never.");
+
+  public static final ConfigOption<Integer> DEFAULT_PROBES =
+      key("mstream.query.default-probes")
+          .intType()
+          .defaultValue(8)
+          .withDescription(
+              "Posting lists a query probes when it names none and no recall target is set"
+                  + " (the starting point of the calibration otherwise).");
+
+  public static final ConfigOption<Integer> ADAPTIVE_MIN_PROBES =
+      key("mstream.query.adaptive.min-probes")
+          .intType()
+          .noDefaultValue()
+          .withDescription(
+              "Fewest probes the load-adaptive policy lowers to (it lowers probes before dims)."
+                  + " Default: a quarter of mstream.query.default-probes.");
+
+  public static final ConfigOption<Double> TARGET_RECALL =
+      key("mstream.query.target-recall")
+          .doubleType()
+          .defaultValue(0.95)
+          .withDescription(
+              "Recall@k the index holds for queries that name no budget: each subtask measures"
+                  + " its recall on a sampled share of queries against an exhaustive search and"
+                  + " moves to the cheapest probes/candidates/dims that reach this. 0 = use the"
+                  + " configured defaults.");
+
+  public static final ConfigOption<Double> RECALL_SAMPLE_RATE =
+      key("mstream.index.recall-sample-rate")
+          .doubleType()
+          .defaultValue(0.01)
+          .withDescription(
+              "Share of queries whose recall is measured against an exhaustive search, after"
+                  + " their answer is sent (the measuredRecall metric; 0 = none). A query can ask"
+                  + " for its own recall with measure_recall.");
 
   public static final ConfigOption<Boolean> ROTATE =
       key("mstream.index.rotate")
@@ -493,6 +601,21 @@ public final class MStreamOptions {
       }
     }
     return conf.get(RESULTS_DELIVERY);
+  }
+
+  /** The widths of {@link #PACKED_BITS}, e.g. {4, 2}; fails naming the key when malformed. */
+  public static int[] packedBits(Configuration conf) {
+    String v = conf.get(PACKED_BITS);
+    try {
+      return java.util.Arrays.stream(v.split("[,;]"))
+          .map(String::trim)
+          .filter(x -> !x.isEmpty())
+          .mapToInt(Integer::parseInt)
+          .toArray();
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          PACKED_BITS.key() + " must be a list of bit widths such as 4,2; was '" + v + "'", e);
+    }
   }
 
   /** Kafka client properties passed through unchanged (security settings, timeouts...). */

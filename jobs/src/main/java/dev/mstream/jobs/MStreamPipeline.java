@@ -327,26 +327,41 @@ public final class MStreamPipeline {
 
   /** {@code modelId}: what the index stores as the model of its vectors ({@link ModelIdentity}). */
   static IndexSettings indexSettings(Configuration conf, ModelProfile profile, String modelId) {
-    return new IndexSettings(
-        modelId,
-        profile.dimension(),
-        prefixDims(conf, profile),
-        conf.get(MStreamOptions.PREFIX_ENCODING),
-        conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()),
-        conf.get(MStreamOptions.FIT_SAMPLE),
-        conf.getOptional(MStreamOptions.DEFAULT_DIMS)
-            .orElse(
-                profile.queryDims() > 0
-                    ? Math.min(profile.queryDims(), prefixDims(conf, profile))
-                    : MStreamOptions.FALLBACK_DEFAULT_DIMS),
-        conf.getOptional(MStreamOptions.DEFAULT_CANDIDATES)
-            .orElse(
-                profile.queryCandidates() > 0
-                    ? profile.queryCandidates()
-                    : MStreamOptions.FALLBACK_DEFAULT_CANDIDATES),
-        conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS),
-        conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis(),
-        conf.get(MStreamOptions.RERANK));
+    IndexSettings.Builder b =
+        IndexSettings.builder(modelId, profile.dimension())
+            .prefixDims(prefixDims(conf, profile))
+            .encoding(conf.getOptional(MStreamOptions.PREFIX_ENCODING).orElse(null))
+            .rotate(conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()))
+            .fitSample(conf.get(MStreamOptions.FIT_SAMPLE))
+            .defaultDims(
+                conf.getOptional(MStreamOptions.DEFAULT_DIMS)
+                    .orElse(
+                        profile.queryDims() > 0
+                            ? Math.min(profile.queryDims(), prefixDims(conf, profile))
+                            : MStreamOptions.FALLBACK_DEFAULT_DIMS))
+            .defaultCandidates(
+                conf.getOptional(MStreamOptions.DEFAULT_CANDIDATES)
+                    .orElse(
+                        profile.queryCandidates() > 0
+                            ? profile.queryCandidates()
+                            : MStreamOptions.FALLBACK_DEFAULT_CANDIDATES))
+            .minDims(conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS))
+            .adaptiveLatencyMillis(conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis())
+            .rerank(conf.get(MStreamOptions.RERANK))
+            .layout(conf.get(MStreamOptions.INDEX_LAYOUT))
+            .centroidDims(
+                Math.min(conf.get(MStreamOptions.IVF_CENTROID_DIMS), prefixDims(conf, profile)))
+            .lists(conf.get(MStreamOptions.IVF_LISTS))
+            .survivors(conf.get(MStreamOptions.IVF_SURVIVORS))
+            .exactBelow(conf.get(MStreamOptions.IVF_EXACT_BELOW))
+            .refitGrowth(conf.get(MStreamOptions.IVF_REFIT_GROWTH))
+            .refitDrift(conf.get(MStreamOptions.IVF_REFIT_DRIFT))
+            .defaultProbes(conf.get(MStreamOptions.DEFAULT_PROBES))
+            .targetRecall(conf.get(MStreamOptions.TARGET_RECALL))
+            .recallSampleRate(conf.get(MStreamOptions.RECALL_SAMPLE_RATE))
+            .packedBits(MStreamOptions.packedBits(conf));
+    conf.getOptional(MStreamOptions.ADAPTIVE_MIN_PROBES).ifPresent(b::minProbes);
+    return b.build();
   }
 
   /** How long documents are split, or null when chunking is off (mstream.chunk.*). */
@@ -376,8 +391,27 @@ public final class MStreamPipeline {
         conf.get(MStreamOptions.CHUNK_OVER_LIMIT));
   }
 
+  /**
+   * The configured prefix, else what the codes are made for: the dims the packed widths cover for
+   * the inverted file's PACKED codes, 128 for INT8 and FLOAT16; never more than the model has.
+   */
   private static int prefixDims(Configuration conf, ModelProfile profile) {
-    return Math.min(conf.get(MStreamOptions.PREFIX_DIMS), profile.dimension());
+    int dims =
+        conf.getOptional(MStreamOptions.PREFIX_DIMS)
+            .orElseGet(
+                () -> {
+                  boolean packed =
+                      conf.get(MStreamOptions.INDEX_LAYOUT) == dev.mstream.index.IndexLayout.IVF
+                          && conf.getOptional(MStreamOptions.PREFIX_ENCODING)
+                              .map(e -> e == dev.mstream.index.PrefixEncoding.PACKED)
+                              .orElse(true);
+                  return packed
+                      ? java.util.Arrays.stream(MStreamOptions.packedBits(conf))
+                          .map(b -> b == 0 ? 0 : 256 / b)
+                          .sum()
+                      : 128;
+                });
+    return Math.min(dims, profile.dimension());
   }
 
   /** The model's prefix dims the arena can score, and the full dimension (exact search). */

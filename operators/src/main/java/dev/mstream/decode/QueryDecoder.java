@@ -38,6 +38,9 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
   /** Largest chunk_top_m a query may ask for. */
   public static final int MAX_CHUNK_TOP_M = 1000;
 
+  /** Most posting lists a query may ask to probe (the inverted file has at most this many). */
+  public static final int MAX_PROBES = Character.MAX_VALUE;
+
   /** Counter: every record read from the queries topic, valid or not. */
   public static final String METRIC_QUERIES_IN = "queriesIn";
 
@@ -137,6 +140,11 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
           Rejection.INVALID_CHUNK_TOP_M,
           "chunk_top_m=" + topM + " is outside 1.." + MAX_CHUNK_TOP_M);
     }
+    int probes = q.getProbes() == null ? 0 : q.getProbes();
+    if (q.getProbes() != null && (probes <= 0 || probes > MAX_PROBES)) {
+      throw new Rejection(
+          Rejection.INVALID_PROBES, "probes=" + probes + " is outside 1.." + MAX_PROBES);
+    }
     SearchRequest r = new SearchRequest();
     r.aggregation =
         q.getChunkAggregation() == null
@@ -150,6 +158,8 @@ public class QueryDecoder extends ProcessFunction<RawRecord, SearchRequest> {
     r.k = q.getK();
     r.dims = dims;
     r.candidates = candidates;
+    r.probes = probes;
+    r.measureRecall = q.getMeasureRecall();
     r.filter = new HashMap<>(q.getFilter());
     r.eventTime = q.getEventTime() != null ? q.getEventTime().toEpochMilli() : recordTimestamp;
     return r;

@@ -17,6 +17,7 @@ final class Rejection extends Exception {
   static final String VECTOR_DIMENSION = "VECTOR_DIMENSION";
   static final String INVALID_VECTOR = "INVALID_VECTOR";
   static final String INVALID_CHUNK_TOP_M = "INVALID_CHUNK_TOP_M";
+  static final String INVALID_PROBES = "INVALID_PROBES";
 
   private final String reason;
 

@@ -2,6 +2,8 @@ package dev.mstream.index;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Live documents per namespace in one subtask. The arenas count entries, which are chunks; queries
@@ -35,5 +37,10 @@ final class DocumentCounts {
 
   long total() {
     return total;
+  }
+
+  /** The namespaces with live documents, in order (a copy). */
+  Set<String> namespaces() {
+    return new TreeSet<>(byNamespace.keySet());
   }
 }

@@ -136,6 +136,27 @@ final class DocumentState {
         });
   }
 
+  /** Calls {@code action} with up to {@code limit} stored prefix entries (any of them). */
+  void forSomePrefixes(int limit, java.util.function.Consumer<PrefixEntry> action)
+      throws Exception {
+    Object previous = keys.getCurrentKey();
+    try (java.util.stream.Stream<String> ids =
+        backend.getKeys(prefixesDescriptor.getName(), VoidNamespace.INSTANCE)) {
+      java.util.Iterator<String> it = ids.iterator();
+      for (int i = 0; i < limit && it.hasNext(); i++) {
+        keys.setCurrentKey(it.next());
+        PrefixEntry e = prefixes.value();
+        if (e != null) {
+          action.accept(e);
+        }
+      }
+    } finally {
+      if (previous != null) {
+        keys.setCurrentKey(previous);
+      }
+    }
+  }
+
   @FunctionalInterface
   interface DocumentAction {
     void apply(String id, StoredDocument doc) throws Exception;

@@ -4,7 +4,7 @@ package dev.mstream.index;
  * IEEE 754 half-precision conversion (Java 17 has no Float.floatToFloat16). Decoding goes through a
  * 64K-entry table because the scan decodes every stored coordinate.
  */
-final class Half {
+public final class Half {
 
   private static final float[] DECODE = new float[1 << 16];
 
@@ -16,12 +16,12 @@ final class Half {
 
   private Half() {}
 
-  static float toFloat(short h) {
+  public static float toFloat(short h) {
     return DECODE[h & 0xFFFF];
   }
 
   /** Round-to-nearest-even; values beyond the half range become ±infinity. */
-  static short fromFloat(float f) {
+  public static short fromFloat(float f) {
     int bits = Float.floatToRawIntBits(f);
     int sign = (bits >>> 16) & 0x8000;
     int exp = ((bits >>> 23) & 0xFF) - 127 + 15;

@@ -32,6 +32,10 @@ final class NamespaceTable {
     liveById.computeIfPresent(id, (k, v) -> v == 1 ? null : v - 1);
   }
 
+  int liveCount(int id) {
+    return liveById.getOrDefault(id, 0);
+  }
+
   int liveCount(String namespace) {
     Integer id = idByName.get(namespace);
     return id == null ? 0 : liveById.getOrDefault(id, 0);

@@ -15,8 +15,9 @@ import java.util.Map;
  * highWater} is live iff its namespace is not {@link NamespaceTable#NONE}; every dead one is on the
  * free list exactly once.
  */
-public final class PrefixArena {
+public final class PrefixArena implements PrefixIndex {
 
+  private final IndexFit fit;
   private final Projection projection;
   private final PrefixEncoding encoding;
   private final int prefixDims;
@@ -37,6 +38,20 @@ public final class PrefixArena {
   private int highWater;
 
   public PrefixArena(Projection projection, PrefixEncoding encoding, int initialCapacity) {
+    this(IndexFit.flat(projection, encoding), initialCapacity);
+  }
+
+  /** A flat arena under {@code fit} (its centroids, if any, are not used). */
+  public PrefixArena(IndexFit fit, int initialCapacity) {
+    Projection projection = fit.projection();
+    PrefixEncoding encoding = fit.encoding();
+    if (encoding.packed()) {
+      throw new IllegalArgumentException(
+          "mstream.index.encoding="
+              + encoding
+              + " needs mstream.index.layout=IVF; the flat arena stores INT8 or FLOAT16");
+    }
+    this.fit = fit;
     this.projection = projection;
     this.encoding = encoding;
     this.prefixDims = projection.prefixDims();
@@ -44,6 +59,11 @@ public final class PrefixArena {
     int capacity = Math.max(16, initialCapacity);
     this.codes = new PrefixCodes(prefixDims, encoding.bytesPerDim(), capacity);
     this.namespaces = new int[capacity];
+  }
+
+  @Override
+  public int prefixDims() {
+    return prefixDims;
   }
 
   public Projection projection() {
@@ -54,23 +74,23 @@ public final class PrefixArena {
     return encoding;
   }
 
-  public int prefixDims() {
-    return prefixDims;
-  }
-
+  @Override
   public int size() {
     return ids.size();
   }
 
+  @Override
   public int size(String namespace) {
     return namespaceTable.liveCount(namespace);
   }
 
+  @Override
   public boolean contains(String id) {
     return ids.slotOf(id) >= 0;
   }
 
   /** Heap held by the arena's arrays (allocated capacity, excluding small dictionaries). */
+  @Override
   public long heapBytes() {
     long attrBytes = 0;
     if (attributes != null) {
@@ -85,23 +105,13 @@ public final class PrefixArena {
   }
 
   /** The stored form of a full vector under this arena's projection and encoding. */
-  public byte[] encode(float[] fullVector) {
-    float[] prefix = projection.project(fullVector);
-    if (encoding == PrefixEncoding.INT8) {
-      return projection.encodeInt8(prefix);
-    }
-    byte[] out = new byte[bytesPerVector];
-    for (int j = 0; j < prefixDims; j++) {
-      short h = Half.fromFloat(prefix[j]);
-      out[2 * j] = (byte) h;
-      out[2 * j + 1] = (byte) (h >>> 8);
-    }
-    return out;
+  public byte[] encodeCode(float[] fullVector) {
+    return fit.encode(fullVector).code();
   }
 
   /** Inserts or replaces a document from its full vector. */
   public void put(String id, String namespace, Map<String, String> attrs, float[] fullVector) {
-    putEncoded(id, namespace, attrs, encode(fullVector));
+    putEncoded(id, namespace, attrs, encodeCode(fullVector));
   }
 
   /** Inserts or replaces a document from codes made by {@link #encode} (e.g. on rebuild). */
@@ -134,6 +144,7 @@ public final class PrefixArena {
   }
 
   /** Removes a document; returns whether it was present. */
+  @Override
   public boolean remove(String id) {
     int slot = ids.slotOf(id);
     if (slot < 0) {
@@ -153,8 +164,54 @@ public final class PrefixArena {
     return true;
   }
 
+  @Override
+  public int slotCount() {
+    return highWater;
+  }
+
+  @Override
+  public String liveIdAt(int slot) {
+    return slot < highWater && namespaces[slot] != NamespaceTable.NONE ? ids.idOf(slot) : null;
+  }
+
+  @Override
   public String idOf(int slot) {
     return ids.idOf(slot);
+  }
+
+  @Override
+  public IndexFit fit() {
+    return fit;
+  }
+
+  @Override
+  public int lists() {
+    return 0;
+  }
+
+  @Override
+  public Encoded encode(float[] fullVector) {
+    return fit.encode(fullVector);
+  }
+
+  @Override
+  public byte[] codeOf(String id) {
+    int slot = ids.slotOf(id);
+    return slot < 0 ? null : codes.get(slot);
+  }
+
+  @Override
+  public void putEncoded(
+      String id, String namespace, Map<String, String> attrs, byte[] code, int centroid) {
+    putEncoded(id, namespace, attrs, code);
+  }
+
+  /** Flat: {@code probes} and {@code survivors} do not apply; every document is scored. */
+  @Override
+  public Shortlist shortlist(
+      String namespace, Map<String, String> filter, float[] query, SearchPlan plan) {
+    Shortlist s = shortlist(namespace, filter, query, plan.dims(), plan.candidates());
+    return new Shortlist(s.slots(), s.scores(), s.scanned(), 0, s.size() >= s.scanned());
   }
 
   /**
@@ -181,7 +238,7 @@ public final class PrefixArena {
     }
     float[] scores = new float[queue.size()];
     int[] slots = queue.drainBestFirst(scores);
-    return new Shortlist(slots, scores, scanned);
+    return new Shortlist(slots, scores, scanned, 0, slots.length >= scanned);
   }
 
   // One method per segment count: each is compiled on its own, so the JIT inlines the SIMD kernel
@@ -319,18 +376,5 @@ public final class PrefixArena {
       }
     }
     return highWater++;
-  }
-
-  /**
-   * The shortlist, best first.
-   *
-   * @param slots arena slots ({@link #idOf} names them)
-   * @param scores approximate prefix scores (comparable within one shortlist only)
-   * @param scanned documents of the namespace (after the filter) that were scored
-   */
-  public record Shortlist(int[] slots, float[] scores, long scanned) {
-    public int size() {
-      return slots.length;
-    }
   }
 }

@@ -63,6 +63,18 @@ final class PrefixCodes {
     }
   }
 
+  /** The row-major code at {@code slot}. */
+  byte[] get(int slot) {
+    byte[] out = new byte[dims * bytesPerDim];
+    int from = 0;
+    for (int s = 0; s < segments.length; s++) {
+      int n = segmentBytes(s);
+      System.arraycopy(segments[s], slot * n, out, from, n);
+      from += n;
+    }
+    return out;
+  }
+
   /** Grows every segment to hold {@code capacity} slots, keeping what is stored. */
   void grow(int capacity) {
     for (int s = 0; s < segments.length; s++) {

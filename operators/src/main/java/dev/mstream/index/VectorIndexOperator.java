@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.annotation.VisibleForTesting;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -39,9 +42,12 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * funnel: shortlist {@code candidates} on the first {@code dims} prefix coordinates, then rerank
  * them exactly with full vectors read from keyed state by point lookups.
  *
- * <p>Until a subtask has seen {@code fitSample} vectors it has no projection yet: it keeps those
- * few full vectors on the heap and searches them exactly, then fits the projection on them (PCA, or
- * identity for native Matryoshka models), encodes them and drops the heap copies.
+ * <p>Until a subtask has seen {@code fitSample} vectors (chunks) it has no fit yet: it keeps those
+ * few full vectors on the heap and searches them exactly, while its {@link IndexFit} (projection,
+ * and for the inverted-file layout the centroids and 4-bit grid) is fitted on a copy of them on the
+ * operator's fit executor, off the task thread. The fit is swapped in at a record boundary: the
+ * documents are encoded, the heap copies dropped. Refits (growth, drift) run the same way while the
+ * current index keeps answering ({@link Refit}).
  *
  * <p>A long document arrives split into chunks, one vector each. Its record holds every chunk's
  * vector and offsets, under the document's key, and the arenas one entry per chunk: an update or a
@@ -50,9 +56,10 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * (opt-in, {@code maxKeptTextBytes}), each hit carries that chunk's passage.
  *
  * <p>The pieces: {@link DocumentState} (the keyed state and how to read it under other keys),
- * {@link SubtaskIndex} (warm-up, fit, rebuild from keyed state), {@link FunnelSearch} (shortlist
- * and rerank, reading keyed state only), {@link AdaptiveDims} (the load-adaptive dims policy) and
- * {@link IndexMetrics}.
+ * {@link SubtaskIndex} (warm-up, fits, refits, rebuild from keyed state), {@link FunnelSearch} (the
+ * cascade and rerank, reading keyed state only), {@link AdaptiveDims} (the load-adaptive budget),
+ * {@link RecallCalibrator} (measured recall and the budget that holds the target) and {@link
+ * IndexMetrics}.
  *
  * <p>The index records which model its vectors come from ({@code model} operator state, {@link
  * IndexModel}): a subtask restored with another {@code mstream.model} fails at once, before it
@@ -62,7 +69,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     implements TwoInputStreamOperator<DocumentChange, SearchRequest, PartialResult> {
 
-  private static final long serialVersionUID = 2L;
+  private static final long serialVersionUID = 3L;
 
   // ------------------------------------------------------------------------
   //  metric names (stable: dashboards depend on them)
@@ -80,6 +87,16 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   public static final String METRIC_RERANK_LOOKUPS = "rerankLookups";
   public static final String METRIC_FRESHNESS_LAG = "freshnessLagMillis";
   public static final String METRIC_REBUILD_MILLIS = "arenaRebuildMillis";
+  public static final String METRIC_LISTS = "ivfLists";
+  public static final String METRIC_MEAN_LIST_LENGTH = "ivfMeanListLength";
+  public static final String METRIC_MAX_LIST_LENGTH = "ivfMaxListLength";
+  public static final String METRIC_PROBES_USED = "probesUsed";
+  public static final String METRIC_CODES_SCANNED = "codesScanned";
+  public static final String METRIC_FITS = "indexFits";
+  public static final String METRIC_FIT_MILLIS = "lastFitMillis";
+  public static final String METRIC_DRIFT = "indexDrift";
+  public static final String METRIC_MEASURED_RECALL = "measuredRecall";
+  public static final String METRIC_RECALL_SAMPLES = "recallSamples";
 
   /** Counter: chunk vectors indexed (a document of one chunk adds one). */
   public static final String METRIC_CHUNKS_INDEXED = "chunksIndexed";
@@ -92,15 +109,33 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   public static final String STATE_DOCUMENTS = "documents";
   public static final String STATE_PREFIXES = "prefixes";
+
+  /** Before fits had centroids: the projection alone (read on restore, no longer written). */
   public static final String STATE_PROJECTION = "projection";
+
   public static final String STATE_TEXTS = "texts";
   public static final String STATE_MODEL = "model";
+
+  /** This subtask's fit, in union list state: after a rescale every subtask sees every fit. */
+  public static final String STATE_FIT = "fit";
+
+  /** Keyed-state reads a refit may do at one record boundary (each ≈ 10 µs). */
+  static final int POLL_BUDGET_PER_RECORD = 16;
+
+  /** Keyed-state reads a refit may do per timer tick, and the tick. */
+  static final int POLL_BUDGET_PER_TICK = 256;
+
+  static final long POLL_TICK_MILLIS = 20;
 
   // ------------------------------------------------------------------------
   //  configuration
   // ------------------------------------------------------------------------
 
   private final IndexSettings settings;
+  private final IndexFitter fitter;
+
+  /** Tests only: run fits on the task thread, so that a fit is in as soon as it is due. */
+  private final boolean inlineFits;
 
   /** Largest document text kept for passages, in UTF-8 bytes; 0: texts are not kept. */
   private final int maxKeptTextBytes;
@@ -114,8 +149,11 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   private transient DocumentState state;
 
-  /** This subtask's projection; at most one entry. */
+  /** Read on restore only (state of older versions). */
   private transient ListState<Projection> projectionState;
+
+  /** This subtask's fit; one entry per subtask, every subtask's on restore. */
+  private transient ListState<IndexFit> fitState;
 
   /** The model id of the index (union state: a restored subtask sees every subtask's entry). */
   private transient ListState<String> modelState;
@@ -124,10 +162,13 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   //  state that is not checkpointed (rebuilt in open())
   // ------------------------------------------------------------------------
 
-  private transient Projection restoredProjection;
+  private transient List<IndexFit> restoredFits;
+  private transient ExecutorService fitExecutor;
   private transient SubtaskIndex index;
+  private transient RecallCalibrator calibrator;
   private transient FunnelSearch funnel;
   private transient IndexMetrics indexMetrics;
+  private transient boolean tickScheduled;
 
   public VectorIndexOperator(IndexSettings settings) {
     this(settings, 0, IndexFaultHook.NONE);
@@ -150,12 +191,40 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   /** Kept texts and a fault-injection hook (only tests of failure recovery set one). */
   @VisibleForTesting
   public VectorIndexOperator(IndexSettings settings, int maxKeptTextBytes, IndexFaultHook faults) {
+    this(
+        settings,
+        maxKeptTextBytes,
+        settings == null ? null : IndexFitter.of(settings),
+        false,
+        faults);
+  }
+
+  /**
+   * @param fitter fits projections and centroids (tests pass slow or failing ones)
+   * @param inlineFits run fits on the task thread, so that a fit is in as soon as it is due
+   *     (deterministic tests); the job always fits on the operator's fit executor
+   */
+  @VisibleForTesting
+  public VectorIndexOperator(IndexSettings settings, IndexFitter fitter, boolean inlineFits) {
+    this(settings, 0, fitter, inlineFits, IndexFaultHook.NONE);
+  }
+
+  /** All of the above; tests only. */
+  @VisibleForTesting
+  VectorIndexOperator(
+      IndexSettings settings,
+      int maxKeptTextBytes,
+      IndexFitter fitter,
+      boolean inlineFits,
+      IndexFaultHook faults) {
     checkArgument(
         maxKeptTextBytes >= 0,
         "mstream.index.keep-text-bytes must be >= 0, was %s",
         maxKeptTextBytes);
     this.settings = checkNotNull(settings, "index settings");
     this.maxKeptTextBytes = maxKeptTextBytes;
+    this.fitter = checkNotNull(fitter, "index fitter");
+    this.inlineFits = inlineFits;
     this.faults = checkNotNull(faults, "fault hook (IndexFaultHook.NONE: none)");
   }
 
@@ -167,13 +236,21 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             .getOperatorStateStore()
             .getListState(
                 new ListStateDescriptor<>(STATE_PROJECTION, ProjectionSerializer.INSTANCE));
+    fitState =
+        context
+            .getOperatorStateStore()
+            .getUnionListState(new ListStateDescriptor<>(STATE_FIT, IndexFitSerializer.INSTANCE));
+    restoredFits = new ArrayList<>();
+    for (IndexFit f : fitState.get()) {
+      if (FitChoice.compatible(f, settings)) {
+        restoredFits.add(f);
+      }
+    }
     for (Projection p : projectionState.get()) {
-      // After a rescale a subtask may receive several; any one is valid, codes of the others
-      // are re-encoded.
-      if (restoredProjection == null
-          && p.dimension() == settings.dimension()
-          && p.prefixDims() == settings.prefixDims()) {
-        restoredProjection = p;
+      // State of an older version: a projection, whose codes the flat layout can still use.
+      IndexFit f = IndexFit.flat(p, settings.encoding());
+      if (FitChoice.compatible(f, settings)) {
+        restoredFits.add(f);
       }
     }
     modelState =
@@ -192,9 +269,10 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   public void snapshotState(StateSnapshotContext context) throws Exception {
     super.snapshotState(context);
     projectionState.clear();
-    Projection projection = index.projection();
-    if (projection != null) {
-      projectionState.add(projection);
+    fitState.clear();
+    IndexFit fit = index.fit();
+    if (fit != null) {
+      fitState.add(fit);
     }
     modelState.update(List.of(settings.modelId()));
   }
@@ -219,15 +297,69 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
             getPartitionedState(prefixesDescriptor),
             texts);
 
+    int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+    if (!inlineFits) {
+      fitExecutor =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "mstream-index-fit-" + subtask);
+                t.setDaemon(true);
+                t.setPriority(Thread.NORM_PRIORITY - 1);
+                return t;
+              });
+    }
     index =
         new SubtaskIndex(
-            settings, getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), state);
-    indexMetrics = new IndexMetrics(getMetricGroup(), index);
+            settings, subtask, state, fitter, inlineFits ? Runnable::run : fitExecutor);
+    calibrator = new RecallCalibrator(settings);
+    indexMetrics = new IndexMetrics(getMetricGroup(), index, calibrator);
     funnel =
         new FunnelSearch(
-            settings, state, new AdaptiveDims(settings, System::currentTimeMillis), indexMetrics);
+            settings,
+            state,
+            new AdaptiveDims(settings, System::currentTimeMillis),
+            calibrator,
+            indexMetrics);
 
-    index.rebuild(restoredProjection);
+    index.rebuild(FitChoice.choose(restoredFits, state));
+    restoredFits = null;
+    scheduleTick();
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      if (index != null) {
+        index.close();
+      }
+      if (fitExecutor != null) {
+        fitExecutor.shutdownNow();
+        fitExecutor.awaitTermination(10, TimeUnit.SECONDS);
+      }
+    } finally {
+      super.close();
+    }
+  }
+
+  /** A finished fit goes in, and a refit advances, at record boundaries and on a timer. */
+  private void poll(int budget) throws Exception {
+    index.poll(budget);
+    scheduleTick();
+  }
+
+  private void scheduleTick() {
+    if (tickScheduled || !index.busy()) {
+      return;
+    }
+    tickScheduled = true;
+    long at = getProcessingTimeService().getCurrentProcessingTime() + POLL_TICK_MILLIS;
+    getProcessingTimeService()
+        .registerTimer(
+            at,
+            t -> {
+              tickScheduled = false;
+              poll(POLL_BUDGET_PER_TICK);
+            });
   }
 
   // ------------------------------------------------------------------------
@@ -236,6 +368,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   @Override
   public void processElement1(StreamRecord<DocumentChange> record) throws Exception {
+    poll(POLL_BUDGET_PER_RECORD);
     DocumentChange change = record.getValue();
     String id = (String) getCurrentKey();
     if (change.kind == DocumentChange.Kind.DELETE) {
@@ -331,6 +464,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   @Override
   public void processElement2(StreamRecord<SearchRequest> record) throws Exception {
+    poll(POLL_BUDGET_PER_RECORD);
     SearchRequest request = record.getValue();
     long reached = QueryTimings.nowMicros();
     long start = System.nanoTime();
@@ -344,11 +478,23 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     partial.timings = request.timings == null ? new QueryTimings() : request.timings.copy();
     partial.timings.reachedIndex(reached);
 
+    FunnelSearch.Answer answer = null;
+    boolean measured = false;
     if (index.hasProjection()) {
-      funnel.search(index.arena(), index.documentCount(request.namespace), request, partial);
+      int documents = index.documentCount(request.namespace);
+      answer = funnel.search(index.index(), documents, request, partial);
+      measured = funnel.measured(request);
+      if (measured && request.measureRecall) {
+        // asked: part of its answer
+        funnel.measure(index.index(), documents, request, answer, partial);
+      }
     } else {
-      index.searchWarmup(request, partial);
+      index.searchWarmup(request, partial); // exact
       partial.timings.scanMillis = (System.nanoTime() - start) / 1e6;
+      if (request.measureRecall) {
+        partial.recall = 1.0;
+        partial.referenceHits = new ArrayList<>(partial.hits);
+      }
     }
     if (state.keepsTexts() && !partial.hits.isEmpty()) {
       addPassages(partial.hits);
@@ -356,8 +502,12 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     partial.searchMillis = (System.nanoTime() - start) / 1e6;
     partial.timings.answered();
     output.collect(record.replace(partial));
-
     indexMetrics.queryAnswered(partial, (System.nanoTime() - start) / 1000);
+
+    if (measured && !request.measureRecall) {
+      // Sampled: measured after the answer is out, so its own latency does not pay for it.
+      funnel.measure(index.index(), index.documentCount(request.namespace), request, answer, null);
+    }
   }
 
   /** Each hit's best chunk, cut from the document's kept text (one point lookup per hit). */
@@ -389,8 +539,24 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     return index.hasProjection();
   }
 
-  PrefixArena arena() {
-    return index.arena();
+  /** The prefix index past the warm-up, or null. */
+  PrefixIndex arena() {
+    return index.index();
+  }
+
+  /** Whether a fit or refit is under way. */
+  boolean fitting() {
+    return index.busy();
+  }
+
+  /** What disagrees between the in-memory index and keyed state (see SubtaskIndex); tests. */
+  @VisibleForTesting
+  public List<String> inconsistencies() throws Exception {
+    return index.inconsistencies();
+  }
+
+  RecallCalibrator calibrator() {
+    return calibrator;
   }
 
   int arenaSize() {

@@ -207,6 +207,11 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
       r.indexSize += p.indexSize;
       r.dimsUsed = Math.max(r.dimsUsed, p.dimsUsed);
       r.searchMillis = Math.max(r.searchMillis, p.searchMillis);
+      r.probesUsed = Math.max(r.probesUsed, p.probesUsed);
+      r.codesScanned += p.codesScanned;
+      if (r.budgetReduced == null) {
+        r.budgetReduced = p.budgetReduced;
+      }
     }
     all.sort(ScoredHit::bestFirst);
     Set<String> seen = new HashSet<>();
@@ -219,6 +224,8 @@ public class ResultMerger extends KeyedProcessFunction<String, PartialResult, Se
         r.hits.add(h);
       }
     }
+    r.recall = RecallOfMerged.of(received, r.hits, first.k);
+    r.estimatedRecall = RecallOfMerged.estimated(received);
     r.subtasksAnswered = answered.cardinality();
     r.embedMillis = first.embedMillis;
     r.totalMillis = first.queryEventTime > 0 ? Math.max(0, now - first.queryEventTime) : 0;

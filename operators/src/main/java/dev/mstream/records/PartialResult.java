@@ -21,6 +21,27 @@ public class PartialResult {
   public long indexSize;
   public double searchMillis;
 
+  /** Posting lists probed (0: the flat layout, or an exact scan of a small namespace). */
+  public int probesUsed;
+
+  /** Prefix codes scored, over all in-memory stages. */
+  public long codesScanned;
+
+  /** What the load-adaptive policy lowered for this query, or null. */
+  public String budgetReduced;
+
+  /**
+   * This subtask's recall of its local top-k against an exhaustive search, when measured; -1
+   * otherwise.
+   */
+  public double recall = -1;
+
+  /** The exhaustive search's local top-k, when the query asked for its recall (for the merger). */
+  public List<ScoredHit> referenceHits;
+
+  /** The subtask's current measured recall of the settings it answers with; -1 unknown. */
+  public double estimatedRecall = -1;
+
   /** Copied from the request so the merger can fill in the timings. */
   public long queryEventTime;
 

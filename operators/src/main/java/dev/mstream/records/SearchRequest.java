@@ -19,6 +19,12 @@ public class SearchRequest implements Embeddable {
   /** Requested shortlist size; 0 means the default. */
   public int candidates;
 
+  /** Requested posting lists to probe (inverted-file layout); 0 means the default. */
+  public int probes;
+
+  /** Measure this query's recall against an exhaustive search and report it. */
+  public boolean measureRecall;
+
   public Map<String, String> filter = new HashMap<>();
 
   /** How documents are scored from their chunks. */

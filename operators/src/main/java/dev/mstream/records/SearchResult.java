@@ -27,6 +27,21 @@ public class SearchResult {
   public double searchMillis;
   public long totalMillis;
 
+  /** Most posting lists probed by a subtask. */
+  public int probesUsed;
+
+  /** Prefix codes scored over all subtasks. */
+  public long codesScanned;
+
+  /** What the load-adaptive policy lowered (any subtask), or null. */
+  public String budgetReduced;
+
+  /** The query's recall against an exhaustive search, when it asked; null otherwise. */
+  public Double recall;
+
+  /** Mean of the subtasks' measured recall, when known; null otherwise. */
+  public Double estimatedRecall;
+
   /** The stages of the index subtask whose answer came last; all 0 for an ERROR result. */
   public QueryTimings timings = new QueryTimings();
 

@@ -2,6 +2,8 @@ package dev.mstream.guarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.index.IndexFitter;
+import dev.mstream.index.IndexLayout;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.PrefixEncoding;
 import dev.mstream.index.VectorIndexOperator;
@@ -43,7 +45,18 @@ class NamespaceIsolationTest {
   // Prefix of 8 of 16 dims, fitted after 40 documents per subtask: queries use the funnel
   // (shortlist on 4 or 8 prefix dims, rerank) and, with dims = 16, exact search.
   private static final IndexSettings SETTINGS =
-      new IndexSettings("m", DIM, 8, PrefixEncoding.INT8, true, 40, 8, 20, 4, 0, true);
+      IndexSettings.builder("m", DIM)
+          .prefixDims(8)
+          .encoding(PrefixEncoding.INT8)
+          .rotate(true)
+          .fitSample(40)
+          .defaultDims(8)
+          .defaultCandidates(20)
+          .minDims(4)
+          .adaptiveLatencyMillis(0)
+          .rerank(true)
+          .layout(IndexLayout.FLAT)
+          .build();
 
   private record Doc(String namespace, Map<String, String> attributes, float[] vector) {}
 
@@ -218,7 +231,7 @@ class NamespaceIsolationTest {
       final int subtask = i;
       var h =
           new KeyedTwoInputStreamOperatorTestHarness<>(
-              new VectorIndexOperator(SETTINGS),
+              new VectorIndexOperator(SETTINGS, IndexFitter.of(SETTINGS), true),
               (DocumentChange c) -> c.id,
               // The query input is broadcast in the job; the harness wants a key it owns.
               (SearchRequest q) -> ownedKey(parallelism, subtask),

@@ -13,8 +13,18 @@ class AdaptiveDimsTest {
   /** Bound 100 ms, default 8 dims, minimum 2. */
   private final AdaptiveDims policy =
       new AdaptiveDims(
-          new IndexSettings(
-              "m", 32, PREFIX_DIMS, PrefixEncoding.INT8, true, 2, 8, 100, 2, 100, true),
+          IndexSettings.builder("m", 32)
+              .prefixDims(PREFIX_DIMS)
+              .encoding(PrefixEncoding.INT8)
+              .rotate(true)
+              .fitSample(2)
+              .defaultDims(8)
+              .defaultCandidates(100)
+              .minDims(2)
+              .adaptiveLatencyMillis(100)
+              .rerank(true)
+              .layout(IndexLayout.FLAT)
+              .build(),
           () -> NOW);
 
   @Test
@@ -52,8 +62,18 @@ class AdaptiveDimsTest {
   void neverAdaptsWithoutABound() {
     AdaptiveDims off =
         new AdaptiveDims(
-            new IndexSettings(
-                "m", 32, PREFIX_DIMS, PrefixEncoding.INT8, true, 2, 8, 100, 2, 0, true),
+            IndexSettings.builder("m", 32)
+                .prefixDims(PREFIX_DIMS)
+                .encoding(PrefixEncoding.INT8)
+                .rotate(true)
+                .fitSample(2)
+                .defaultDims(8)
+                .defaultCandidates(100)
+                .minDims(2)
+                .adaptiveLatencyMillis(0)
+                .rerank(true)
+                .layout(IndexLayout.FLAT)
+                .build(),
             () -> NOW);
     for (int i = 0; i < 50; i++) {
       assertThat(off.dimsFor(request(0, NOW - 5_000), PREFIX_DIMS)).isEqualTo(8);

@@ -30,7 +30,7 @@ class ChunkedDocumentIndexTest {
   class Warmup extends Cases {
     @Override
     IndexSettings settings() {
-      return new IndexSettings("m", DIM, 4, PrefixEncoding.INT8, true, 10_000, 4, 100, 2, 0, true);
+      return flat().fitSample(10_000).build();
     }
   }
 
@@ -38,8 +38,51 @@ class ChunkedDocumentIndexTest {
   class Funnel extends Cases {
     @Override
     IndexSettings settings() {
-      return new IndexSettings("m", DIM, 4, PrefixEncoding.INT8, true, 4, 4, 100, 2, 0, true);
+      return flat().fitSample(4).build();
     }
+  }
+
+  /**
+   * The inverted file: every chunk an entry of its own list, two lists, every namespace split into
+   * lists (no exact scan of small ones), probes covering every list so that answers are exact.
+   */
+  @Nested
+  class InvertedFile extends Cases {
+    @Override
+    IndexSettings settings() {
+      return IndexSettings.builder("m", DIM)
+          .prefixDims(4)
+          .encoding(PrefixEncoding.INT8)
+          .fitSample(4)
+          .defaultDims(4)
+          .minDims(2)
+          .defaultCandidates(100)
+          .defaultProbes(1000)
+          .centroidDims(2)
+          .lists(2)
+          .exactBelow(0)
+          .refitGrowth(0)
+          .refitDrift(0)
+          .targetRecall(0)
+          .recallSampleRate(0)
+          .build();
+    }
+  }
+
+  /** The settings the tests had before the inverted file: the flat arena, INT8 codes. */
+  static IndexSettings.Builder flat() {
+    return IndexSettings.builder("m", DIM)
+        .layout(IndexLayout.FLAT)
+        .prefixDims(4)
+        .encoding(PrefixEncoding.INT8)
+        .rotate(true)
+        .defaultDims(4)
+        .defaultCandidates(100)
+        .minDims(2)
+        .adaptiveLatencyMillis(0)
+        .rerank(true)
+        .targetRecall(0)
+        .recallSampleRate(0);
   }
 
   abstract static class Cases {
@@ -59,7 +102,13 @@ class ChunkedDocumentIndexTest {
 
     @AfterEach
     void tearDown() throws Exception {
-      harness.close();
+      try {
+        // Every chunk of every stored document in the index (its own list, for the inverted
+        // file) with its stored code, nothing else, the per-namespace counts right.
+        assertThat(operator().inconsistencies()).isEmpty();
+      } finally {
+        harness.close();
+      }
     }
 
     @Test
@@ -76,6 +125,7 @@ class ChunkedDocumentIndexTest {
 
       upsert("long", "a", new int[] {0, 10, 8, 20}, e(1), e(2));
       assertThat(operator().arenaSize()).isEqualTo(3);
+      assertThat(operator().inconsistencies()).isEmpty();
       assertThat(operator().storedDocuments()).isEqualTo(2);
       PartialResult p = query("a", 5, e(5));
       assertThat(p.indexSize).isEqualTo(2);
@@ -94,6 +144,7 @@ class ChunkedDocumentIndexTest {
       upsert("other", "b", null, e(0));
       delete("long");
       assertThat(operator().arenaSize()).isEqualTo(1);
+      assertThat(operator().inconsistencies()).isEmpty();
       assertThat(operator().storedDocuments()).isEqualTo(1);
       for (int i = 0; i < 7; i++) {
         assertThat(query("a", 10, e(i)).hits).isEmpty();
@@ -197,7 +248,10 @@ class ChunkedDocumentIndexTest {
     private KeyedTwoInputStreamOperatorTestHarness<
             String, DocumentChange, SearchRequest, PartialResult>
         open(OperatorSubtaskState restoreFrom, int keptTextBytes) throws Exception {
-      return IndexHarness.open(new VectorIndexOperator(settings(), keptTextBytes), restoreFrom);
+      return IndexHarness.open(
+          new VectorIndexOperator(
+              settings(), keptTextBytes, IndexFitter.of(settings()), true, IndexFaultHook.NONE),
+          restoreFrom);
     }
 
     private VectorIndexOperator operator() {

@@ -4,7 +4,17 @@ package dev.mstream.index;
 class Float16FunnelVectorIndexOperatorTest extends VectorIndexOperatorTest {
   @Override
   IndexSettings settings() {
-    return new IndexSettings(
-        "test-model", DIM, 3, PrefixEncoding.FLOAT16, true, 4, 3, 100, 1, 0, true);
+    return IndexSettings.builder("test-model", DIM)
+        .prefixDims(3)
+        .encoding(PrefixEncoding.FLOAT16)
+        .rotate(true)
+        .fitSample(4)
+        .defaultDims(3)
+        .defaultCandidates(100)
+        .minDims(1)
+        .adaptiveLatencyMillis(0)
+        .rerank(true)
+        .layout(IndexLayout.FLAT)
+        .build();
   }
 }

@@ -30,7 +30,18 @@ class FunnelRescaleTest {
   private static final int DIM = 32;
   private static final int MAX_PARALLELISM = 128;
   private static final IndexSettings SETTINGS =
-      new IndexSettings("m", DIM, 16, PrefixEncoding.INT8, true, 50, 16, 40, 8, 0, true);
+      IndexSettings.builder("m", DIM)
+          .prefixDims(16)
+          .encoding(PrefixEncoding.INT8)
+          .rotate(true)
+          .fitSample(50)
+          .defaultDims(16)
+          .defaultCandidates(40)
+          .minDims(8)
+          .adaptiveLatencyMillis(0)
+          .rerank(true)
+          .layout(IndexLayout.FLAT)
+          .build();
 
   @Test
   void funnelMatchesExactSearchBeforeAndAfterRescale() throws Exception {
@@ -105,7 +116,18 @@ class FunnelRescaleTest {
     OperatorSubtaskState s2 = single.snapshot(2, 2);
     single.close();
     IndexSettings narrower =
-        new IndexSettings("m", DIM, 8, PrefixEncoding.INT8, true, 50, 8, 40, 4, 0, true);
+        IndexSettings.builder("m", DIM)
+            .prefixDims(8)
+            .encoding(PrefixEncoding.INT8)
+            .rotate(true)
+            .fitSample(50)
+            .defaultDims(8)
+            .defaultCandidates(40)
+            .minDims(4)
+            .adaptiveLatencyMillis(0)
+            .rerank(true)
+            .layout(IndexLayout.FLAT)
+            .build();
     var refit = open(narrower, 1, 0, s2);
     VectorIndexOperator refitted = (VectorIndexOperator) refit.getOperator();
     assertThat(refitted.arena().prefixDims()).isEqualTo(8);
@@ -120,7 +142,18 @@ class FunnelRescaleTest {
   @Test
   void lowersDimsWhileQueriesQueueUp() throws Exception {
     IndexSettings adaptive =
-        new IndexSettings("m", DIM, 16, PrefixEncoding.INT8, true, 10, 16, 40, 4, 50, true);
+        IndexSettings.builder("m", DIM)
+            .prefixDims(16)
+            .encoding(PrefixEncoding.INT8)
+            .rotate(true)
+            .fitSample(10)
+            .defaultDims(16)
+            .defaultCandidates(40)
+            .minDims(4)
+            .adaptiveLatencyMillis(50)
+            .rerank(true)
+            .layout(IndexLayout.FLAT)
+            .build();
     var h = open(adaptive, 1, 0, null);
     float[][] pool = TestVectors.correlated(new Random(8), 20, DIM);
     for (int i = 0; i < 20; i++) {
@@ -183,7 +216,7 @@ class FunnelRescaleTest {
           throws Exception {
     var h =
         new KeyedTwoInputStreamOperatorTestHarness<>(
-            new VectorIndexOperator(settings),
+            new VectorIndexOperator(settings, IndexFitter.of(settings), true),
             (DocumentChange c) -> c.id,
             // In the job the query input is broadcast and has no key; the harness wants one, so
             // give it a key this subtask owns.

@@ -4,7 +4,17 @@ package dev.mstream.index;
 class FunnelVectorIndexOperatorTest extends VectorIndexOperatorTest {
   @Override
   IndexSettings settings() {
-    return new IndexSettings(
-        "test-model", DIM, 2, PrefixEncoding.INT8, true, 4, 2, 100, 1, 0, true);
+    return IndexSettings.builder("test-model", DIM)
+        .prefixDims(2)
+        .encoding(PrefixEncoding.INT8)
+        .rotate(true)
+        .fitSample(4)
+        .defaultDims(2)
+        .defaultCandidates(100)
+        .minDims(1)
+        .adaptiveLatencyMillis(0)
+        .rerank(true)
+        .layout(IndexLayout.FLAT)
+        .build();
   }
 }

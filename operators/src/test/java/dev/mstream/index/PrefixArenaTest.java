@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PrefixArenaTest {
 
   @ParameterizedTest
-  @EnumSource(PrefixEncoding.class)
+  @EnumSource(
+      value = PrefixEncoding.class,
+      names = {"INT8", "FLOAT16"})
   void shortlistFindsTheExactNeighboursAndNothingStale(PrefixEncoding encoding) {
     int dim = 32;
     Random rnd = new Random(11);
@@ -52,7 +54,7 @@ class PrefixArenaTest {
       for (Map<String, String> filter : List.of(Map.<String, String>of(), Map.of("color", "red"))) {
         List<String> expected = exact(truth, namespaceOf, attrsOf, "ns0", filter, query, 10);
         // A shortlist covering the whole namespace holds every matching document exactly once.
-        PrefixArena.Shortlist all = arena.shortlist("ns0", filter, query, 16, truth.size());
+        Shortlist all = arena.shortlist("ns0", filter, query, 16, truth.size());
         Set<String> listed = new HashSet<>();
         for (int slot : all.slots()) {
           String id = arena.idOf(slot);
@@ -63,7 +65,7 @@ class PrefixArenaTest {
         assertThat(listed).containsAll(expected);
         assertThat(all.scanned()).isEqualTo(listed.size());
 
-        PrefixArena.Shortlist shortlist = arena.shortlist("ns0", filter, query, 16, 100);
+        Shortlist shortlist = arena.shortlist("ns0", filter, query, 16, 100);
         Set<String> top = new HashSet<>();
         for (int slot : shortlist.slots()) {
           top.add(arena.idOf(slot));

@@ -39,7 +39,9 @@ class PrefixCodesTest {
   }
 
   @ParameterizedTest
-  @EnumSource(PrefixEncoding.class)
+  @EnumSource(
+      value = PrefixEncoding.class,
+      names = {"INT8", "FLOAT16"})
   void scoresAtAnyDimsEqualTheRowMajorCodes(PrefixEncoding encoding) {
     int dim = 200;
     int prefix = 160; // segments of 64, 64 and 32 dims
@@ -49,14 +51,14 @@ class PrefixCodesTest {
     Map<String, byte[]> codeOf = new HashMap<>();
     for (int i = 0; i < 300; i++) {
       String id = "d" + i;
-      byte[] code = arena.encode(pool[i]);
+      byte[] code = arena.encodeCode(pool[i]);
       arena.putEncoded(id, "ns", Map.of(), code);
       codeOf.put(id, code);
     }
     float[] query = pool[rnd.nextInt(pool.length)];
     float[] projected = arena.projection().project(query);
     for (int dims : new int[] {1, 17, 63, 64, 65, 100, 127, 128, 129, 150, 160}) {
-      PrefixArena.Shortlist all = arena.shortlist("ns", Map.of(), query, dims, 300);
+      Shortlist all = arena.shortlist("ns", Map.of(), query, dims, 300);
       assertThat(all.size()).isEqualTo(300);
       byte[] qc = arena.int8Query(projected, dims);
       for (int i = 0; i < all.size(); i++) {

@@ -57,7 +57,21 @@ public class StateFixtures {
   static final String FIXTURE_MODEL_ID = "test-model";
 
   static IndexSettings settings(String modelId) {
-    return new IndexSettings(modelId, DIM, 2, PrefixEncoding.INT8, true, 4, 2, 100, 1, 0, true);
+    // The flat arena the fixtures were written with (before the inverted file).
+    return IndexSettings.builder(modelId, DIM)
+        .layout(IndexLayout.FLAT)
+        .prefixDims(2)
+        .encoding(PrefixEncoding.INT8)
+        .rotate(true)
+        .fitSample(4)
+        .defaultDims(2)
+        .defaultCandidates(100)
+        .minDims(1)
+        .adaptiveLatencyMillis(0)
+        .rerank(true)
+        .targetRecall(0)
+        .recallSampleRate(0)
+        .build();
   }
 
   static String file(String name) {

@@ -45,7 +45,8 @@ abstract class VectorIndexOperatorTest {
   private KeyedTwoInputStreamOperatorTestHarness<
           String, DocumentChange, SearchRequest, PartialResult>
       open(OperatorSubtaskState restoreFrom) throws Exception {
-    return IndexHarness.open(new VectorIndexOperator(settings()), restoreFrom);
+    return IndexHarness.open(
+        new VectorIndexOperator(settings(), IndexFitter.of(settings()), true), restoreFrom);
   }
 
   @Test

@@ -58,6 +58,11 @@ public final class AvroConversions {
                 .setRerankMs(r.timings.rerankMillis)
                 .setMergeMs(r.timings.mergeMillis)
                 .build())
+        .setProbesUsed(r.probesUsed)
+        .setCodesScanned(r.codesScanned)
+        .setBudgetReduced(r.budgetReduced)
+        .setRecall(r.recall)
+        .setEstimatedRecall(r.estimatedRecall)
         .build();
   }
 

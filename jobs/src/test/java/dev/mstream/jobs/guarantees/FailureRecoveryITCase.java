@@ -250,7 +250,11 @@ class FailureRecoveryITCase {
     }
     long restores = Rig.restoredCheckpoints(cluster, id);
     String savepoint = Rig.stopWithSavepoint(job, dir);
-    Map<String, String> index = IndexState.read(savepoint);
+    long[] checkedAgainstFits = new long[1];
+    Map<String, String> index = IndexState.read(savepoint, checkedAgainstFits);
+    // The inverted file's codes and lists were checked against the fits they were made under
+    // (a mismatch marks the document's line, and the comparison with the input fails on it).
+    assertThat(checkedAgainstFits[0]).as("prefix entries checked against their fit").isPositive();
     boolean committed =
         options.get(MStreamOptions.RESULTS_DELIVERY) == DeliveryGuarantee.EXACTLY_ONCE;
     List<QueryResult> results =

@@ -2,8 +2,11 @@ package dev.mstream.jobs.guarantees;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mstream.index.IndexFit;
+import dev.mstream.index.IndexFitSerializer;
 import dev.mstream.index.PrefixEntry;
 import dev.mstream.index.PrefixEntrySerializer;
+import dev.mstream.index.PrefixIndex;
 import dev.mstream.index.StoredDocument;
 import dev.mstream.index.StoredDocumentSerializer;
 import dev.mstream.index.VectorIndexOperator;
@@ -18,6 +21,7 @@ import java.util.TreeSet;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.state.api.OperatorIdentifier;
 import org.apache.flink.state.api.SavepointReader;
@@ -35,10 +39,10 @@ import org.apache.flink.util.Collector;
  */
 final class IndexState {
 
-  private IndexState() {}
+  /** Marks a line that says one prefix entry was checked against its fit. */
+  private static final String CHECKED = "\u0000checked\t";
 
-  /** Prefix code bytes per chunk in a prefix entry: the default 128-dim INT8 arena. */
-  static final int PREFIX_BYTES_PER_CHUNK = 128;
+  private IndexState() {}
 
   /**
    * One line per document: namespace, sorted attributes, the number of chunks, a 64-bit checksum of
@@ -94,21 +98,47 @@ final class IndexState {
 
   /** id → canonical form of every document in the savepoint's index state. */
   static Map<String, String> read(String savepointPath) throws Exception {
+    return read(savepointPath, new long[1]);
+  }
+
+  /**
+   * As {@link #read(String)}; also checks every prefix entry made under one of the savepoint's fits
+   * (operator state {@code fit}): its code and inverted-file list must be what that fit gives the
+   * document's stored vector, else its line is marked {@code FIT-MISMATCH}. Entries under no stored
+   * fit (written by a refit that had not been swapped in) are re-encoded on restore and not
+   * checked. {@code checked[0]} receives how many entries were checked.
+   */
+  static Map<String, String> read(String savepointPath, long[] checked) throws Exception {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     env.setParallelism(1);
     SavepointReader savepoint =
         SavepointReader.read(env, savepointPath, new EmbeddedRocksDBStateBackend());
+    List<IndexFit> fits = new ArrayList<>();
+    try (CloseableIterator<IndexFit> it =
+        savepoint
+            .readUnionState(
+                OperatorIdentifier.forUid(MStreamPipeline.UID_INDEX),
+                VectorIndexOperator.STATE_FIT,
+                TypeInformation.of(IndexFit.class),
+                IndexFitSerializer.INSTANCE)
+            .executeAndCollect("read index fits")) {
+      it.forEachRemaining(fits::add);
+    }
     Map<String, String> out = new TreeMap<>();
     try (CloseableIterator<String> lines =
         savepoint
             .readKeyedState(
                 OperatorIdentifier.forUid(MStreamPipeline.UID_INDEX),
-                new Reader(),
+                new Reader(fits),
                 Types.STRING,
                 Types.STRING)
             .executeAndCollect("read index state")) {
       while (lines.hasNext()) {
         String line = lines.next();
+        if (line.startsWith(CHECKED)) {
+          checked[0]++;
+          continue;
+        }
         int tab = line.indexOf('\t');
         String id = line.substring(0, tab);
         assertThat(out.put(id, line.substring(tab + 1))).as("id %s read twice", id).isNull();
@@ -179,6 +209,12 @@ final class IndexState {
   static final class Reader extends KeyedStateReaderFunction<String, String> {
     private static final long serialVersionUID = 1L;
 
+    private final List<IndexFit> fits;
+
+    Reader(List<IndexFit> fits) {
+      this.fits = new ArrayList<>(fits);
+    }
+
     private transient ValueState<StoredDocument> documents;
     private transient ValueState<PrefixEntry> prefixes;
 
@@ -220,11 +256,38 @@ final class IndexState {
       if (!p.namespace().equals(d.namespace()) || !p.attributes().equals(d.attributes())) {
         line += " PREFIX-MISMATCH ns=" + p.namespace() + " attrs=" + p.attributes();
       }
-      // The arena is rebuilt from the prefix entry: one code per chunk, no more, no fewer (none
-      // yet while the subtask has not fitted its projection).
-      int codes = p.codes().length;
-      if (codes != 0 && codes != d.chunkCount() * PREFIX_BYTES_PER_CHUNK) {
-        line += " PREFIX-CHUNKS-MISMATCH codes=" + codes + " for " + d.chunkCount() + " chunks";
+      // The arena is rebuilt from the prefix entry: per chunk one code and one list, no more, no
+      // fewer (none yet while the subtask has not fitted). Under one of the savepoint's fits each
+      // chunk's code and list must be what that fit gives the chunk's stored vector.
+      for (IndexFit fit : fits) {
+        if (p.projectionVersion() == fit.version()) {
+          int n = d.chunkCount();
+          if (p.chunks(fit.codeBytes()) != n || (fit.isInvertedFile() && p.lists().length != n)) {
+            line +=
+                " PREFIX-CHUNKS-MISMATCH codes="
+                    + p.codes().length
+                    + " lists="
+                    + p.lists().length
+                    + " for "
+                    + n
+                    + " chunks";
+          } else {
+            for (int i = 0; i < n; i++) {
+              PrefixIndex.Encoded want = fit.encode(d.chunkVectors()[i]);
+              if (!Arrays.equals(want.code(), p.codeOf(i, fit.codeBytes()))
+                  || want.centroid() != p.listOf(i)) {
+                line +=
+                    " FIT-MISMATCH chunk "
+                        + i
+                        + " list="
+                        + p.listOf(i)
+                        + " want "
+                        + want.centroid();
+              }
+            }
+          }
+          out.collect(CHECKED + id);
+        }
       }
       out.collect(id + "\t" + line);
     }

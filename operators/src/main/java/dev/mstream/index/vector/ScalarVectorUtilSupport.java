@@ -45,4 +45,43 @@ public final class ScalarVectorUtilSupport implements VectorUtilSupport {
     }
     return (s0 + s1) + (s2 + s3);
   }
+
+  @Override
+  public int dotInt4(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    int lo = 0, hi = 0;
+    for (int i = 0; i < bytes; i++) {
+      int b = codes[off + i];
+      lo += (b & 0x0F) * q[qOff + i];
+      hi += ((b >>> 4) & 0x0F) * q[qOff + bytes + i];
+    }
+    return lo + hi;
+  }
+
+  @Override
+  public int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    int s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (int i = 0; i < bytes; i++) {
+      int b = codes[off + i];
+      s0 += (b & 3) * q[qOff + i];
+      s1 += ((b >>> 2) & 3) * q[qOff + bytes + i];
+      s2 += ((b >>> 4) & 3) * q[qOff + 2 * bytes + i];
+      s3 += ((b >>> 6) & 3) * q[qOff + 3 * bytes + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
+  public void dotInt4Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
+    java.util.Arrays.fill(out, 0, count, 0);
+    for (int i = 0; i < bytes; i++) {
+      int row = off + i * stride;
+      int lo = q[qOff + i];
+      int hi = q[qOff + bytes + i];
+      for (int p = 0; p < count; p++) {
+        int b = codes[row + p];
+        out[p] += (b & 0x0F) * lo + ((b >>> 4) & 0x0F) * hi;
+      }
+    }
+  }
 }

@@ -53,6 +53,44 @@ public final class VectorUtil {
   }
 
   /**
+   * Dot product of packed 4-bit codes with 16-bit weights (see {@link VectorUtilSupport#dotInt4}):
+   * {@code codes[off..off+bytes)} against {@code q[qOff..qOff+2 bytes)}, weights within ±127.
+   */
+  public static int dotInt4(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    Objects.checkFromIndexSize(off, bytes, codes.length);
+    Objects.checkFromIndexSize(qOff, 2 * bytes, q.length);
+    return IMPL.dotInt4(codes, off, q, qOff, bytes);
+  }
+
+  /**
+   * {@link #dotInt4} of {@code count} codes stored by columns (byte {@code i} of code {@code p} at
+   * {@code codes[off + i * stride + p]}) into {@code out[0..count)}; see {@link
+   * VectorUtilSupport#dotInt4Columns} (entries past {@code count} may be overwritten).
+   */
+  public static void dotInt4Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
+    if (count < 0 || count > stride) {
+      throw new IllegalArgumentException("count " + count + " must be in 0..stride " + stride);
+    }
+    if (bytes > 0 && count > 0) {
+      Objects.checkFromIndexSize(off, (bytes - 1) * stride + count, codes.length);
+    }
+    Objects.checkFromIndexSize(qOff, 2 * bytes, q.length);
+    Objects.checkFromIndexSize(0, count, out.length);
+    IMPL.dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
+  }
+
+  /**
+   * Dot product of packed 2-bit codes with 16-bit weights (see {@link VectorUtilSupport#dotInt2}):
+   * {@code codes[off..off+bytes)} against {@code q[qOff..qOff+4 bytes)}, weights within ±127.
+   */
+  public static int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    Objects.checkFromIndexSize(off, bytes, codes.length);
+    Objects.checkFromIndexSize(qOff, 4 * bytes, q.length);
+    return IMPL.dotInt2(codes, off, q, qOff, bytes);
+  }
+
+  /**
    * Scores a contiguous run of rows of a flat float array: {@code out[i] = dot(data, (fromRow + i)
    * * stride, q, 0, dims)} for {@code i} in {@code [0, count)}.
    */

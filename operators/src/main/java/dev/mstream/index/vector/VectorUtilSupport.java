@@ -21,6 +21,29 @@ public interface VectorUtilSupport {
   int dotInt8(byte[] a, int aOff, byte[] b, int bOff, int len);
 
   /**
+   * Dot product of packed 4-bit codes with 16-bit weights: byte {@code codes[off + i]} holds two
+   * unsigned codes, its low nibble weighted by {@code q[qOff + i]} and its high nibble by {@code
+   * q[qOff + bytes + i]}, for {@code i} in {@code [0, bytes)}. Exact in an int while every weight
+   * is within ±127 (the int8 range).
+   */
+  int dotInt4(byte[] codes, int off, short[] q, int qOff, int bytes);
+
+  /**
+   * As {@link #dotInt4} for 2-bit codes: bits {@code 2p..2p+1} of byte {@code codes[off + i]} are
+   * weighted by {@code q[qOff + p * bytes + i]}, for planes {@code p} = 0..3.
+   */
+  int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes);
+
+  /**
+   * {@link #dotInt4} for {@code count} codes at once, stored by columns: byte {@code i} of code
+   * {@code p} is {@code codes[off + i * stride + p]}. {@code out[p]} receives code {@code p}'s
+   * score, for {@code p} in {@code [0, count)}; {@code count <= stride}. Entries of {@code out}
+   * past {@code count}, below {@code min(stride, out.length)}, may be overwritten.
+   */
+  void dotInt4Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out);
+
+  /**
    * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code [0,
    * count)}: scores a contiguous run of rows.
    */

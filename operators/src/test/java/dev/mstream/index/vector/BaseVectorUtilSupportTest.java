@@ -111,6 +111,141 @@ abstract class BaseVectorUtilSupportTest {
     }
   }
 
+  private static long refDotInt4(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    long s = 0;
+    for (int i = 0; i < bytes; i++) {
+      s += (long) (codes[off + i] & 0x0F) * q[qOff + i];
+      s += (long) ((codes[off + i] >> 4) & 0x0F) * q[qOff + bytes + i];
+    }
+    return s;
+  }
+
+  private static short[] randomWeights(Random rnd, int n) {
+    short[] q = new short[n];
+    for (int i = 0; i < n; i++) {
+      q[i] = (short) (rnd.nextInt(255) - 127);
+    }
+    return q;
+  }
+
+  @Test
+  void int4DotIsExactForLengthsUpTo1000() {
+    Random rnd = new Random(17);
+    for (int len = 0; len <= 1000; len = nextLength(len)) {
+      int off = rnd.nextInt(40);
+      int qOff = rnd.nextInt(40);
+      byte[] codes = randomBytes(rnd, off + len + rnd.nextInt(5));
+      short[] q = randomWeights(rnd, qOff + 2 * len + rnd.nextInt(5));
+      assertThat((long) support().dotInt4(codes, off, q, qOff, len))
+          .as("len %d", len)
+          .isEqualTo(refDotInt4(codes, off, q, qOff, len));
+    }
+  }
+
+  @Test
+  void int4ExtremesDoNotOverflowTheShortAccumulator() {
+    for (int len : new int[] {1, 15, 16, 17, 32, 64, 127, 128, 129, 256, 1000, 4099}) {
+      for (short w : new short[] {-127, 127}) {
+        byte[] codes = new byte[len];
+        Arrays.fill(codes, (byte) 0xFF); // both nibbles 15
+        short[] q = new short[2 * len];
+        Arrays.fill(q, w);
+        assertThat((long) support().dotInt4(codes, 0, q, 0, len))
+            .as("len %d, weight %d", len, w)
+            .isEqualTo(2L * len * 15 * w);
+      }
+    }
+  }
+
+  @Test
+  void int4ColumnsEqualTheRowDotOfEveryCode() {
+    Random rnd = new Random(23);
+    for (int bytes : new int[] {0, 1, 7, 16, 32, 33, 64}) {
+      for (int stride : new int[] {1, 2, 5, 16, 31, 32, 64, 65}) {
+        for (int count : new int[] {0, 1, stride / 2, stride - 1, stride}) {
+          if (count < 0) {
+            continue;
+          }
+          int off = rnd.nextInt(9);
+          byte[] codes = randomBytes(rnd, off + bytes * stride + rnd.nextInt(3));
+          int qOff = rnd.nextInt(9);
+          short[] q = randomWeights(rnd, qOff + 2 * bytes + rnd.nextInt(3));
+          int[] out = new int[count + 2];
+          out[count + 1] = 12345; // past the stride (count + 1 > stride) or not: see below
+          support().dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
+          for (int p = 0; p < count; p++) {
+            byte[] row = new byte[bytes];
+            for (int i = 0; i < bytes; i++) {
+              row[i] = codes[off + i * stride + p];
+            }
+            assertThat((long) out[p])
+                .as("bytes %d, stride %d, count %d, code %d", bytes, stride, count, p)
+                .isEqualTo(refDotInt4(row, 0, q, qOff, bytes));
+          }
+          if (count + 1 >= stride) {
+            assertThat(out[count + 1]).as("past the stride: untouched").isEqualTo(12345);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void int4ColumnExtremesDoNotOverflowTheShortAccumulator() {
+    for (int bytes : new int[] {1, 8, 9, 32, 64, 1000}) {
+      for (short w : new short[] {-127, 127}) {
+        byte[] codes = new byte[bytes * 64];
+        Arrays.fill(codes, (byte) 0xFF);
+        short[] q = new short[2 * bytes];
+        Arrays.fill(q, w);
+        int[] out = new int[64];
+        support().dotInt4Columns(codes, 0, 64, 64, q, 0, bytes, out);
+        for (int p = 0; p < 64; p++) {
+          assertThat((long) out[p]).isEqualTo(2L * bytes * 15 * w);
+        }
+      }
+    }
+  }
+
+  private static long refDotInt2(byte[] codes, int off, short[] q, int qOff, int bytes) {
+    long s = 0;
+    for (int i = 0; i < bytes; i++) {
+      for (int p = 0; p < 4; p++) {
+        s += (long) ((codes[off + i] >> (2 * p)) & 3) * q[qOff + p * bytes + i];
+      }
+    }
+    return s;
+  }
+
+  @Test
+  void int2DotIsExactForLengthsUpTo1000() {
+    Random rnd = new Random(19);
+    for (int len = 0; len <= 1000; len = nextLength(len)) {
+      int off = rnd.nextInt(40);
+      int qOff = rnd.nextInt(40);
+      byte[] codes = randomBytes(rnd, off + len + rnd.nextInt(5));
+      short[] q = randomWeights(rnd, qOff + 4 * len + rnd.nextInt(5));
+      assertThat((long) support().dotInt2(codes, off, q, qOff, len))
+          .as("len %d", len)
+          .isEqualTo(refDotInt2(codes, off, q, qOff, len));
+    }
+  }
+
+  @Test
+  void int2ExtremesDoNotOverflowTheShortAccumulator() {
+    for (int len : new int[] {1, 15, 16, 17, 32, 64, 127, 128, 129, 256, 1000, 4099}) {
+      for (short w : new short[] {-127, 127}) {
+        byte[] codes = new byte[len];
+        Arrays.fill(codes, (byte) 0xFF); // every plane 3
+        short[] q = new short[4 * len];
+        Arrays.fill(q, w);
+        assertThat((long) support().dotInt2(codes, 0, q, 0, len))
+            .as("len %d, weight %d", len, w)
+            .isEqualTo(4L * len * 3 * w);
+      }
+    }
+  }
+
   @Test
   void int8ExtremesDoNotOverflowIntermediates() {
     for (int len : new int[] {1, 2, 7, 8, 15, 16, 31, 32, 33, 63, 64, 65, 128, 384, 1000, 4099}) {

@@ -55,6 +55,8 @@ class SchemaEvolutionTest {
       assertThat(q.getEventTime()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
       assertThat(q.getChunkAggregation()).isNull();
       assertThat(q.getChunkTopM()).isNull();
+      assertThat(q.getProbes()).isNull();
+      assertThat(q.getMeasureRecall()).isFalse();
       assertThat(q.getVector()).isNull();
     }
     // the header still names the first schema: it is resolved through the history
@@ -95,6 +97,69 @@ class SchemaEvolutionTest {
     assertThat(q.getChunkAggregation()).isEqualTo(ChunkAggregation.SUM);
     assertThat(q.getChunkTopM()).isEqualTo(2);
     assertThat(q.getVector()).isNull();
+  }
+
+  /**
+   * Versions 2 and 3 of the query (chunk fields; then the query vector) and version 2 of the result
+   * (chunk fields and the latency breakdown), all before the inverted file's fields: records
+   * written by a producer on those schemas, as {@link ForeignAvroWriter} writes them, read with the
+   * inverted file's fields at their defaults.
+   */
+  @Test
+  void recordsOfTheSecondSchemaAreReadWithTheInvertedFileFieldsAtTheirDefaults() throws Exception {
+    Schema v2 = SchemaHistory.of(Query.class, "Query").get(1);
+    org.apache.avro.generic.GenericRecord query =
+        new org.apache.avro.generic.GenericData.Record(v2);
+    query.put("query_id", "q2");
+    query.put("namespace", "news");
+    query.put("text", "nested dolls");
+    query.put("k", 5);
+    query.put("filter", Map.of());
+    query.put("chunk_top_m", 4);
+    Query q = Codecs.of(Query.class, Encoding.AVRO).decode(ForeignAvroWriter.write(query));
+    assertThat(q.getQueryId()).isEqualTo("q2");
+    assertThat(q.getChunkTopM()).isEqualTo(4);
+    assertThat(q.getProbes()).isNull();
+    assertThat(q.getMeasureRecall()).isFalse();
+
+    // Version 3 (the query vector, before the inverted file's fields).
+    Schema v3 = SchemaHistory.of(Query.class, "Query").get(2);
+    assertThat(v3.getField("vector")).isNotNull();
+    assertThat(v3.getField("probes")).isNull();
+    GenericData.Record withVector = new GenericData.Record(v3);
+    withVector.put("query_id", "q3");
+    withVector.put("namespace", "news");
+    withVector.put("text", "");
+    withVector.put("k", 5);
+    withVector.put("filter", Map.of());
+    withVector.put("vector", java.util.List.of(0.6f, 0.8f));
+    Query q3 = Codecs.of(Query.class, Encoding.AVRO).decode(ForeignAvroWriter.write(withVector));
+    assertThat(q3.getVector()).containsExactly(0.6f, 0.8f);
+    assertThat(q3.getProbes()).isNull();
+    assertThat(q3.getMeasureRecall()).isFalse();
+
+    Schema r2 = SchemaHistory.of(QueryResult.class, "QueryResult").get(1);
+    org.apache.avro.generic.GenericRecord result =
+        new org.apache.avro.generic.GenericRecordBuilder(r2)
+            .set("query_id", "q2")
+            .set(
+                "status",
+                new org.apache.avro.generic.GenericData.EnumSymbol(
+                    r2.getField("status").schema(), "OK"))
+            .set("index_size", 7L)
+            .set(
+                "timings",
+                new org.apache.avro.generic.GenericRecordBuilder(r2.getField("timings").schema())
+                    .build())
+            .build();
+    QueryResult r =
+        Codecs.of(QueryResult.class, Encoding.AVRO).decode(ForeignAvroWriter.write(result));
+    assertThat(r.getQueryId()).isEqualTo("q2");
+    assertThat(r.getIndexSize()).isEqualTo(7L);
+    assertThat(r.getProbesUsed()).isZero();
+    assertThat(r.getCodesScanned()).isZero();
+    assertThat(r.getRecall()).isNull();
+    assertThat(r.getEstimatedRecall()).isNull();
   }
 
   @Test
