@@ -85,8 +85,8 @@ public final class InvertedFileArena implements PrefixIndex {
     this.grid = fit.grid();
     this.prefixDims = projection.prefixDims();
     this.splitAt = Math.max(1, splitAt);
-    // 4-bit first segments are stored by columns: the first stage scores a block at a time.
-    this.postings = new PostingLists(segmentBytes(fit), grid != null && grid.segmentBits(0) == 4);
+    // PACKED codes are stored by columns: a scan scores a block at a time (see Scorer).
+    this.postings = new PostingLists(segmentBytes(fit), grid != null);
     this.centroidOf = new char[16];
   }
 
@@ -600,8 +600,10 @@ public final class InvertedFileArena implements PrefixIndex {
     private final float offset;
     private final int segments;
 
-    /** Scores of one block's codes (the column scan's output). */
+    /** Scores of one block's codes (the column scan's output), and of one segment of them. */
     private final int[] blockScores = new int[PostingLists.BLOCK];
+
+    private final int[] segmentScores = new int[PostingLists.BLOCK];
 
     Scorer(float[] y, int dims) {
       if (grid != null) {
@@ -644,8 +646,8 @@ public final class InvertedFileArena implements PrefixIndex {
       for (int s = 0; s < segments; s++) {
         int n = postings.segmentBytes(s);
         int at = off + position * n;
-        if (s == 0 && postings.firstTransposed()) {
-          sum += columnDotInt4(codes, position, capacity, n);
+        if (postings.byColumns()) {
+          sum += columnDot(codes, off + position, capacity, s, n);
         } else if (grid == null) {
           sum += VectorUtil.dotInt8(codes, at, weights8, s * PrefixCodes.SEGMENT_DIMS, n);
         } else if (grid.segmentBits(s) == 4) {
@@ -658,89 +660,76 @@ public final class InvertedFileArena implements PrefixIndex {
       return sum;
     }
 
-    /** Segment 0 of one code stored by columns (4 bits): a strided scalar dot product. */
-    private int columnDotInt4(byte[] codes, int position, int stride, int n) {
+    /** Segment {@code s} of one code stored by columns: a strided scalar dot product. */
+    private int columnDot(byte[] codes, int at, int stride, int s, int n) {
       short[] w = weights;
+      int q = grid.weightOffset(s);
       int sum = 0;
-      for (int i = 0, at = position; i < n; i++, at += stride) {
-        int b = codes[at];
-        sum += (b & 0x0F) * w[i] + ((b >>> 4) & 0x0F) * w[n + i];
+      if (grid.segmentBits(s) == 4) {
+        for (int i = 0; i < n; i++, at += stride) {
+          int b = codes[at];
+          sum += (b & 0x0F) * w[q + i] + ((b >>> 4) & 0x0F) * w[q + n + i];
+        }
+      } else {
+        for (int i = 0; i < n; i++, at += stride) {
+          int b = codes[at];
+          sum +=
+              (b & 3) * w[q + i]
+                  + ((b >>> 2) & 3) * w[q + n + i]
+                  + ((b >>> 4) & 3) * w[q + 2 * n + i]
+                  + ((b >>> 6) & 3) * w[q + 3 * n + i];
+        }
       }
       return sum;
     }
 
     void scoreBlock(int block, int count, NeighborQueue queue) {
-      int first = grid == null ? 8 : grid.segmentBits(0);
-      if (segments == 1 && first == 4) {
-        scoreInt4OneSegment(block, count, queue);
-      } else if (segments == 2 && postings.firstTransposed()) {
-        scoreColumnsThenRows(block, count, queue);
-      } else if (segments == 1 && first == 2) {
-        scoreInt2OneSegment(block, count, queue);
-      } else {
-        for (int p = 0; p < count; p++) {
-          int ref = PostingLists.ref(block, p);
-          queue.offer(ref, score(ref));
-        }
+      if (postings.byColumns()) {
+        scoreColumns(block, count, queue);
+        return;
+      }
+      for (int p = 0; p < count; p++) {
+        int ref = PostingLists.ref(block, p);
+        queue.offer(ref, score(ref));
       }
     }
 
     /**
-     * Two segments, the first by columns: the block's first segments in one column scan, the second
-     * segment of each code on its own (its row-major kernel).
+     * A block of PACKED codes stored by columns: each covered segment scored for the whole block in
+     * one column kernel call, then only the codes that beat the queue's worst are offered. Measured
+     * on 330k real vectors (docs/benchmarks.md): the second (2-bit) segment scored code by code
+     * with the row kernel cost more than the whole column scan of the first.
      */
-    private void scoreColumnsThenRows(int block, int count, NeighborQueue queue) {
+    private void scoreColumns(int block, int count, NeighborQueue queue) {
       byte[] codes = postings.codes(block);
       int capacity = postings.capacity(block);
-      int n0 = postings.segmentBytes(0);
-      int n1 = postings.segmentBytes(1);
-      int second = capacity * n0;
-      short[] w = weights;
-      int w1 = grid.weightOffset(1);
-      boolean twoBit = grid.segmentBits(1) == 2;
       int[] out = blockScores;
-      VectorUtil.dotInt4Columns(codes, 0, capacity, count, w, 0, n0, out);
-      int base = PostingLists.ref(block, 0);
-      for (int p = 0; p < count; p++) {
-        int at = second + p * n1;
-        int score =
-            out[p]
-                + (twoBit
-                    ? VectorUtil.dotInt2(codes, at, w, w1, n1)
-                    : VectorUtil.dotInt4(codes, at, w, w1, n1));
-        queue.offer(base + p, score);
-      }
-    }
-
-    private void scoreInt2OneSegment(int block, int count, NeighborQueue queue) {
-      byte[] codes = postings.codes(block);
-      int n = postings.segmentBytes(0);
-      short[] w = weights;
-      int base = PostingLists.ref(block, 0);
-      for (int p = 0; p < count; p++) {
-        queue.offer(base + p, VectorUtil.dotInt2(codes, p * n, w, 0, n));
-      }
-    }
-
-    private void scoreInt4OneSegment(int block, int count, NeighborQueue queue) {
-      byte[] codes = postings.codes(block);
-      int n = postings.segmentBytes(0);
-      short[] w = weights;
-      int base = PostingLists.ref(block, 0);
-      if (postings.firstTransposed()) {
-        int[] out = blockScores;
-        VectorUtil.dotInt4Columns(codes, 0, postings.capacity(block), count, w, 0, n, out);
-        float min = queue.minScore();
-        for (int p = 0; p < count; p++) {
-          if (out[p] > min) {
-            queue.offer(base + p, out[p]);
-            min = queue.minScore();
+      int[] part = segmentScores;
+      int off = 0;
+      for (int s = 0; s < segments; s++) {
+        int n = postings.segmentBytes(s);
+        int[] into = s == 0 ? out : part;
+        if (grid.segmentBits(s) == 4) {
+          VectorUtil.dotInt4Columns(
+              codes, off, capacity, count, weights, grid.weightOffset(s), n, into);
+        } else {
+          VectorUtil.dotInt2Columns(
+              codes, off, capacity, count, weights, grid.weightOffset(s), n, into);
+        }
+        if (s > 0) {
+          for (int p = 0; p < count; p++) {
+            out[p] += part[p];
           }
         }
-        return;
+        off += capacity * n;
       }
+      int base = PostingLists.ref(block, 0);
+      float min = queue.minScore();
       for (int p = 0; p < count; p++) {
-        queue.offer(base + p, VectorUtil.dotInt4(codes, p * n, w, 0, n));
+        if (out[p] > min) {
+          queue.offer(base + p, out[p]);
+          min = queue.minScore();
+        }
       }
     }
   }

@@ -15,11 +15,12 @@ import java.util.Arrays;
  * list. The last block of a list grows 1, 2, 4, … up to {@link #BLOCK} entries, so small lists stay
  * small.
  *
- * <p>With {@code transposeFirst}, the first segment is stored by columns instead: byte {@code i} of
- * every entry of the block, then byte {@code i + 1} ({@code codes[i * capacity + position]}), so
- * that one vector load takes the same byte of many codes and the first-stage scan scores a whole
+ * <p>With {@code byColumns}, every segment is stored by columns instead: byte {@code i} of every
+ * entry of the block, then byte {@code i + 1} ({@code codes[segmentOffset + i * capacity +
+ * position]}), so that one vector load takes the same byte of many codes and a scan scores a whole
  * block without a horizontal sum per code ({@link
- * dev.mstream.index.vector.VectorUtil#dotInt4Columns}).
+ * dev.mstream.index.vector.VectorUtil#dotInt4Columns}, {@link
+ * dev.mstream.index.vector.VectorUtil#dotInt2Columns}).
  *
  * <p>An entry is addressed by a reference {@code block << BLOCK_SHIFT | position}, valid until the
  * next update. Removal moves the list's last entry into the hole, so lists stay dense; {@link
@@ -38,8 +39,8 @@ final class PostingLists {
 
   private final int codeBytes;
 
-  /** Whether segment 0 is stored by columns (see the class comment). */
-  private final boolean transposeFirst;
+  /** Whether the segments are stored by columns (see the class comment). */
+  private final boolean byColumns;
 
   // Blocks, by id: codes (segment-major, capacity entries per segment), slots, owning list.
   private byte[][] blockCodes = new byte[16][];
@@ -61,8 +62,8 @@ final class PostingLists {
     this(segmentBytes, false);
   }
 
-  PostingLists(int[] segmentBytes, boolean transposeFirst) {
-    this.transposeFirst = transposeFirst;
+  PostingLists(int[] segmentBytes, boolean byColumns) {
+    this.byColumns = byColumns;
     this.segmentBytes = segmentBytes.clone();
     this.codeBytes = Arrays.stream(segmentBytes).sum();
     Arrays.fill(refOf, -1);
@@ -73,11 +74,11 @@ final class PostingLists {
   }
 
   /**
-   * Whether segment 0 is stored by columns: byte {@code i} of position {@code p} at {@code i *
-   * capacity + p}.
+   * Whether the segments are stored by columns: byte {@code i} of position {@code p} at {@code
+   * segmentOffset + i * capacity + p}.
    */
-  boolean firstTransposed() {
-    return transposeFirst;
+  boolean byColumns() {
+    return byColumns;
   }
 
   int segmentCount() {
@@ -238,7 +239,7 @@ final class PostingLists {
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
       int off = segmentOffset(block, s);
-      if (s == 0 && transposeFirst) {
+      if (byColumns) {
         for (int i = 0; i < n; i++) {
           out[from + i] = blockCodes[block][off + i * capacity + position];
         }
@@ -270,7 +271,7 @@ final class PostingLists {
     int off = 0;
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
-      if (s == 0 && transposeFirst) {
+      if (byColumns) {
         for (int i = 0; i < n; i++) {
           codes[off + i * capacity + position] = code[from + i];
         }
@@ -289,7 +290,7 @@ final class PostingLists {
     int toCapacity = capacity(toBlock);
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
-      if (s == 0 && transposeFirst) {
+      if (byColumns) {
         byte[] from = blockCodes[fromBlock];
         byte[] to = blockCodes[toBlock];
         for (int i = 0; i < n; i++) {
@@ -345,7 +346,7 @@ final class PostingLists {
     int off = 0;
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
-      if (s == 0 && transposeFirst) {
+      if (byColumns) {
         for (int i = 0; i < n; i++) {
           System.arraycopy(old, oldOff + i * oldCapacity, codes, off + i * capacity, oldCapacity);
         }

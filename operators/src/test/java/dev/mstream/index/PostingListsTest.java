@@ -11,11 +11,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Posting lists against a model: every slot once, in its list, with its code, after any churn. */
 class PostingListsTest {
 
-  @ParameterizedTest(name = "first segment by columns: {0}")
+  @ParameterizedTest(name = "segments by columns: {0}")
   @ValueSource(booleans = {false, true})
-  void addsRemovesAndMovesKeepEveryEntryOnceWithItsCode(boolean transposeFirst) {
+  void addsRemovesAndMovesKeepEveryEntryOnceWithItsCode(boolean byColumns) {
     int[] segments = {32, 17};
-    PostingLists lists = new PostingLists(segments, transposeFirst);
+    PostingLists lists = new PostingLists(segments, byColumns);
     for (int l = 0; l < 5; l++) {
       lists.newList();
     }

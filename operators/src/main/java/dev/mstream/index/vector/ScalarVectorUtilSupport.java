@@ -84,4 +84,21 @@ public final class ScalarVectorUtilSupport implements VectorUtilSupport {
       }
     }
   }
+
+  @Override
+  public void dotInt2Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
+    java.util.Arrays.fill(out, 0, count, 0);
+    for (int i = 0; i < bytes; i++) {
+      int row = off + i * stride;
+      int w0 = q[qOff + i];
+      int w1 = q[qOff + bytes + i];
+      int w2 = q[qOff + 2 * bytes + i];
+      int w3 = q[qOff + 3 * bytes + i];
+      for (int p = 0; p < count; p++) {
+        int b = codes[row + p];
+        out[p] += (b & 3) * w0 + ((b >>> 2) & 3) * w1 + ((b >>> 4) & 3) * w2 + ((b >>> 6) & 3) * w3;
+      }
+    }
+  }
 }

@@ -69,15 +69,31 @@ public final class VectorUtil {
    */
   public static void dotInt4Columns(
       byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
+    checkColumns(codes, off, stride, count, bytes, out);
+    Objects.checkFromIndexSize(qOff, 2 * bytes, q.length);
+    IMPL.dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
+  }
+
+  /**
+   * {@link #dotInt2} of {@code count} codes stored by columns, as {@link #dotInt4Columns}; see
+   * {@link VectorUtilSupport#dotInt2Columns}.
+   */
+  public static void dotInt2Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
+    checkColumns(codes, off, stride, count, bytes, out);
+    Objects.checkFromIndexSize(qOff, 4 * bytes, q.length);
+    IMPL.dotInt2Columns(codes, off, stride, count, q, qOff, bytes, out);
+  }
+
+  private static void checkColumns(
+      byte[] codes, int off, int stride, int count, int bytes, int[] out) {
     if (count < 0 || count > stride) {
       throw new IllegalArgumentException("count " + count + " must be in 0..stride " + stride);
     }
     if (bytes > 0 && count > 0) {
       Objects.checkFromIndexSize(off, (bytes - 1) * stride + count, codes.length);
     }
-    Objects.checkFromIndexSize(qOff, 2 * bytes, q.length);
     Objects.checkFromIndexSize(0, count, out.length);
-    IMPL.dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
   }
 
   /**

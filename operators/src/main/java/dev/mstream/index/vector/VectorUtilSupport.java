@@ -44,6 +44,14 @@ public interface VectorUtilSupport {
       byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out);
 
   /**
+   * {@link #dotInt2} for {@code count} codes stored by columns, as {@link #dotInt4Columns}: byte
+   * {@code i} of code {@code p} is {@code codes[off + i * stride + p]}, {@code out[p]} receives its
+   * score; entries past {@code count}, below {@code min(stride, out.length)}, may be overwritten.
+   */
+  void dotInt2Columns(
+      byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out);
+
+  /**
    * {@code out[i] = dot(data, (fromRow + i) * stride, q, 0, dims)} for {@code i} in {@code [0,
    * count)}: scores a contiguous run of rows.
    */

@@ -159,28 +159,44 @@ abstract class BaseVectorUtilSupportTest {
 
   @Test
   void int4ColumnsEqualTheRowDotOfEveryCode() {
-    Random rnd = new Random(23);
+    columnsEqualTheRowDotOfEveryCode(4);
+  }
+
+  @Test
+  void int2ColumnsEqualTheRowDotOfEveryCode() {
+    columnsEqualTheRowDotOfEveryCode(2);
+  }
+
+  /** The column kernel of {@code bits}-bit codes against the reference row dot of every code. */
+  private void columnsEqualTheRowDotOfEveryCode(int bits) {
+    int planes = 8 / bits;
+    Random rnd = new Random(23 + bits);
     for (int bytes : new int[] {0, 1, 7, 16, 32, 33, 64}) {
       for (int stride : new int[] {1, 2, 5, 16, 31, 32, 64, 65}) {
         for (int count : new int[] {0, 1, stride / 2, stride - 1, stride}) {
-          if (count < 0) {
-            continue;
-          }
           int off = rnd.nextInt(9);
           byte[] codes = randomBytes(rnd, off + bytes * stride + rnd.nextInt(3));
           int qOff = rnd.nextInt(9);
-          short[] q = randomWeights(rnd, qOff + 2 * bytes + rnd.nextInt(3));
+          short[] q = randomWeights(rnd, qOff + planes * bytes + rnd.nextInt(3));
           int[] out = new int[count + 2];
           out[count + 1] = 12345; // past the stride (count + 1 > stride) or not: see below
-          support().dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
+          if (bits == 4) {
+            support().dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
+          } else {
+            support().dotInt2Columns(codes, off, stride, count, q, qOff, bytes, out);
+          }
           for (int p = 0; p < count; p++) {
             byte[] row = new byte[bytes];
             for (int i = 0; i < bytes; i++) {
               row[i] = codes[off + i * stride + p];
             }
+            long expected =
+                bits == 4 ? refDotInt4(row, 0, q, qOff, bytes) : refDotInt2(row, 0, q, qOff, bytes);
             assertThat((long) out[p])
-                .as("bytes %d, stride %d, count %d, code %d", bytes, stride, count, p)
-                .isEqualTo(refDotInt4(row, 0, q, qOff, bytes));
+                .as(
+                    "%d bits, bytes %d, stride %d, count %d, code %d",
+                    bits, bytes, stride, count, p)
+                .isEqualTo(expected);
           }
           if (count + 1 >= stride) {
             assertThat(out[count + 1]).as("past the stride: untouched").isEqualTo(12345);
@@ -202,6 +218,23 @@ abstract class BaseVectorUtilSupportTest {
         support().dotInt4Columns(codes, 0, 64, 64, q, 0, bytes, out);
         for (int p = 0; p < 64; p++) {
           assertThat((long) out[p]).isEqualTo(2L * bytes * 15 * w);
+        }
+      }
+    }
+  }
+
+  @Test
+  void int2ColumnExtremesAreExact() {
+    for (int bytes : new int[] {1, 8, 9, 32, 64, 1000}) {
+      for (short w : new short[] {-127, 127}) {
+        byte[] codes = new byte[bytes * 64];
+        Arrays.fill(codes, (byte) 0xFF); // every plane 3
+        short[] q = new short[4 * bytes];
+        Arrays.fill(q, w);
+        int[] out = new int[64];
+        support().dotInt2Columns(codes, 0, 64, 64, q, 0, bytes, out);
+        for (int p = 0; p < 64; p++) {
+          assertThat((long) out[p]).isEqualTo(4L * bytes * 3 * w);
         }
       }
     }
