@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param fittedOn documents the subtask held when this was fitted (the refit policy compares)
  * @param captured share of the sample's squared norm inside the prefix, at fit time
  * @param meanDistance mean squared distance of the sample to its nearest centroid, at fit time
+ * @param fittedProbes probes that reached the recall target on held-out documents at fit time
+ *     ({@link ProbeCalibration}); 0 when not measured
  */
 public record IndexFit(
     Projection projection,
@@ -24,7 +26,8 @@ public record IndexFit(
     Centroids centroids,
     long fittedOn,
     float captured,
-    float meanDistance)
+    float meanDistance,
+    int fittedProbes)
     implements java.io.Serializable {
 
   public IndexFit {
@@ -37,6 +40,9 @@ public record IndexFit(
     if (grid != null && grid.dims() != projection.prefixDims()) {
       throw new IllegalArgumentException("the grid does not match the projection's prefix");
     }
+    if (fittedProbes < 0) {
+      throw new IllegalArgumentException("fitted probes must be >= 0, was " + fittedProbes);
+    }
     if (centroids != null && centroids.dims() > projection.prefixDims()) {
       throw new IllegalArgumentException("centroid dims exceed the projection's prefix");
     }
@@ -44,7 +50,7 @@ public record IndexFit(
 
   /** A fit for the flat arena: the projection and its encoding, nothing else. */
   public static IndexFit flat(Projection projection, PrefixEncoding encoding) {
-    return new IndexFit(projection, encoding, null, null, 0, 0f, 0f);
+    return new IndexFit(projection, encoding, null, null, 0, 0f, 0f, 0);
   }
 
   public boolean isInvertedFile() {

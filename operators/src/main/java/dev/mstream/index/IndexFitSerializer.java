@@ -25,6 +25,9 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
   /** Format 2: the grid's segment widths (2 or 4 bits) before its cells. */
   static final byte FORMAT_V2 = 2;
 
+  /** Format 3 adds the probes measured at fit time ({@link IndexFit#fittedProbes()}). */
+  static final byte FORMAT_V3 = 3;
+
   private static final long serialVersionUID = 1L;
 
   /** Fits never change once built: share them. */
@@ -40,7 +43,7 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
 
   @Override
   public void serialize(IndexFit fit, DataOutputView out) throws IOException {
-    out.writeByte(FORMAT_V2);
+    out.writeByte(FORMAT_V3);
     ProjectionSerializer.INSTANCE.serialize(fit.projection(), out);
     out.writeByte(fit.encoding().ordinal());
     out.writeBoolean(fit.grid() != null);
@@ -61,11 +64,12 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
     out.writeLong(fit.fittedOn());
     out.writeFloat(fit.captured());
     out.writeFloat(fit.meanDistance());
+    out.writeInt(fit.fittedProbes());
   }
 
   @Override
   public IndexFit deserialize(DataInputView in) throws IOException {
-    byte format = readFormatVersion(in, "IndexFit", FORMAT_V1, FORMAT_V2);
+    byte format = readFormatVersion(in, "IndexFit", FORMAT_V1, FORMAT_V3);
     Projection projection = ProjectionSerializer.INSTANCE.deserialize(in);
     int ordinal = in.readByte();
     if (ordinal < 0 || ordinal >= PrefixEncoding.values().length) {
@@ -104,8 +108,10 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
     long fittedOn = in.readLong();
     float captured = in.readFloat();
     float distance = in.readFloat();
+    int fittedProbes = format >= FORMAT_V3 ? in.readInt() : 0;
     try {
-      return new IndexFit(projection, encoding, grid, centroids, fittedOn, captured, distance);
+      return new IndexFit(
+          projection, encoding, grid, centroids, fittedOn, captured, distance, fittedProbes);
     } catch (IllegalArgumentException e) {
       throw new IOException("corrupt stored fit: " + e.getMessage(), e);
     }

@@ -49,7 +49,14 @@ public interface IndexFitter extends Serializable {
               : Projection.identity(settings.dimension(), settings.prefixDims(), train);
       if (settings.layout() == IndexLayout.FLAT) {
         return new IndexFit(
-            projection, settings.encoding(), null, null, documents, captured(projection, held), 0f);
+            projection,
+            settings.encoding(),
+            null,
+            null,
+            documents,
+            captured(projection, held),
+            0f,
+            0);
       }
       float[][] prefixes = new float[train.length][];
       for (int i = 0; i < train.length; i++) {
@@ -78,7 +85,9 @@ public interface IndexFitter extends Serializable {
           centroids,
           documents,
           captured(projection, held),
-          (float) (distance / held.length));
+          (float) (distance / held.length),
+          ProbeCalibration.probesFor(
+              train, prefixes, held, projection, centroids, settings.targetRecall()));
     }
 
     private static float[][] holdOut(float[][] sample, boolean held) {

@@ -255,7 +255,25 @@ final class RecallCalibrator {
   }
 
   /** Forgets the estimates (the index was refitted: recall per budget changed). */
-  void reset() {
+  /**
+   * A new fit: the estimates were for the old one. When the fit measured the probes its held-out
+   * documents need ({@link IndexFit#fittedProbes()}), the walk starts there instead of at the
+   * configured default, so a collection that needs many probes does not wait for thousands of
+   * sampled queries to get them.
+   */
+  void reset(int fittedProbes) {
     cells.clear();
+    if (calibrating() && !flat && fittedProbes > 0) {
+      probeStep = stepAtLeast(PROBES, fittedProbes);
+    }
+  }
+
+  private static int stepAtLeast(int[] steps, int value) {
+    for (int i = 0; i < steps.length; i++) {
+      if (steps[i] >= value) {
+        return i;
+      }
+    }
+    return steps.length - 1;
   }
 }

@@ -117,14 +117,40 @@ class IndexFitSerializerTest {
     }
     assertThat(code).isEqualTo(old);
 
-    // Written again, it is format 2 and reads back the same.
+    // Written again, it is the current format and reads back the same.
     DataOutputSerializer again = new DataOutputSerializer(1024);
     IndexFitSerializer.INSTANCE.serialize(fit, again);
-    assertThat(again.getCopyOfBuffer()[0]).isEqualTo(IndexFitSerializer.FORMAT_V2);
+    assertThat(again.getCopyOfBuffer()[0]).isEqualTo(IndexFitSerializer.FORMAT_V3);
     assertThat(
             IndexFitSerializer.INSTANCE.deserialize(
                 new DataInputDeserializer(again.getCopyOfBuffer())))
         .isEqualTo(fit);
+  }
+
+  /**
+   * Format 2 is format 3 without the probes measured at fit time: it reads with none (0), so the
+   * calibrator starts from the configured default as it did; format 3 keeps them.
+   */
+  @Test
+  void readsFormat2FitsWithoutFittedProbes() throws IOException {
+    Random rnd = new Random(10);
+    float[][] sample = TestVectors.clustered(rnd, 600, 24, 12, 0.2f);
+    IndexSettings s =
+        IndexSettings.builder("m", 24).prefixDims(16).centroidDims(8).lists(12).build();
+    IndexFit fit = IndexFitter.of(s).fit(sample, 600);
+    assertThat(fit.fittedProbes()).isPositive();
+    DataOutputSerializer out = new DataOutputSerializer(1024);
+    IndexFitSerializer.INSTANCE.serialize(fit, out);
+    byte[] v3 = out.getCopyOfBuffer();
+    assertThat(
+            IndexFitSerializer.INSTANCE.deserialize(new DataInputDeserializer(v3)).fittedProbes())
+        .isEqualTo(fit.fittedProbes());
+
+    byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 4);
+    v2[0] = IndexFitSerializer.FORMAT_V2;
+    IndexFit old = IndexFitSerializer.INSTANCE.deserialize(new DataInputDeserializer(v2));
+    assertThat(old.fittedProbes()).isZero();
+    assertThat(old.version()).isEqualTo(fit.version());
   }
 
   private static void writeFloats(float[] values, DataOutputSerializer out) throws IOException {
