@@ -97,7 +97,7 @@ public final class IvfBenchmark {
     // ---- the inverted file, fitted and filled as an index subtask does it
     IndexSettings settings =
         IndexSettings.builder("bench", corpus.dims())
-            .centroidDims(Bench.intArg(args, "--centroid-dims", 32))
+            .centroidDims(Bench.intArg(args, "--centroid-dims", 64))
             .lists(Bench.intArg(args, "--lists", 0))
             .survivors(Bench.intList(args, "--survivors", 4)[0])
             .encoding(

@@ -393,7 +393,7 @@ public record IndexSettings(
           adaptiveLatencyMillis,
           rerank,
           layout,
-          centroidDims > 0 ? centroidDims : Math.min(32, prefix),
+          centroidDims > 0 ? centroidDims : Math.min(64, prefix),
           lists,
           probes,
           minProbes > 0 ? minProbes : Math.max(1, probes / 4),
