@@ -1,7 +1,6 @@
 package dev.mstream.index;
 
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -135,10 +134,10 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
     return new Snapshot();
   }
 
-  /** Format evolution is handled by the version byte. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<IndexFit> {
+  /** Records the newest format written; old formats are read by each record's version byte. */
+  public static final class Snapshot extends RecordFormatSnapshot<IndexFit> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(() -> INSTANCE, FORMAT_V2);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.mstream.index;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -93,10 +92,10 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     return new Snapshot();
   }
 
-  /** Format evolution is handled by the version byte. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<PrefixEntry> {
+  /** Records the newest format written; old formats are read by each record's version byte. */
+  public static final class Snapshot extends RecordFormatSnapshot<PrefixEntry> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(() -> INSTANCE, FORMAT_V3);
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.mstream.index;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -141,10 +140,10 @@ public final class StoredDocumentSerializer extends VersionedRecordSerializer<St
     return new Snapshot();
   }
 
-  /** Format evolution is handled inside the serializer by the version byte. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<StoredDocument> {
+  /** Records the newest format written; old formats are read by each record's version byte. */
+  public static final class Snapshot extends RecordFormatSnapshot<StoredDocument> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(() -> INSTANCE, FORMAT_V2);
     }
   }
 }

@@ -99,6 +99,30 @@ class StateSerializerFixturesTest {
     }
   }
 
+  /** Snapshots that record the newest format written (version 4). */
+  @Test
+  void snapshotsThatRecordTheirFormatRestoreAndAreCompatibleAsIs() throws IOException {
+    for (TypeSerializer<?> s : SERIALIZERS) {
+      assertCompatibleAsIs(s, snapshotFixture(s, "v4"));
+    }
+  }
+
+  /** State of a newer build fails on restore, not on the first record read. */
+  @Test
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  void aSnapshotOfANewerFormatIsIncompatible() throws IOException {
+    for (TypeSerializer<?> s : SERIALIZERS) {
+      byte[] bytes = snapshotFixture(s, "v4");
+      bytes[bytes.length - 1] = (byte) (bytes[bytes.length - 1] + 1); // the newest format written
+      TypeSerializerSnapshot newer =
+          TypeSerializerSnapshot.readVersionedSnapshot(
+              new DataInputDeserializer(bytes), StateSerializerFixturesTest.class.getClassLoader());
+      assertThat(s.snapshotConfiguration().resolveSchemaCompatibility(newer).isIncompatible())
+          .as(s.getClass().getSimpleName())
+          .isTrue();
+    }
+  }
+
   @Test
   void theCurrentSnapshotsRoundTripAndAreCompatibleAsIs() throws IOException {
     for (TypeSerializer<?> s : SERIALIZERS) {
