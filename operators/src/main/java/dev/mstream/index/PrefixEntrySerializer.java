@@ -44,11 +44,7 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     out.writeByte(FORMAT_V3);
     StringValue.writeString(e.namespace(), out);
     out.writeLong(e.projectionVersion());
-    out.writeInt(e.attributes().size());
-    for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-      StringValue.writeString(a.getKey(), out);
-      StringValue.writeString(a.getValue(), out);
-    }
+    AttributeMaps.write(e.attributes(), out);
     out.writeInt(e.codes().length);
     out.write(e.codes());
     out.writeInt(e.lists().length);
@@ -62,11 +58,7 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     byte format = readFormatVersion(in, "PrefixEntry", FORMAT_V1, FORMAT_V3);
     String namespace = StringValue.readString(in);
     long version = in.readLong();
-    int n = in.readInt();
-    Map<String, String> attrs = n == 0 ? Map.of() : new HashMap<>(n * 2);
-    for (int i = 0; i < n; i++) {
-      attrs.put(StringValue.readString(in), StringValue.readString(in));
-    }
+    Map<String, String> attrs = AttributeMaps.read(in);
     byte[] codes = new byte[in.readInt()];
     in.readFully(codes);
     int[] lists = PrefixEntry.NO_LISTS;

@@ -57,11 +57,7 @@ public final class StoredDocumentSerializer extends VersionedRecordSerializer<St
     out.writeLong(doc.contentHash());
     out.writeLong(doc.version());
     out.writeLong(doc.eventTime());
-    out.writeInt(doc.attributes().size());
-    for (Map.Entry<String, String> e : doc.attributes().entrySet()) {
-      StringValue.writeString(e.getKey(), out);
-      StringValue.writeString(e.getValue(), out);
-    }
+    AttributeMaps.write(doc.attributes(), out);
     float[] v = doc.vector();
     out.writeInt(v.length);
     writeFloats(v, out);
@@ -106,11 +102,7 @@ public final class StoredDocumentSerializer extends VersionedRecordSerializer<St
     long contentHash = in.readLong();
     long version = in.readLong();
     long eventTime = in.readLong();
-    int attrCount = in.readInt();
-    Map<String, String> attrs = new HashMap<>(Math.max(4, attrCount * 2));
-    for (int i = 0; i < attrCount; i++) {
-      attrs.put(StringValue.readString(in), StringValue.readString(in));
-    }
+    Map<String, String> attrs = AttributeMaps.read(in);
     float[] v = readFloats(in.readInt(), in);
     if (format == FORMAT_V1) {
       return new StoredDocument(namespace, attrs, v, modelId, contentHash, version, eventTime);
