@@ -11,9 +11,9 @@ import java.util.Map;
  * instead of fragmenting the arrays. Full vectors are not here: the funnel reranks the shortlist
  * with the full vectors from keyed state.
  *
- * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot below {@code
- * highWater} is live iff its namespace is not {@link NamespaceTable#NONE}; every dead one is on the
- * free list exactly once.
+ * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot below the {@link
+ * SlotAllocator}'s high water is live iff its namespace is not {@link NamespaceTable#NONE}; every
+ * dead one is on the free list exactly once.
  */
 public final class PrefixArena implements PrefixIndex {
 
@@ -33,9 +33,7 @@ public final class PrefixArena implements PrefixIndex {
   private final NamespaceTable namespaceTable = new NamespaceTable();
   private final AttributeDictionary dictionary = new AttributeDictionary();
 
-  private int[] freeSlots = new int[16];
-  private int freeCount;
-  private int highWater;
+  private final SlotAllocator allocator = new SlotAllocator();
 
   public PrefixArena(Projection projection, PrefixEncoding encoding, int initialCapacity) {
     this(IndexFit.flat(projection, encoding), initialCapacity);
@@ -95,7 +93,7 @@ public final class PrefixArena implements PrefixIndex {
     long attrBytes = 0;
     if (attributes != null) {
       attrBytes += 4L * attributes.length;
-      for (int i = 0; i < highWater; i++) {
+      for (int i = 0; i < allocator.highWater(); i++) {
         if (attributes[i] != null && attributes[i].length > 0) {
           attrBytes += 16 + 4L * attributes[i].length;
         }
@@ -156,22 +154,21 @@ public final class PrefixArena implements PrefixIndex {
     if (attributes != null) {
       attributes[slot] = null;
     }
-    if (freeCount == freeSlots.length) {
-      freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-    }
-    freeSlots[freeCount++] = slot;
-    ids.compactIfWasteful(highWater, s -> namespaces[s] != NamespaceTable.NONE);
+    allocator.release(slot);
+    ids.compactIfWasteful(allocator.highWater(), s -> namespaces[s] != NamespaceTable.NONE);
     return true;
   }
 
   @Override
   public int slotCount() {
-    return highWater;
+    return allocator.highWater();
   }
 
   @Override
   public String liveIdAt(int slot) {
-    return slot < highWater && namespaces[slot] != NamespaceTable.NONE ? ids.idOf(slot) : null;
+    return slot < allocator.highWater() && namespaces[slot] != NamespaceTable.NONE
+        ? ids.idOf(slot)
+        : null;
   }
 
   @Override
@@ -260,7 +257,8 @@ public final class PrefixArena implements PrefixIndex {
     byte[] segment = codes.segment(0);
     int stride = codes.segmentBytes(0);
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -279,7 +277,8 @@ public final class PrefixArena implements PrefixIndex {
     int firstDims = codes.segmentDims(0);
     int secondDims = dims - firstDims;
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -294,7 +293,8 @@ public final class PrefixArena implements PrefixIndex {
 
   private long scanInt8Segments(int ns, int[] required, byte[] qc, int dims, NeighborQueue queue) {
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -333,7 +333,8 @@ public final class PrefixArena implements PrefixIndex {
 
   private long scanFloat16(int ns, int[] required, float[] q, int dims, NeighborQueue queue) {
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -364,10 +365,7 @@ public final class PrefixArena implements PrefixIndex {
   }
 
   private int allocateSlot() {
-    if (freeCount > 0) {
-      return freeSlots[--freeCount];
-    }
-    if (highWater == namespaces.length) {
+    if (allocator.nextIsNew() && allocator.highWater() == namespaces.length) {
       int capacity = namespaces.length * 2;
       codes.grow(capacity);
       namespaces = Arrays.copyOf(namespaces, capacity);
@@ -375,6 +373,6 @@ public final class PrefixArena implements PrefixIndex {
         attributes = Arrays.copyOf(attributes, capacity);
       }
     }
-    return highWater++;
+    return allocator.allocate();
   }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  *
  * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot is live iff {@code
  * ids[slot] != null}; a live slot's id maps back to it in {@code slotById}; every dead slot below
- * {@code highWater} is on the free list exactly once.
+ * the {@link SlotAllocator}'s high water is on its free list exactly once.
  */
 public final class VectorArena {
 
@@ -27,11 +27,7 @@ public final class VectorArena {
   private final Map<String, Integer> slotById = new HashMap<>();
   private final NamespaceTable namespaceTable = new NamespaceTable();
 
-  private int[] freeSlots = new int[16];
-  private int freeCount;
-
-  /** Slots at or above this index have never been used. */
-  private int highWater;
+  private final SlotAllocator allocator = new SlotAllocator();
 
   @SuppressWarnings("unchecked")
   public VectorArena(int dimension, int initialCapacity) {
@@ -100,10 +96,7 @@ public final class VectorArena {
     ids[slot] = null;
     attributes[slot] = null;
     namespaces[slot] = NamespaceTable.NONE;
-    if (freeCount == freeSlots.length) {
-      freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-    }
-    freeSlots[freeCount++] = slot;
+    allocator.release(slot);
     return true;
   }
 
@@ -120,7 +113,8 @@ public final class VectorArena {
     NeighborQueue queue = new NeighborQueue(k);
     long scanned = 0;
     if (ns != NamespaceTable.NONE) {
-      for (int slot = 0; slot < highWater; slot++) {
+      int end = allocator.highWater();
+      for (int slot = 0; slot < end; slot++) {
         if (namespaces[slot] != ns || !matches(attributes[slot], filter)) {
           continue;
         }
@@ -143,7 +137,7 @@ public final class VectorArena {
   /** Ids of the live documents, in slot order. */
   public java.util.List<String> ids() {
     java.util.List<String> out = new java.util.ArrayList<>(size());
-    for (int slot = 0; slot < highWater; slot++) {
+    for (int slot = 0; slot < allocator.highWater(); slot++) {
       if (ids[slot] != null) {
         out.add(ids[slot]);
       }
@@ -172,13 +166,10 @@ public final class VectorArena {
   }
 
   private int allocateSlot() {
-    if (freeCount > 0) {
-      return freeSlots[--freeCount];
-    }
-    if (highWater == ids.length) {
+    if (allocator.nextIsNew() && allocator.highWater() == ids.length) {
       grow();
     }
-    return highWater++;
+    return allocator.allocate();
   }
 
   private void grow() {
