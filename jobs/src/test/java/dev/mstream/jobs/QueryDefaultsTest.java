@@ -20,8 +20,8 @@ class QueryDefaultsTest {
   @Test
   void fallbacksWhenNeitherConfigurationNorProfileSaysAnything() {
     IndexSettings s = MStreamPipeline.indexSettings(new Configuration(), PLAIN);
-    assertThat(s.defaultDims()).isEqualTo(MStreamOptions.FALLBACK_DEFAULT_DIMS);
-    assertThat(s.defaultCandidates()).isEqualTo(MStreamOptions.FALLBACK_DEFAULT_CANDIDATES);
+    assertThat(s.defaultDims()).isEqualTo(IndexSettings.DEFAULT_DIMS).isEqualTo(64);
+    assertThat(s.defaultCandidates()).isEqualTo(IndexSettings.DEFAULT_CANDIDATES).isEqualTo(100);
   }
 
   @Test

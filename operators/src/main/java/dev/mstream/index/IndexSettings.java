@@ -80,6 +80,18 @@ public record IndexSettings(
   /** 4 bits on the first 64 dims, 2 on the next 128: 64 bytes (see {@link ScalarQuantizer}). */
   static final int[] DEFAULT_PACKED_BITS = {4, 2};
 
+  /**
+   * Prefix dimensions a query that names none is scored on, when neither the configuration
+   * (mstream.query.default-dims) nor the model profile names them; at most the prefix.
+   */
+  public static final int DEFAULT_DIMS = 64;
+
+  /**
+   * Shortlist size of a query that names none, when neither the configuration
+   * (mstream.query.default-candidates) nor the model profile names one.
+   */
+  public static final int DEFAULT_CANDIDATES = 100;
+
   /** Lists per √n when {@code lists} is 0 (see the benchmarks for the measurement). */
   public static final double LISTS_PER_SQRT_N = 1.0;
 
@@ -179,11 +191,6 @@ public record IndexSettings(
     }
   }
 
-  /** Defaults for a model (see {@link Builder}). */
-  public static IndexSettings defaults(String modelId, int dimension, boolean nativeMatryoshka) {
-    return builder(modelId, dimension).rotate(!nativeMatryoshka).build();
-  }
-
   public static Builder builder(String modelId, int dimension) {
     return new Builder(modelId, dimension);
   }
@@ -228,8 +235,8 @@ public record IndexSettings(
    * Builds {@link IndexSettings}; every setting has a default, {@link #build()} checks them
    * together. Defaults: IVF with PACKED codes (4 bits on 64 dims, 2 on the next 128: a 192-dim
    * prefix in 64 bytes; INT8 on 128 dims for FLAT), centroids on 32 dims, about √n lists; queries
-   * at 64 dims, 8 probes, 4 survivors per candidate, 32 candidates; recall target 0.95 measured on
-   * 1% of the queries.
+   * at {@link #DEFAULT_DIMS} dims (at most the prefix), 8 probes, 4 survivors per candidate, {@link
+   * #DEFAULT_CANDIDATES} candidates; recall target 0.95 measured on 1% of the queries.
    */
   public static final class Builder {
     private final String modelId;
@@ -239,7 +246,7 @@ public record IndexSettings(
     private boolean rotate = true;
     private int fitSample = 2048;
     private int defaultDims = -1;
-    private int defaultCandidates = 32;
+    private int defaultCandidates = DEFAULT_CANDIDATES;
     private int minDims = -1;
     private long adaptiveLatencyMillis;
     private boolean rerank = true;
@@ -282,6 +289,7 @@ public record IndexSettings(
       return this;
     }
 
+    /** 0 or less: {@link #DEFAULT_DIMS}, at most the prefix. */
     public Builder defaultDims(int v) {
       defaultDims = v;
       return this;
@@ -371,14 +379,12 @@ public record IndexSettings(
     public IndexSettings build() {
       boolean packed =
           layout == IndexLayout.IVF && (encoding == null || encoding == PrefixEncoding.PACKED);
-      // Packed codes cover the dims of their widths once through (192 by default); the first
-      // stage scores the first segment (64 dims at 4 bits).
+      // Packed codes cover the dims of their widths once through (192 by default).
       int prefix =
           prefixDims > 0
               ? prefixDims
               : Math.min(packed ? ScalarQuantizer.dimsOf(packedBits) : 128, dimension);
-      int dims =
-          defaultDims > 0 ? defaultDims : Math.min(packed ? 256 / packedBits[0] : 64, prefix);
+      int dims = defaultDims > 0 ? defaultDims : Math.min(DEFAULT_DIMS, prefix);
       int probes = Math.max(1, defaultProbes);
       return new IndexSettings(
           modelId,
