@@ -565,15 +565,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
 
   /** What this subtask's keyed state holds for {@code id}, or null. */
   StoredDocument storedDocument(String id) throws Exception {
-    Object previous = getCurrentKey();
-    setCurrentKey(id);
-    try {
-      return state.document();
-    } finally {
-      if (previous != null) {
-        setCurrentKey(previous);
-      }
-    }
+    return state.document(id);
   }
 
   /** Documents in this subtask's keyed state. */
