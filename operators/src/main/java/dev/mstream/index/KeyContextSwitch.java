@@ -21,8 +21,8 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  *   <li>When no key was current yet (a broadcast record before any keyed one), there is none to
  *       restore and the last id read stays current: the caller must not write keyed state then (the
  *       index's query path only reads). The next keyed record sets its own key.
- *   <li>Only ids of this subtask's key groups: they come from its own arena and keyed state. The
- *       key of another subtask's key group would make the backend throw.
+ *   <li>Only ids of this subtask's key groups: they come from its own arena and keyed state.
+ *       Another subtask's key is not this subtask's state, and not every backend checks.
  *   <li>On the task thread only, synchronously, like all access to the operator's key context; not
  *       possible as such with asynchronous state ({@code docs/guarantees.md}, "Reading other keys'
  *       state").
