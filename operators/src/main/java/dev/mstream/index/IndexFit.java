@@ -1,6 +1,9 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Everything a subtask fits on a sample of its documents and keeps in checkpointed operator state:
@@ -17,6 +20,7 @@ import java.util.Objects;
  * @param captured share of the sample's squared norm inside the prefix, at fit time
  * @param meanDistance mean squared distance of the sample to its nearest centroid, at fit time
  */
+@Internal
 public record IndexFit(
     Projection projection,
     PrefixEncoding encoding,
@@ -30,16 +34,16 @@ public record IndexFit(
   public IndexFit {
     Objects.requireNonNull(projection, "projection");
     Objects.requireNonNull(encoding, "encoding");
-    if (encoding.packed() != (grid != null)) {
-      throw new IllegalArgumentException(
-          "a PACKED fit needs its grid, and only a PACKED one has one (" + encoding + ")");
-    }
-    if (grid != null && grid.dims() != projection.prefixDims()) {
-      throw new IllegalArgumentException("the grid does not match the projection's prefix");
-    }
-    if (centroids != null && centroids.dims() > projection.prefixDims()) {
-      throw new IllegalArgumentException("centroid dims exceed the projection's prefix");
-    }
+    checkArgument(
+        encoding.packed() == (grid != null),
+        "a PACKED fit needs its grid, and only a PACKED one has one (%s)",
+        encoding);
+    checkArgument(
+        grid == null || grid.dims() == projection.prefixDims(),
+        "the grid does not match the projection's prefix");
+    checkArgument(
+        centroids == null || centroids.dims() <= projection.prefixDims(),
+        "centroid dims exceed the projection's prefix");
   }
 
   /** A fit for the flat arena: the projection and its encoding, nothing else. */

@@ -1,6 +1,7 @@
 package dev.mstream.index;
 
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -15,6 +16,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * the same (dimension {@code i} of a 64-dim segment in the low nibble of byte {@code i % 32} when
  * below 32, else the high one).
  */
+@Internal
 public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit> {
 
   public static final IndexFitSerializer INSTANCE = new IndexFitSerializer();

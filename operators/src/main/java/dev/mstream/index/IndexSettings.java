@@ -1,6 +1,9 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Configuration of the vector index operator. Built with {@link #builder}, checked on {@link
@@ -51,6 +54,7 @@ import java.io.Serializable;
  * @param packedBits bits per dimension of each 32-byte segment of a PACKED code, the last one
  *     repeated (mstream.index.packed-bits)
  */
+@PublicEvolving
 public record IndexSettings(
     String modelId,
     int dimension,
@@ -96,99 +100,78 @@ public record IndexSettings(
   public static final double LISTS_PER_SQRT_N = 1.0;
 
   public IndexSettings {
-    if (modelId == null || modelId.isBlank()) {
-      throw new IllegalArgumentException("model id (mstream.model) must not be empty");
-    }
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
-    }
-    if (prefixDims <= 0 || prefixDims > dimension) {
-      throw new IllegalArgumentException(
-          "mstream.index.prefix-dims must be in 1.." + dimension + ", was " + prefixDims);
-    }
-    if (fitSample < 2) {
-      throw new IllegalArgumentException("mstream.index.fit-sample must be >= 2, was " + fitSample);
-    }
-    if (defaultDims <= 0 || defaultDims > prefixDims) {
-      throw new IllegalArgumentException(
-          "mstream.query.default-dims must be in 1.." + prefixDims + ", was " + defaultDims);
-    }
-    if (defaultCandidates <= 0) {
-      throw new IllegalArgumentException(
-          "mstream.query.default-candidates must be > 0, was " + defaultCandidates);
-    }
-    if (minDims <= 0 || minDims > defaultDims) {
-      throw new IllegalArgumentException(
-          "mstream.query.adaptive.min-dims must be in 1.." + defaultDims + ", was " + minDims);
-    }
-    if (adaptiveLatencyMillis < 0) {
-      throw new IllegalArgumentException("mstream.query.adaptive.latency must be >= 0");
-    }
-    if (layout == null) {
-      throw new IllegalArgumentException("mstream.index.layout must be FLAT or IVF");
-    }
+    checkArgument(
+        modelId != null && !modelId.isBlank(), "model id (mstream.model) must not be empty");
+    checkArgument(dimension > 0, "dimension must be > 0, was %s", dimension);
+    checkArgument(
+        prefixDims > 0 && prefixDims <= dimension,
+        "mstream.index.prefix-dims must be in 1..%s, was %s",
+        dimension,
+        prefixDims);
+    checkArgument(fitSample >= 2, "mstream.index.fit-sample must be >= 2, was %s", fitSample);
+    checkArgument(
+        defaultDims > 0 && defaultDims <= prefixDims,
+        "mstream.query.default-dims must be in 1..%s, was %s",
+        prefixDims,
+        defaultDims);
+    checkArgument(
+        defaultCandidates > 0,
+        "mstream.query.default-candidates must be > 0, was %s",
+        defaultCandidates);
+    checkArgument(
+        minDims > 0 && minDims <= defaultDims,
+        "mstream.query.adaptive.min-dims must be in 1..%s, was %s",
+        defaultDims,
+        minDims);
+    checkArgument(adaptiveLatencyMillis >= 0, "mstream.query.adaptive.latency must be >= 0");
+    checkArgument(layout != null, "mstream.index.layout must be FLAT or IVF");
     if (encoding == null) {
       encoding = layout == IndexLayout.IVF ? PrefixEncoding.PACKED : PrefixEncoding.INT8;
     }
     packedBits = packedBits == null ? DEFAULT_PACKED_BITS.clone() : packedBits.clone();
     ScalarQuantizer.segmentsFor(packedBits, prefixDims); // checks the widths
-    if (layout == IndexLayout.FLAT && encoding.packed()) {
-      throw new IllegalArgumentException(
-          "mstream.index.encoding="
-              + encoding
-              + " needs mstream.index.layout=IVF; the FLAT layout stores INT8 or FLOAT16");
-    }
-    if (layout == IndexLayout.IVF && encoding == PrefixEncoding.FLOAT16) {
-      throw new IllegalArgumentException(
-          "mstream.index.encoding=FLOAT16 needs mstream.index.layout=FLAT; IVF stores PACKED or"
-              + " INT8");
-    }
-    if (centroidDims <= 0 || centroidDims > prefixDims) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.centroid-dims must be in 1.." + prefixDims + ", was " + centroidDims);
-    }
-    if (lists < 0 || lists > Character.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.lists must be in 0.."
-              + (int) Character.MAX_VALUE
-              + " (0 = about √n),"
-              + " was "
-              + lists);
-    }
-    if (defaultProbes <= 0) {
-      throw new IllegalArgumentException(
-          "mstream.query.default-probes must be > 0, was " + defaultProbes);
-    }
-    if (minProbes <= 0 || minProbes > defaultProbes) {
-      throw new IllegalArgumentException(
-          "mstream.query.adaptive.min-probes must be in 1.."
-              + defaultProbes
-              + ", was "
-              + minProbes);
-    }
-    if (survivors < 1) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.survivors-per-candidate must be >= 1, was " + survivors);
-    }
-    if (exactBelow < 0) {
-      throw new IllegalArgumentException("mstream.index.ivf.exact-below must be >= 0");
-    }
-    if (refitGrowth != 0 && refitGrowth <= 1) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.refit-growth must be > 1 (or 0 = never), was " + refitGrowth);
-    }
-    if (refitDrift < 0) {
-      throw new IllegalArgumentException("mstream.index.ivf.refit-drift must be >= 0");
-    }
-    if (targetRecall < 0 || targetRecall >= 1) {
-      throw new IllegalArgumentException(
-          "mstream.query.target-recall must be in [0, 1) (0 = fixed defaults), was "
-              + targetRecall);
-    }
-    if (recallSampleRate < 0 || recallSampleRate > 1) {
-      throw new IllegalArgumentException(
-          "mstream.index.recall-sample-rate must be in [0, 1], was " + recallSampleRate);
-    }
+    checkArgument(
+        layout != IndexLayout.FLAT || !encoding.packed(),
+        "mstream.index.encoding=%s needs mstream.index.layout=IVF; the FLAT layout stores INT8 or FLOAT16",
+        encoding);
+    checkArgument(
+        layout != IndexLayout.IVF || encoding != PrefixEncoding.FLOAT16,
+        "mstream.index.encoding=FLOAT16 needs mstream.index.layout=FLAT; IVF stores PACKED or INT8");
+    checkArgument(
+        centroidDims > 0 && centroidDims <= prefixDims,
+        "mstream.index.ivf.centroid-dims must be in 1..%s, was %s",
+        prefixDims,
+        centroidDims);
+    checkArgument(
+        lists >= 0 && lists <= Character.MAX_VALUE,
+        "mstream.index.ivf.lists must be in 0..%s (0 = about √n), was %s",
+        (int) Character.MAX_VALUE,
+        lists);
+    checkArgument(
+        defaultProbes > 0, "mstream.query.default-probes must be > 0, was %s", defaultProbes);
+    checkArgument(
+        minProbes > 0 && minProbes <= defaultProbes,
+        "mstream.query.adaptive.min-probes must be in 1..%s, was %s",
+        defaultProbes,
+        minProbes);
+    checkArgument(
+        survivors >= 1,
+        "mstream.index.ivf.survivors-per-candidate must be >= 1, was %s",
+        survivors);
+    checkArgument(exactBelow >= 0, "mstream.index.ivf.exact-below must be >= 0");
+    checkArgument(
+        refitGrowth == 0 || refitGrowth > 1,
+        "mstream.index.ivf.refit-growth must be > 1 (or 0 = never), was %s",
+        refitGrowth);
+    checkArgument(refitDrift >= 0, "mstream.index.ivf.refit-drift must be >= 0");
+    checkArgument(
+        targetRecall >= 0 && targetRecall < 1,
+        "mstream.query.target-recall must be in [0, 1) (0 = fixed defaults), was %s",
+        targetRecall);
+    checkArgument(
+        recallSampleRate >= 0 && recallSampleRate <= 1,
+        "mstream.index.recall-sample-rate must be in [0, 1], was %s",
+        recallSampleRate);
   }
 
   public static Builder builder(String modelId, int dimension) {

@@ -1,8 +1,11 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The in-memory, per-subtask part of the index that queries scan: for every live document the
@@ -15,6 +18,7 @@ import java.util.Map;
  * SlotAllocator}'s high water is live iff its namespace is not {@link NamespaceTable#NONE}; every
  * dead one is on the free list exactly once.
  */
+@Internal
 public final class PrefixArena implements PrefixIndex {
 
   private final IndexFit fit;
@@ -43,12 +47,10 @@ public final class PrefixArena implements PrefixIndex {
   public PrefixArena(IndexFit fit, int initialCapacity) {
     Projection projection = fit.projection();
     PrefixEncoding encoding = fit.encoding();
-    if (encoding.packed()) {
-      throw new IllegalArgumentException(
-          "mstream.index.encoding="
-              + encoding
-              + " needs mstream.index.layout=IVF; the flat arena stores INT8 or FLOAT16");
-    }
+    checkArgument(
+        !encoding.packed(),
+        "mstream.index.encoding=%s needs mstream.index.layout=IVF; the flat arena stores INT8 or FLOAT16",
+        encoding);
     this.fit = fit;
     this.projection = projection;
     this.encoding = encoding;
@@ -114,15 +116,12 @@ public final class PrefixArena implements PrefixIndex {
 
   /** Inserts or replaces a document from codes made by {@link #encode} (e.g. on rebuild). */
   public void putEncoded(String id, String namespace, Map<String, String> attrs, byte[] code) {
-    if (code.length != bytesPerVector) {
-      throw new IllegalArgumentException(
-          "prefix code of '"
-              + id
-              + "' has "
-              + code.length
-              + " bytes, arena expects "
-              + bytesPerVector);
-    }
+    checkArgument(
+        code.length == bytesPerVector,
+        "prefix code of '%s' has %s bytes, arena expects %s",
+        id,
+        code.length,
+        bytesPerVector);
     int slot = ids.slotOf(id);
     if (slot >= 0) {
       namespaceTable.release(namespaces[slot]);
@@ -217,10 +216,11 @@ public final class PrefixArena implements PrefixIndex {
    */
   public Shortlist shortlist(
       String namespace, Map<String, String> filter, float[] query, int dims, int candidates) {
-    if (dims <= 0 || dims > prefixDims) {
-      throw new IllegalArgumentException(
-          "dims must be in 1.." + prefixDims + " (the arena's prefix), was " + dims);
-    }
+    checkArgument(
+        dims > 0 && dims <= prefixDims,
+        "dims must be in 1..%s (the arena's prefix), was %s",
+        prefixDims,
+        dims);
     int ns = namespaceTable.idOf(namespace);
     int[] required = dictionary.lookup(filter);
     NeighborQueue queue = new NeighborQueue(Math.max(1, candidates));

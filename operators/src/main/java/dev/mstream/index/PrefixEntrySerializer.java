@@ -3,6 +3,7 @@ package dev.mstream.index;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -19,6 +20,7 @@ import org.apache.flink.types.StringValue;
  *       another): read with no lists, recomputed from the codes.
  * </ul>
  */
+@Internal
 public final class PrefixEntrySerializer extends VersionedRecordSerializer<PrefixEntry> {
 
   public static final PrefixEntrySerializer INSTANCE = new PrefixEntrySerializer();

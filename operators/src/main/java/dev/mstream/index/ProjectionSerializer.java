@@ -1,6 +1,7 @@
 package dev.mstream.index;
 
 import java.io.IOException;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -9,6 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * Binary form of {@link Projection}, for operator state and for projection files written by {@code
  * fit-projection}. First byte: format version.
  */
+@Internal
 public final class ProjectionSerializer extends VersionedRecordSerializer<Projection> {
 
   public static final ProjectionSerializer INSTANCE = new ProjectionSerializer();

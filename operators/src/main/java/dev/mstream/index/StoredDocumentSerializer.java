@@ -3,6 +3,7 @@ package dev.mstream.index;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -17,6 +18,7 @@ import org.apache.flink.types.StringValue;
  * this build writes version 2 and reads both, so state written before chunking restores as
  * documents of one chunk whose offsets are unknown.
  */
+@Internal
 public final class StoredDocumentSerializer extends VersionedRecordSerializer<StoredDocument> {
 
   public static final StoredDocumentSerializer INSTANCE = new StoredDocumentSerializer();

@@ -1,9 +1,12 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Full vectors on the heap, searched exactly: what a subtask uses for its first documents, before
@@ -15,6 +18,7 @@ import java.util.Map;
  * ids[slot] != null}; a live slot's id maps back to it in {@code slotById}; every dead slot below
  * the {@link SlotAllocator}'s high water is on its free list exactly once.
  */
+@Internal
 public final class VectorArena {
 
   private final int dimension;
@@ -31,9 +35,7 @@ public final class VectorArena {
 
   @SuppressWarnings("unchecked")
   public VectorArena(int dimension, int initialCapacity) {
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
-    }
+    checkArgument(dimension > 0, "dimension must be > 0, was %s", dimension);
     int capacity = Math.max(1, initialCapacity);
     this.dimension = dimension;
     this.vectors = new float[capacity * dimension];
@@ -67,10 +69,12 @@ public final class VectorArena {
 
   /** Inserts or replaces a document; an update may move it to another namespace. */
   public void put(String id, String namespace, Map<String, String> attrs, float[] vector) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException(
-          "document '" + id + "' has " + vector.length + " dimensions, index has " + dimension);
-    }
+    checkArgument(
+        vector.length == dimension,
+        "document '%s' has %s dimensions, index has %s",
+        id,
+        vector.length,
+        dimension);
     Integer existing = slotById.get(id);
     int slot;
     if (existing != null) {
@@ -105,10 +109,11 @@ public final class VectorArena {
    * contain every entry of {@code filter}.
    */
   public SearchHits search(String namespace, Map<String, String> filter, float[] query, int k) {
-    if (query.length != dimension) {
-      throw new IllegalArgumentException(
-          "query has " + query.length + " dimensions, index has " + dimension);
-    }
+    checkArgument(
+        query.length == dimension,
+        "query has %s dimensions, index has %s",
+        query.length,
+        dimension);
     int ns = namespaceTable.idOf(namespace);
     NeighborQueue queue = new NeighborQueue(k);
     long scanned = 0;
