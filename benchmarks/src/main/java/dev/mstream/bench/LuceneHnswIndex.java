@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.flink.util.FileUtils;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -107,7 +108,7 @@ final class LuceneHnswIndex implements AutoCloseable {
     }
     Directory dir;
     if (path != null) {
-      deleteRecursively(path);
+      FileUtils.deleteDirectory(path.toFile());
       Files.createDirectories(path);
       dir = FSDirectory.open(path);
     } else {
@@ -211,16 +212,5 @@ final class LuceneHnswIndex implements AutoCloseable {
         + M
         + ":B"
         + BEAM_WIDTH;
-  }
-
-  static void deleteRecursively(Path p) throws java.io.IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var walk = Files.walk(p)) {
-      for (Path x : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
-    }
   }
 }

@@ -20,6 +20,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.types.StringValue;
+import org.apache.flink.util.FileUtils;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
@@ -190,7 +191,7 @@ public final class TextStateSize {
   private static double sstBytes(
       Path dir, CompressionType compression, int n, Function<Integer, List<byte[]>> values)
       throws Exception {
-    deleteRecursively(dir);
+    FileUtils.deleteDirectory(dir.toFile());
     Files.createDirectories(dir);
     try (Options options =
             new Options()
@@ -217,7 +218,7 @@ public final class TextStateSize {
       db.compactRange();
       return Long.parseLong(db.getProperty("rocksdb.total-sst-files-size"));
     } finally {
-      deleteRecursively(dir);
+      FileUtils.deleteDirectory(dir.toFile());
     }
   }
 
@@ -271,16 +272,5 @@ public final class TextStateSize {
       }
     }
     return (System.nanoTime() - start) / 1e3 / deflated.size();
-  }
-
-  private static void deleteRecursively(Path dir) throws Exception {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

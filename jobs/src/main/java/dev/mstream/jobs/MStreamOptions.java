@@ -3,6 +3,7 @@ package dev.mstream.jobs;
 import static org.apache.flink.configuration.ConfigOptions.key;
 
 import dev.mstream.chunk.OverChunkLimit;
+import dev.mstream.index.IndexSettings;
 import dev.mstream.schemas.codec.Encoding;
 import java.time.Duration;
 import java.util.Map;
@@ -308,21 +309,16 @@ public final class MStreamOptions {
               "After the first index subtask answers, how long to wait for the others before"
                   + " answering with status PARTIAL.");
 
-  /** Used when neither mstream.query.default-dims nor the model profile's queryDims is set. */
-  public static final int FALLBACK_DEFAULT_DIMS = 64;
-
-  /**
-   * Used when neither mstream.query.default-candidates nor the profile's queryCandidates is set.
-   */
-  public static final int FALLBACK_DEFAULT_CANDIDATES = 100;
-
   public static final ConfigOption<Integer> DEFAULT_DIMS =
       key("mstream.query.default-dims")
           .intType()
           .noDefaultValue()
           .withDescription(
               "Prefix dimensions the shortlist is scored on when a query names no dims. Default:"
-                  + " the model profile's queryDims, else 64. A query's dims may be any of the"
+                  + " the model profile's queryDims, else the whole prefix of PACKED codes (the"
+                  + " IVF default, 192) or "
+                  + IndexSettings.DEFAULT_DIMS
+                  + " for INT8 and FLOAT16. A query's dims may be any of the"
                   + " model's Matryoshka dims up to mstream.index.prefix-dims, or the full"
                   + " dimension for an exact search.");
 
@@ -333,7 +329,9 @@ public final class MStreamOptions {
           .withDescription(
               "Shortlist size per index subtask when a query names none; the shortlist is"
                   + " reranked on full vectors read from RocksDB (one point lookup each)."
-                  + " Default: the model profile's queryCandidates, else 100.");
+                  + " Default: the model profile's queryCandidates, else "
+                  + IndexSettings.DEFAULT_CANDIDATES
+                  + ".");
 
   public static final ConfigOption<Integer> ADAPTIVE_MIN_DIMS =
       key("mstream.query.adaptive.min-dims")

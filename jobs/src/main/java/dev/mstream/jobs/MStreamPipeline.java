@@ -39,6 +39,7 @@ import dev.mstream.schemas.codec.Encoding;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.annotation.VisibleForTesting;
@@ -333,18 +334,6 @@ public final class MStreamPipeline {
             .encoding(conf.getOptional(MStreamOptions.PREFIX_ENCODING).orElse(null))
             .rotate(conf.getOptional(MStreamOptions.ROTATE).orElse(!profile.matryoshka()))
             .fitSample(conf.get(MStreamOptions.FIT_SAMPLE))
-            .defaultDims(
-                conf.getOptional(MStreamOptions.DEFAULT_DIMS)
-                    .orElse(
-                        profile.queryDims() > 0
-                            ? Math.min(profile.queryDims(), prefixDims(conf, profile))
-                            : MStreamOptions.FALLBACK_DEFAULT_DIMS))
-            .defaultCandidates(
-                conf.getOptional(MStreamOptions.DEFAULT_CANDIDATES)
-                    .orElse(
-                        profile.queryCandidates() > 0
-                            ? profile.queryCandidates()
-                            : MStreamOptions.FALLBACK_DEFAULT_CANDIDATES))
             .minDims(conf.get(MStreamOptions.ADAPTIVE_MIN_DIMS))
             .adaptiveLatencyMillis(conf.get(MStreamOptions.ADAPTIVE_LATENCY).toMillis())
             .rerank(conf.get(MStreamOptions.RERANK))
@@ -361,6 +350,18 @@ public final class MStreamPipeline {
             .recallSampleRate(conf.get(MStreamOptions.RECALL_SAMPLE_RATE))
             .packedBits(MStreamOptions.packedBits(conf));
     conf.getOptional(MStreamOptions.ADAPTIVE_MIN_PROBES).ifPresent(b::minProbes);
+    // A query's defaults: the configuration, else the model profile's advice (capped at the
+    // prefix), else the index's own (IndexSettings.DEFAULT_DIMS, DEFAULT_CANDIDATES).
+    conf.getOptional(MStreamOptions.DEFAULT_DIMS)
+        .or(
+            () ->
+                Optional.of(profile.queryDims())
+                    .filter(d -> d > 0)
+                    .map(d -> Math.min(d, prefixDims(conf, profile))))
+        .ifPresent(b::defaultDims);
+    conf.getOptional(MStreamOptions.DEFAULT_CANDIDATES)
+        .or(() -> Optional.of(profile.queryCandidates()).filter(c -> c > 0))
+        .ifPresent(b::defaultCandidates);
     return b.build();
   }
 

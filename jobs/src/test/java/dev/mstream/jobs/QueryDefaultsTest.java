@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.mstream.embed.ModelProfile;
 import dev.mstream.embed.ModelProfiles;
 import dev.mstream.index.IndexSettings;
+import dev.mstream.index.PrefixEncoding;
 import org.apache.flink.configuration.Configuration;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +21,14 @@ class QueryDefaultsTest {
   @Test
   void fallbacksWhenNeitherConfigurationNorProfileSaysAnything() {
     IndexSettings s = MStreamPipeline.indexSettings(new Configuration(), PLAIN);
-    assertThat(s.defaultDims()).isEqualTo(MStreamOptions.FALLBACK_DEFAULT_DIMS);
-    assertThat(s.defaultCandidates()).isEqualTo(MStreamOptions.FALLBACK_DEFAULT_CANDIDATES);
+    // The default layout's PACKED codes are scored on their whole prefix; INT8 at DEFAULT_DIMS.
+    assertThat(s.defaultDims()).isEqualTo(s.prefixDims()).isEqualTo(192);
+    Configuration int8 = new Configuration();
+    int8.set(MStreamOptions.PREFIX_ENCODING, PrefixEncoding.INT8);
+    assertThat(MStreamPipeline.indexSettings(int8, PLAIN).defaultDims())
+        .isEqualTo(IndexSettings.DEFAULT_DIMS)
+        .isEqualTo(64);
+    assertThat(s.defaultCandidates()).isEqualTo(IndexSettings.DEFAULT_CANDIDATES).isEqualTo(100);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkState;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,9 +23,7 @@ final class DocumentCounts {
 
   void remove(String namespace) {
     int[] count = byNamespace.get(namespace);
-    if (count == null || count[0] == 0) {
-      throw new IllegalStateException("no live document in namespace '" + namespace + "'");
-    }
+    checkState(count != null && count[0] != 0, "no live document in namespace '%s'", namespace);
     if (--count[0] == 0) {
       byNamespace.remove(namespace);
     }

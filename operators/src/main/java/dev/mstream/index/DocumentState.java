@@ -1,6 +1,7 @@
 package dev.mstream.index;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -13,14 +14,13 @@ import org.apache.flink.streaming.api.operators.KeyContext;
  * its {@link PrefixEntry} (what the arena is rebuilt from) and, when texts are kept, the document's
  * text (on its own, so that reranking never reads it).
  *
- * <p>Methods without an id act under the operator's current key. {@link #forEach} reads other ids
- * by switching the key, and switches back afterwards, even on failure: a caller in the middle of a
- * record (a query keyed by its id, a document being added) must find its own key current again, or
- * its next write would land on the last id read, silently.
+ * <p>Methods without an id act under the operator's current key. Those with ids read other ids'
+ * state through the {@link KeyContextSwitch}, which makes the caller's key current again
+ * afterwards.
  */
 final class DocumentState {
 
-  private final KeyContext keys;
+  private final KeyContextSwitch keys;
   private final KeyedStateBackend<String> backend;
   private final ValueState<StoredDocument> documents;
   private final ValueStateDescriptor<PrefixEntry> prefixesDescriptor;
@@ -36,7 +36,7 @@ final class DocumentState {
       ValueStateDescriptor<PrefixEntry> prefixesDescriptor,
       ValueState<PrefixEntry> prefixes,
       ValueState<String> texts) {
-    this.keys = keys;
+    this.keys = new KeyContextSwitch(keys);
     this.backend = backend;
     this.documents = documents;
     this.prefixesDescriptor = prefixesDescriptor;
@@ -51,6 +51,11 @@ final class DocumentState {
 
   StoredDocument document() throws Exception {
     return documents.value();
+  }
+
+  /** The stored document of {@code id}, or null. */
+  StoredDocument document(String id) throws Exception {
+    return keys.read(id, documents::value);
   }
 
   void putDocument(StoredDocument doc) throws Exception {
@@ -83,7 +88,7 @@ final class DocumentState {
 
   /** Calls {@code action} with each id's stored document under that id's key; skips absent ids. */
   void forEach(List<String> ids, DocumentAction action) throws Exception {
-    underEachKey(
+    keys.forEach(
         ids,
         id -> {
           StoredDocument doc = documents.value();
@@ -98,7 +103,7 @@ final class DocumentState {
     if (texts == null) {
       return;
     }
-    underEachKey(
+    keys.forEach(
         ids,
         id -> {
           String text = texts.value();
@@ -106,20 +111,6 @@ final class DocumentState {
             action.apply(id, text);
           }
         });
-  }
-
-  private void underEachKey(List<String> ids, IdAction action) throws Exception {
-    Object previous = keys.getCurrentKey();
-    try {
-      for (String id : ids) {
-        keys.setCurrentKey(id);
-        action.apply(id);
-      }
-    } finally {
-      if (previous != null) {
-        keys.setCurrentKey(previous);
-      }
-    }
   }
 
   /** Calls {@code action} with every stored prefix entry of this subtask's key groups. */
@@ -139,22 +130,19 @@ final class DocumentState {
   /** Calls {@code action} with up to {@code limit} stored prefix entries (any of them). */
   void forSomePrefixes(int limit, java.util.function.Consumer<PrefixEntry> action)
       throws Exception {
-    Object previous = keys.getCurrentKey();
-    try (java.util.stream.Stream<String> ids =
+    List<String> some;
+    try (Stream<String> ids =
         backend.getKeys(prefixesDescriptor.getName(), VoidNamespace.INSTANCE)) {
-      java.util.Iterator<String> it = ids.iterator();
-      for (int i = 0; i < limit && it.hasNext(); i++) {
-        keys.setCurrentKey(it.next());
-        PrefixEntry e = prefixes.value();
-        if (e != null) {
-          action.accept(e);
-        }
-      }
-    } finally {
-      if (previous != null) {
-        keys.setCurrentKey(previous);
-      }
+      some = ids.limit(limit).toList();
     }
+    keys.forEach(
+        some,
+        id -> {
+          PrefixEntry e = prefixes.value();
+          if (e != null) {
+            action.accept(e);
+          }
+        });
   }
 
   @FunctionalInterface
@@ -165,11 +153,6 @@ final class DocumentState {
   @FunctionalInterface
   interface TextAction {
     void apply(String id, String text) throws Exception;
-  }
-
-  @FunctionalInterface
-  private interface IdAction {
-    void apply(String id) throws Exception;
   }
 
   @FunctionalInterface

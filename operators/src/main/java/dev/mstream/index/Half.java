@@ -1,9 +1,12 @@
 package dev.mstream.index;
 
+import org.apache.flink.annotation.Internal;
+
 /**
  * IEEE 754 half-precision conversion (Java 17 has no Float.floatToFloat16). Decoding goes through a
  * 64K-entry table because the scan decodes every stored coordinate.
  */
+@Internal
 public final class Half {
 
   private static final float[] DECODE = new float[1 << 16];

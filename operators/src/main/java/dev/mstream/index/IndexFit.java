@@ -1,6 +1,9 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Everything a subtask fits on a sample of its documents and keeps in checkpointed operator state:
@@ -19,6 +22,7 @@ import java.util.Objects;
  * @param fittedProbes probes that reached the recall target on held-out documents at fit time
  *     ({@link ProbeCalibration}); 0 when not measured
  */
+@Internal
 public record IndexFit(
     Projection projection,
     PrefixEncoding encoding,
@@ -33,19 +37,17 @@ public record IndexFit(
   public IndexFit {
     Objects.requireNonNull(projection, "projection");
     Objects.requireNonNull(encoding, "encoding");
-    if (encoding.packed() != (grid != null)) {
-      throw new IllegalArgumentException(
-          "a PACKED fit needs its grid, and only a PACKED one has one (" + encoding + ")");
-    }
-    if (grid != null && grid.dims() != projection.prefixDims()) {
-      throw new IllegalArgumentException("the grid does not match the projection's prefix");
-    }
-    if (fittedProbes < 0) {
-      throw new IllegalArgumentException("fitted probes must be >= 0, was " + fittedProbes);
-    }
-    if (centroids != null && centroids.dims() > projection.prefixDims()) {
-      throw new IllegalArgumentException("centroid dims exceed the projection's prefix");
-    }
+    checkArgument(
+        encoding.packed() == (grid != null),
+        "a PACKED fit needs its grid, and only a PACKED one has one (%s)",
+        encoding);
+    checkArgument(
+        grid == null || grid.dims() == projection.prefixDims(),
+        "the grid does not match the projection's prefix");
+    checkArgument(fittedProbes >= 0, "fitted probes must be >= 0, was %s", fittedProbes);
+    checkArgument(
+        centroids == null || centroids.dims() <= projection.prefixDims(),
+        "centroid dims exceed the projection's prefix");
   }
 
   /** A fit for the flat arena: the projection and its encoding, nothing else. */

@@ -1,7 +1,7 @@
 package dev.mstream.index;
 
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -16,6 +16,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * the same (dimension {@code i} of a 64-dim segment in the low nibble of byte {@code i % 32} when
  * below 32, else the high one).
  */
+@Internal
 public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit> {
 
   public static final IndexFitSerializer INSTANCE = new IndexFitSerializer();
@@ -141,10 +142,10 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
     return new Snapshot();
   }
 
-  /** Format evolution is handled by the version byte. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<IndexFit> {
+  /** Records the newest format written; old formats are read by each record's version byte. */
+  public static final class Snapshot extends RecordFormatSnapshot<IndexFit> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(() -> INSTANCE, FORMAT_V3);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.mstream.index;
 
 import java.io.Serializable;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Fits an {@link IndexFit} on a sample of full vectors: the projection (PCA, or identity for native
@@ -8,6 +9,7 @@ import java.io.Serializable;
  * projected sample. A pure function of its inputs, safe to run on any thread: the operator runs it
  * on its fit executor, off the task thread.
  */
+@Internal
 public interface IndexFitter extends Serializable {
 
   /**

@@ -1,6 +1,9 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.io.Serializable;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Configuration of the vector index operator. Built with {@link #builder}, checked on {@link
@@ -51,6 +54,7 @@ import java.io.Serializable;
  * @param packedBits bits per dimension of each 32-byte segment of a PACKED code, the last one
  *     repeated (mstream.index.packed-bits)
  */
+@PublicEvolving
 public record IndexSettings(
     String modelId,
     int dimension,
@@ -80,108 +84,98 @@ public record IndexSettings(
   /** 4 bits on the first 64 dims, 2 on the next 128: 64 bytes (see {@link ScalarQuantizer}). */
   static final int[] DEFAULT_PACKED_BITS = {4, 2};
 
+  /**
+   * Prefix dimensions a query that names none is scored on, when neither the configuration
+   * (mstream.query.default-dims) nor the model profile names them, for INT8 and FLOAT16 codes; at
+   * most the prefix. PACKED codes are scored on their whole prefix: stored by columns, a block of
+   * them costs little more on 192 dims than on the first 64, and the 64-dim first stage needed 1.5×
+   * the probes and a rescore of 4-16× the candidates for the same recall on real vectors (see
+   * docs/benchmarks.md).
+   */
+  public static final int DEFAULT_DIMS = 64;
+
+  /**
+   * Shortlist size of a query that names none, when neither the configuration
+   * (mstream.query.default-candidates) nor the model profile names one.
+   */
+  public static final int DEFAULT_CANDIDATES = 100;
+
   /** Lists per √n when {@code lists} is 0 (see the benchmarks for the measurement). */
   public static final double LISTS_PER_SQRT_N = 1.0;
 
   public IndexSettings {
-    if (modelId == null || modelId.isBlank()) {
-      throw new IllegalArgumentException("model id (mstream.model) must not be empty");
-    }
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
-    }
-    if (prefixDims <= 0 || prefixDims > dimension) {
-      throw new IllegalArgumentException(
-          "mstream.index.prefix-dims must be in 1.." + dimension + ", was " + prefixDims);
-    }
-    if (fitSample < 2) {
-      throw new IllegalArgumentException("mstream.index.fit-sample must be >= 2, was " + fitSample);
-    }
-    if (defaultDims <= 0 || defaultDims > prefixDims) {
-      throw new IllegalArgumentException(
-          "mstream.query.default-dims must be in 1.." + prefixDims + ", was " + defaultDims);
-    }
-    if (defaultCandidates <= 0) {
-      throw new IllegalArgumentException(
-          "mstream.query.default-candidates must be > 0, was " + defaultCandidates);
-    }
-    if (minDims <= 0 || minDims > defaultDims) {
-      throw new IllegalArgumentException(
-          "mstream.query.adaptive.min-dims must be in 1.." + defaultDims + ", was " + minDims);
-    }
-    if (adaptiveLatencyMillis < 0) {
-      throw new IllegalArgumentException("mstream.query.adaptive.latency must be >= 0");
-    }
-    if (layout == null) {
-      throw new IllegalArgumentException("mstream.index.layout must be FLAT or IVF");
-    }
+    checkArgument(
+        modelId != null && !modelId.isBlank(), "model id (mstream.model) must not be empty");
+    checkArgument(dimension > 0, "dimension must be > 0, was %s", dimension);
+    checkArgument(
+        prefixDims > 0 && prefixDims <= dimension,
+        "mstream.index.prefix-dims must be in 1..%s, was %s",
+        dimension,
+        prefixDims);
+    checkArgument(fitSample >= 2, "mstream.index.fit-sample must be >= 2, was %s", fitSample);
+    checkArgument(
+        defaultDims > 0 && defaultDims <= prefixDims,
+        "mstream.query.default-dims must be in 1..%s, was %s",
+        prefixDims,
+        defaultDims);
+    checkArgument(
+        defaultCandidates > 0,
+        "mstream.query.default-candidates must be > 0, was %s",
+        defaultCandidates);
+    checkArgument(
+        minDims > 0 && minDims <= defaultDims,
+        "mstream.query.adaptive.min-dims must be in 1..%s, was %s",
+        defaultDims,
+        minDims);
+    checkArgument(adaptiveLatencyMillis >= 0, "mstream.query.adaptive.latency must be >= 0");
+    checkArgument(layout != null, "mstream.index.layout must be FLAT or IVF");
     if (encoding == null) {
       encoding = layout == IndexLayout.IVF ? PrefixEncoding.PACKED : PrefixEncoding.INT8;
     }
     packedBits = packedBits == null ? DEFAULT_PACKED_BITS.clone() : packedBits.clone();
     ScalarQuantizer.segmentsFor(packedBits, prefixDims); // checks the widths
-    if (layout == IndexLayout.FLAT && encoding.packed()) {
-      throw new IllegalArgumentException(
-          "mstream.index.encoding="
-              + encoding
-              + " needs mstream.index.layout=IVF; the FLAT layout stores INT8 or FLOAT16");
-    }
-    if (layout == IndexLayout.IVF && encoding == PrefixEncoding.FLOAT16) {
-      throw new IllegalArgumentException(
-          "mstream.index.encoding=FLOAT16 needs mstream.index.layout=FLAT; IVF stores PACKED or"
-              + " INT8");
-    }
-    if (centroidDims <= 0 || centroidDims > prefixDims) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.centroid-dims must be in 1.." + prefixDims + ", was " + centroidDims);
-    }
-    if (lists < 0 || lists > Character.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.lists must be in 0.."
-              + (int) Character.MAX_VALUE
-              + " (0 = about √n),"
-              + " was "
-              + lists);
-    }
-    if (defaultProbes <= 0) {
-      throw new IllegalArgumentException(
-          "mstream.query.default-probes must be > 0, was " + defaultProbes);
-    }
-    if (minProbes <= 0 || minProbes > defaultProbes) {
-      throw new IllegalArgumentException(
-          "mstream.query.adaptive.min-probes must be in 1.."
-              + defaultProbes
-              + ", was "
-              + minProbes);
-    }
-    if (survivors < 1) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.survivors-per-candidate must be >= 1, was " + survivors);
-    }
-    if (exactBelow < 0) {
-      throw new IllegalArgumentException("mstream.index.ivf.exact-below must be >= 0");
-    }
-    if (refitGrowth != 0 && refitGrowth <= 1) {
-      throw new IllegalArgumentException(
-          "mstream.index.ivf.refit-growth must be > 1 (or 0 = never), was " + refitGrowth);
-    }
-    if (refitDrift < 0) {
-      throw new IllegalArgumentException("mstream.index.ivf.refit-drift must be >= 0");
-    }
-    if (targetRecall < 0 || targetRecall >= 1) {
-      throw new IllegalArgumentException(
-          "mstream.query.target-recall must be in [0, 1) (0 = fixed defaults), was "
-              + targetRecall);
-    }
-    if (recallSampleRate < 0 || recallSampleRate > 1) {
-      throw new IllegalArgumentException(
-          "mstream.index.recall-sample-rate must be in [0, 1], was " + recallSampleRate);
-    }
-  }
-
-  /** Defaults for a model (see {@link Builder}). */
-  public static IndexSettings defaults(String modelId, int dimension, boolean nativeMatryoshka) {
-    return builder(modelId, dimension).rotate(!nativeMatryoshka).build();
+    checkArgument(
+        layout != IndexLayout.FLAT || !encoding.packed(),
+        "mstream.index.encoding=%s needs mstream.index.layout=IVF; the FLAT layout stores INT8 or FLOAT16",
+        encoding);
+    checkArgument(
+        layout != IndexLayout.IVF || encoding != PrefixEncoding.FLOAT16,
+        "mstream.index.encoding=FLOAT16 needs mstream.index.layout=FLAT; IVF stores PACKED or INT8");
+    checkArgument(
+        centroidDims > 0 && centroidDims <= prefixDims,
+        "mstream.index.ivf.centroid-dims must be in 1..%s, was %s",
+        prefixDims,
+        centroidDims);
+    checkArgument(
+        lists >= 0 && lists <= Character.MAX_VALUE,
+        "mstream.index.ivf.lists must be in 0..%s (0 = about √n), was %s",
+        (int) Character.MAX_VALUE,
+        lists);
+    checkArgument(
+        defaultProbes > 0, "mstream.query.default-probes must be > 0, was %s", defaultProbes);
+    checkArgument(
+        minProbes > 0 && minProbes <= defaultProbes,
+        "mstream.query.adaptive.min-probes must be in 1..%s, was %s",
+        defaultProbes,
+        minProbes);
+    checkArgument(
+        survivors >= 1,
+        "mstream.index.ivf.survivors-per-candidate must be >= 1, was %s",
+        survivors);
+    checkArgument(exactBelow >= 0, "mstream.index.ivf.exact-below must be >= 0");
+    checkArgument(
+        refitGrowth == 0 || refitGrowth > 1,
+        "mstream.index.ivf.refit-growth must be > 1 (or 0 = never), was %s",
+        refitGrowth);
+    checkArgument(refitDrift >= 0, "mstream.index.ivf.refit-drift must be >= 0");
+    checkArgument(
+        targetRecall >= 0 && targetRecall < 1,
+        "mstream.query.target-recall must be in [0, 1) (0 = fixed defaults), was %s",
+        targetRecall);
+    checkArgument(
+        recallSampleRate >= 0 && recallSampleRate <= 1,
+        "mstream.index.recall-sample-rate must be in [0, 1], was %s",
+        recallSampleRate);
   }
 
   public static Builder builder(String modelId, int dimension) {
@@ -227,9 +221,10 @@ public record IndexSettings(
   /**
    * Builds {@link IndexSettings}; every setting has a default, {@link #build()} checks them
    * together. Defaults: IVF with PACKED codes (4 bits on 64 dims, 2 on the next 128: a 192-dim
-   * prefix in 64 bytes; INT8 on 128 dims for FLAT), centroids on 32 dims, about √n lists; queries
-   * at 64 dims, 8 probes, 4 survivors per candidate, 32 candidates; recall target 0.95 measured on
-   * 1% of the queries.
+   * prefix in 64 bytes; INT8 on 128 dims for FLAT), centroids on 64 dims, about √n lists; queries
+   * on the whole PACKED prefix, else at {@link #DEFAULT_DIMS} dims (at most the prefix), 8 probes,
+   * 4 survivors per candidate, {@link #DEFAULT_CANDIDATES} candidates; recall target 0.95 measured
+   * on 1% of the queries.
    */
   public static final class Builder {
     private final String modelId;
@@ -239,7 +234,7 @@ public record IndexSettings(
     private boolean rotate = true;
     private int fitSample = 2048;
     private int defaultDims = -1;
-    private int defaultCandidates = 32;
+    private int defaultCandidates = DEFAULT_CANDIDATES;
     private int minDims = -1;
     private long adaptiveLatencyMillis;
     private boolean rerank = true;
@@ -282,6 +277,7 @@ public record IndexSettings(
       return this;
     }
 
+    /** 0 or less: the whole prefix of PACKED codes, else {@link #DEFAULT_DIMS} (at most it). */
     public Builder defaultDims(int v) {
       defaultDims = v;
       return this;
@@ -371,14 +367,12 @@ public record IndexSettings(
     public IndexSettings build() {
       boolean packed =
           layout == IndexLayout.IVF && (encoding == null || encoding == PrefixEncoding.PACKED);
-      // Packed codes cover the dims of their widths once through (192 by default); the first
-      // stage scores the first segment (64 dims at 4 bits).
+      // Packed codes cover the dims of their widths once through (192 by default).
       int prefix =
           prefixDims > 0
               ? prefixDims
               : Math.min(packed ? ScalarQuantizer.dimsOf(packedBits) : 128, dimension);
-      int dims =
-          defaultDims > 0 ? defaultDims : Math.min(packed ? 256 / packedBits[0] : 64, prefix);
+      int dims = defaultDims > 0 ? defaultDims : packed ? prefix : Math.min(DEFAULT_DIMS, prefix);
       int probes = Math.max(1, defaultProbes);
       return new IndexSettings(
           modelId,

@@ -53,9 +53,7 @@ public final class InvertedFileArena implements PrefixIndex {
   /** Null until some document has attributes. */
   private int[][] attributes;
 
-  private int[] freeSlots = new int[16];
-  private int freeCount;
-  private int highWater;
+  private final SlotAllocator allocator = new SlotAllocator();
 
   // ------------------------------------------------------------------------
   //  namespaces and attributes
@@ -146,10 +144,10 @@ public final class InvertedFileArena implements PrefixIndex {
   @Override
   public long heapBytes() {
     long bytes = ids.heapBytes() + postings.heapBytes() + 2L * centroidOf.length;
-    bytes += 4L * freeSlots.length + 4L * listNamespace.length;
+    bytes += allocator.heapBytes() + 4L * listNamespace.length;
     if (attributes != null) {
       bytes += 8L * attributes.length;
-      for (int i = 0; i < highWater; i++) {
+      for (int i = 0; i < allocator.highWater(); i++) {
         if (attributes[i] != null && attributes[i].length > 0) {
           bytes += 16 + 4L * attributes[i].length;
         }
@@ -223,22 +221,19 @@ public final class InvertedFileArena implements PrefixIndex {
     }
     detach(slot);
     ids.remove(id, slot);
-    if (freeCount == freeSlots.length) {
-      freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-    }
-    freeSlots[freeCount++] = slot;
-    ids.compactIfWasteful(highWater, s -> postings.refOf(s) >= 0);
+    allocator.release(slot);
+    ids.compactIfWasteful(allocator.highWater(), s -> postings.refOf(s) >= 0);
     return true;
   }
 
   @Override
   public int slotCount() {
-    return highWater;
+    return allocator.highWater();
   }
 
   @Override
   public String liveIdAt(int slot) {
-    return slot < highWater && postings.refOf(slot) >= 0 ? ids.idOf(slot) : null;
+    return slot < allocator.highWater() && postings.refOf(slot) >= 0 ? ids.idOf(slot) : null;
   }
 
   @Override
@@ -375,7 +370,7 @@ public final class InvertedFileArena implements PrefixIndex {
    */
   void checkInvariants() {
     long live = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    for (int slot = 0; slot < allocator.highWater(); slot++) {
       int ref = postings.refOf(slot);
       if (ref < 0) {
         continue;
@@ -542,17 +537,14 @@ public final class InvertedFileArena implements PrefixIndex {
   }
 
   private int allocateSlot() {
-    if (freeCount > 0) {
-      return freeSlots[--freeCount];
-    }
-    if (highWater == centroidOf.length) {
+    if (allocator.nextIsNew() && allocator.highWater() == centroidOf.length) {
       int capacity = centroidOf.length * 2;
       centroidOf = Arrays.copyOf(centroidOf, capacity);
       if (attributes != null) {
         attributes = Arrays.copyOf(attributes, capacity);
       }
     }
-    return highWater++;
+    return allocator.allocate();
   }
 
   /** A namespace's lists: one while it is small, then one per centroid. */

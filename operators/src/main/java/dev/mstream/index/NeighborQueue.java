@@ -1,12 +1,16 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.util.Arrays;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Keeps the best {@code k} (slot, score) pairs seen so far. A binary min-heap on score, so the
  * worst kept entry is at the root and a new candidate is rejected with one comparison — the common
  * case once the queue is full.
  */
+@Internal
 public final class NeighborQueue {
 
   private final int capacity;
@@ -15,9 +19,7 @@ public final class NeighborQueue {
   private int size;
 
   public NeighborQueue(int capacity) {
-    if (capacity <= 0) {
-      throw new IllegalArgumentException("capacity must be > 0, was " + capacity);
-    }
+    checkArgument(capacity > 0, "capacity must be > 0, was %s", capacity);
     this.capacity = capacity;
     this.slots = new int[capacity];
     this.scores = new float[capacity];

@@ -1,5 +1,8 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+import static org.apache.flink.util.Preconditions.checkState;
+
 import java.util.Arrays;
 
 /**
@@ -170,13 +173,9 @@ final class PostingLists {
 
   /** Appends {@code slot} with its row-major-by-segment code to {@code list}. */
   void add(int list, int slot, byte[] code) {
-    if (code.length != codeBytes) {
-      throw new IllegalArgumentException(
-          "code has " + code.length + " bytes, the lists expect " + codeBytes);
-    }
-    if (refOf(slot) >= 0) {
-      throw new IllegalStateException("slot " + slot + " is already in a list");
-    }
+    checkArgument(
+        code.length == codeBytes, "code has %s bytes, the lists expect %s", code.length, codeBytes);
+    checkState(refOf(slot) < 0, "slot %s is already in a list", slot);
     int size = listSizes[list];
     int position = size & (BLOCK - 1);
     int blockIndex = size >>> BLOCK_SHIFT;

@@ -1,8 +1,11 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The in-memory, per-subtask part of the index that queries scan: for every live document the
@@ -11,10 +14,11 @@ import java.util.Map;
  * instead of fragmenting the arrays. Full vectors are not here: the funnel reranks the shortlist
  * with the full vectors from keyed state.
  *
- * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot below {@code
- * highWater} is live iff its namespace is not {@link NamespaceTable#NONE}; every dead one is on the
- * free list exactly once.
+ * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot below the {@link
+ * SlotAllocator}'s high water is live iff its namespace is not {@link NamespaceTable#NONE}; every
+ * dead one is on the free list exactly once.
  */
+@Internal
 public final class PrefixArena implements PrefixIndex {
 
   private final IndexFit fit;
@@ -33,9 +37,7 @@ public final class PrefixArena implements PrefixIndex {
   private final NamespaceTable namespaceTable = new NamespaceTable();
   private final AttributeDictionary dictionary = new AttributeDictionary();
 
-  private int[] freeSlots = new int[16];
-  private int freeCount;
-  private int highWater;
+  private final SlotAllocator allocator = new SlotAllocator();
 
   public PrefixArena(Projection projection, PrefixEncoding encoding, int initialCapacity) {
     this(IndexFit.flat(projection, encoding), initialCapacity);
@@ -45,12 +47,10 @@ public final class PrefixArena implements PrefixIndex {
   public PrefixArena(IndexFit fit, int initialCapacity) {
     Projection projection = fit.projection();
     PrefixEncoding encoding = fit.encoding();
-    if (encoding.packed()) {
-      throw new IllegalArgumentException(
-          "mstream.index.encoding="
-              + encoding
-              + " needs mstream.index.layout=IVF; the flat arena stores INT8 or FLOAT16");
-    }
+    checkArgument(
+        !encoding.packed(),
+        "mstream.index.encoding=%s needs mstream.index.layout=IVF; the flat arena stores INT8 or FLOAT16",
+        encoding);
     this.fit = fit;
     this.projection = projection;
     this.encoding = encoding;
@@ -95,7 +95,7 @@ public final class PrefixArena implements PrefixIndex {
     long attrBytes = 0;
     if (attributes != null) {
       attrBytes += 4L * attributes.length;
-      for (int i = 0; i < highWater; i++) {
+      for (int i = 0; i < allocator.highWater(); i++) {
         if (attributes[i] != null && attributes[i].length > 0) {
           attrBytes += 16 + 4L * attributes[i].length;
         }
@@ -116,15 +116,12 @@ public final class PrefixArena implements PrefixIndex {
 
   /** Inserts or replaces a document from codes made by {@link #encode} (e.g. on rebuild). */
   public void putEncoded(String id, String namespace, Map<String, String> attrs, byte[] code) {
-    if (code.length != bytesPerVector) {
-      throw new IllegalArgumentException(
-          "prefix code of '"
-              + id
-              + "' has "
-              + code.length
-              + " bytes, arena expects "
-              + bytesPerVector);
-    }
+    checkArgument(
+        code.length == bytesPerVector,
+        "prefix code of '%s' has %s bytes, arena expects %s",
+        id,
+        code.length,
+        bytesPerVector);
     int slot = ids.slotOf(id);
     if (slot >= 0) {
       namespaceTable.release(namespaces[slot]);
@@ -156,22 +153,21 @@ public final class PrefixArena implements PrefixIndex {
     if (attributes != null) {
       attributes[slot] = null;
     }
-    if (freeCount == freeSlots.length) {
-      freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-    }
-    freeSlots[freeCount++] = slot;
-    ids.compactIfWasteful(highWater, s -> namespaces[s] != NamespaceTable.NONE);
+    allocator.release(slot);
+    ids.compactIfWasteful(allocator.highWater(), s -> namespaces[s] != NamespaceTable.NONE);
     return true;
   }
 
   @Override
   public int slotCount() {
-    return highWater;
+    return allocator.highWater();
   }
 
   @Override
   public String liveIdAt(int slot) {
-    return slot < highWater && namespaces[slot] != NamespaceTable.NONE ? ids.idOf(slot) : null;
+    return slot < allocator.highWater() && namespaces[slot] != NamespaceTable.NONE
+        ? ids.idOf(slot)
+        : null;
   }
 
   @Override
@@ -220,10 +216,11 @@ public final class PrefixArena implements PrefixIndex {
    */
   public Shortlist shortlist(
       String namespace, Map<String, String> filter, float[] query, int dims, int candidates) {
-    if (dims <= 0 || dims > prefixDims) {
-      throw new IllegalArgumentException(
-          "dims must be in 1.." + prefixDims + " (the arena's prefix), was " + dims);
-    }
+    checkArgument(
+        dims > 0 && dims <= prefixDims,
+        "dims must be in 1..%s (the arena's prefix), was %s",
+        prefixDims,
+        dims);
     int ns = namespaceTable.idOf(namespace);
     int[] required = dictionary.lookup(filter);
     NeighborQueue queue = new NeighborQueue(Math.max(1, candidates));
@@ -260,7 +257,8 @@ public final class PrefixArena implements PrefixIndex {
     byte[] segment = codes.segment(0);
     int stride = codes.segmentBytes(0);
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -279,7 +277,8 @@ public final class PrefixArena implements PrefixIndex {
     int firstDims = codes.segmentDims(0);
     int secondDims = dims - firstDims;
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -294,7 +293,8 @@ public final class PrefixArena implements PrefixIndex {
 
   private long scanInt8Segments(int ns, int[] required, byte[] qc, int dims, NeighborQueue queue) {
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -333,7 +333,8 @@ public final class PrefixArena implements PrefixIndex {
 
   private long scanFloat16(int ns, int[] required, float[] q, int dims, NeighborQueue queue) {
     long scanned = 0;
-    for (int slot = 0; slot < highWater; slot++) {
+    int end = allocator.highWater();
+    for (int slot = 0; slot < end; slot++) {
       if (namespaces[slot] != ns || !matches(slot, required)) {
         continue;
       }
@@ -364,10 +365,7 @@ public final class PrefixArena implements PrefixIndex {
   }
 
   private int allocateSlot() {
-    if (freeCount > 0) {
-      return freeSlots[--freeCount];
-    }
-    if (highWater == namespaces.length) {
+    if (allocator.nextIsNew() && allocator.highWater() == namespaces.length) {
       int capacity = namespaces.length * 2;
       codes.grow(capacity);
       namespaces = Arrays.copyOf(namespaces, capacity);
@@ -375,6 +373,6 @@ public final class PrefixArena implements PrefixIndex {
         attributes = Arrays.copyOf(attributes, capacity);
       }
     }
-    return highWater++;
+    return allocator.allocate();
   }
 }

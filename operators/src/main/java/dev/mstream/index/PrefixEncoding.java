@@ -1,6 +1,9 @@
 package dev.mstream.index;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /** How the arena stores each prefix coordinate. */
+@PublicEvolving
 public enum PrefixEncoding {
   /** One byte with a per-dimension scale: half the memory of FLOAT16, integer dot products. */
   INT8(1),

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The small keyed-state record the arena is rebuilt from: everything the scan needs and nothing
@@ -19,6 +20,7 @@ import java.util.Objects;
  *     flat layout, or an entry written before lists existed: recomputed from the codes), a -1 for
  *     one chunk likewise
  */
+@Internal
 public record PrefixEntry(
     String namespace,
     Map<String, String> attributes,

@@ -3,7 +3,7 @@ package dev.mstream.index;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -20,6 +20,7 @@ import org.apache.flink.types.StringValue;
  *       another): read with no lists, recomputed from the codes.
  * </ul>
  */
+@Internal
 public final class PrefixEntrySerializer extends VersionedRecordSerializer<PrefixEntry> {
 
   public static final PrefixEntrySerializer INSTANCE = new PrefixEntrySerializer();
@@ -45,11 +46,7 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     out.writeByte(FORMAT_V3);
     StringValue.writeString(e.namespace(), out);
     out.writeLong(e.projectionVersion());
-    out.writeInt(e.attributes().size());
-    for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-      StringValue.writeString(a.getKey(), out);
-      StringValue.writeString(a.getValue(), out);
-    }
+    AttributeMaps.write(e.attributes(), out);
     out.writeInt(e.codes().length);
     out.write(e.codes());
     out.writeInt(e.lists().length);
@@ -63,11 +60,7 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     byte format = readFormatVersion(in, "PrefixEntry", FORMAT_V1, FORMAT_V3);
     String namespace = StringValue.readString(in);
     long version = in.readLong();
-    int n = in.readInt();
-    Map<String, String> attrs = n == 0 ? Map.of() : new HashMap<>(n * 2);
-    for (int i = 0; i < n; i++) {
-      attrs.put(StringValue.readString(in), StringValue.readString(in));
-    }
+    Map<String, String> attrs = AttributeMaps.read(in);
     byte[] codes = new byte[in.readInt()];
     in.readFully(codes);
     int[] lists = PrefixEntry.NO_LISTS;
@@ -93,10 +86,10 @@ public final class PrefixEntrySerializer extends VersionedRecordSerializer<Prefi
     return new Snapshot();
   }
 
-  /** Format evolution is handled by the version byte. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<PrefixEntry> {
+  /** Records the newest format written; old formats are read by each record's version byte. */
+  public static final class Snapshot extends RecordFormatSnapshot<PrefixEntry> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(() -> INSTANCE, FORMAT_V3);
     }
   }
 }

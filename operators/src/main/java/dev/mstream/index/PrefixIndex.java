@@ -1,6 +1,7 @@
 package dev.mstream.index;
 
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * The in-memory part of a subtask's index that queries scan: prefix codes of every live document
@@ -11,6 +12,7 @@ import java.util.Map;
  * <p>Not checkpointed: rebuilt from each document's {@link PrefixEntry}. Single-threaded, like the
  * operator that owns it.
  */
+@Internal
 public interface PrefixIndex {
 
   IndexFit fit();

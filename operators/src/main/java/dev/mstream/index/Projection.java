@@ -1,10 +1,13 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.index.vector.VectorUtil;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.apache.flink.annotation.Internal;
 
 /**
  * An orthonormal map from a full embedding to the prefix the arena stores, plus the int8 scale of
@@ -19,6 +22,7 @@ import org.apache.commons.math3.linear.EigenDecomposition;
  * <p>Immutable. {@link #version()} is a hash of the contents: prefix codes stored with one version
  * are re-encoded from the full vector when the arena runs with another.
  */
+@Internal
 public final class Projection implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -35,9 +39,9 @@ public final class Projection implements Serializable {
 
   Projection(int dimension, int prefixDims, float[] rows, float[] scales, boolean identity) {
     checkPrefix(dimension, prefixDims);
-    if (rows.length != prefixDims * dimension || scales.length != prefixDims) {
-      throw new IllegalArgumentException("projection arrays do not match its dimensions");
-    }
+    checkArgument(
+        rows.length == prefixDims * dimension && scales.length == prefixDims,
+        "projection arrays do not match its dimensions");
     this.dimension = dimension;
     this.prefixDims = prefixDims;
     this.rows = rows;
@@ -58,9 +62,7 @@ public final class Projection implements Serializable {
 
   /** Principal directions of {@code sample} (at least 2 vectors) as the prefix rows. */
   public static Projection fitPca(float[][] sample, int prefixDims) {
-    if (sample.length < 2) {
-      throw new IllegalArgumentException("PCA needs at least 2 sample vectors");
-    }
+    checkArgument(sample.length >= 2, "PCA needs at least 2 sample vectors");
     int d = sample[0].length;
     checkPrefix(d, prefixDims);
     // Covariance as dot products of centred columns: d²/2 SIMD dot products of length n instead
@@ -110,13 +112,11 @@ public final class Projection implements Serializable {
   }
 
   private static void checkPrefix(int dimension, int prefixDims) {
-    if (prefixDims <= 0 || prefixDims > dimension) {
-      throw new IllegalArgumentException(
-          "prefix dims (mstream.index.prefix-dims) must be in 1.."
-              + dimension
-              + ", was "
-              + prefixDims);
-    }
+    checkArgument(
+        prefixDims > 0 && prefixDims <= dimension,
+        "prefix dims (mstream.index.prefix-dims) must be in 1..%s, was %s",
+        dimension,
+        prefixDims);
   }
 
   private static Projection withFittedScales(
@@ -163,10 +163,11 @@ public final class Projection implements Serializable {
 
   /** The first {@link #prefixDims()} coordinates of the rotated vector. */
   public float[] project(float[] vector) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException(
-          "vector has " + vector.length + " dimensions, projection expects " + dimension);
-    }
+    checkArgument(
+        vector.length == dimension,
+        "vector has %s dimensions, projection expects %s",
+        vector.length,
+        dimension);
     float[] out = new float[prefixDims];
     project(rows, dimension, prefixDims, vector, out);
     return out;

@@ -1,7 +1,7 @@
 package dev.mstream.index;
 
 import java.io.IOException;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -10,6 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
  * Binary form of {@link Projection}, for operator state and for projection files written by {@code
  * fit-projection}. First byte: format version.
  */
+@Internal
 public final class ProjectionSerializer extends VersionedRecordSerializer<Projection> {
 
   public static final ProjectionSerializer INSTANCE = new ProjectionSerializer();
@@ -68,10 +69,10 @@ public final class ProjectionSerializer extends VersionedRecordSerializer<Projec
     return new Snapshot();
   }
 
-  /** Format evolution is handled by the version byte. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<Projection> {
+  /** Records the newest format written; old formats are read by each record's version byte. */
+  public static final class Snapshot extends RecordFormatSnapshot<Projection> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(() -> INSTANCE, FORMAT_V1);
     }
   }
 }

@@ -1,6 +1,9 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import java.util.Arrays;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Scalar quantization of the projected prefix to a few bits per dimension, fitted on a sample: per
@@ -28,6 +31,7 @@ import java.util.Arrays;
  * document of a query and is left out of the ranking; the first is an integer dot product of the
  * codes with {@code q_j step_j} rounded to ±127.
  */
+@Internal
 public final class ScalarQuantizer implements java.io.Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -45,13 +49,12 @@ public final class ScalarQuantizer implements java.io.Serializable {
   private final int[] firstWeight;
 
   ScalarQuantizer(int[] segmentBits, float[] lo, float[] step) {
-    if (lo.length != step.length) {
-      throw new IllegalArgumentException("lo and step lengths differ");
-    }
-    if (segmentBits.length != segmentsFor(segmentBits, lo.length).length) {
-      throw new IllegalArgumentException(
-          Arrays.toString(segmentBits) + " are not the segments of " + lo.length + " dims");
-    }
+    checkArgument(lo.length == step.length, "lo and step lengths differ");
+    checkArgument(
+        segmentBits.length == segmentsFor(segmentBits, lo.length).length,
+        "%s are not the segments of %s dims",
+        Arrays.toString(segmentBits),
+        lo.length);
     this.segmentBits = segmentBits.clone();
     this.lo = lo;
     this.step = step;
@@ -76,14 +79,10 @@ public final class ScalarQuantizer implements java.io.Serializable {
    * @throws IllegalArgumentException naming the setting, for widths other than 2 and 4
    */
   static int[] segmentsFor(int[] bits, int dims) {
-    if (bits.length == 0) {
-      throw new IllegalArgumentException("mstream.index.packed-bits must name at least one width");
-    }
+    checkArgument(bits.length != 0, "mstream.index.packed-bits must name at least one width");
     for (int b : bits) {
-      if (b != 2 && b != 4) {
-        throw new IllegalArgumentException(
-            "mstream.index.packed-bits takes widths of 2 or 4 bits, not " + b);
-      }
+      checkArgument(
+          b == 2 || b == 4, "mstream.index.packed-bits takes widths of 2 or 4 bits, not %s", b);
     }
     int[] out = new int[dims];
     int n = 0;

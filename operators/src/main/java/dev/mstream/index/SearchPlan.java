@@ -1,5 +1,9 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
+import org.apache.flink.annotation.Internal;
+
 /**
  * How much a query may spend on a subtask's prefix index.
  *
@@ -9,13 +13,14 @@ package dev.mstream.index;
  *     is shorter than it)
  * @param candidates documents returned, for the exact rerank on full vectors
  */
+@Internal
 public record SearchPlan(int dims, int probes, int survivors, int candidates) {
 
   public SearchPlan {
-    if (dims <= 0 || probes <= 0 || candidates <= 0 || survivors < 0) {
-      throw new IllegalArgumentException(
-          "search plan needs dims, probes, candidates > 0 and survivors >= 0: " + this);
-    }
+    checkArgument(
+        dims > 0 && probes > 0 && candidates > 0 && survivors >= 0,
+        "search plan needs dims, probes, candidates > 0 and survivors >= 0: %s",
+        this);
   }
 
   /** Everything: every list, every document, on the whole prefix. */

@@ -1,5 +1,7 @@
 package dev.mstream.index;
 
+import org.apache.flink.annotation.Internal;
+
 /**
  * The candidates a prefix index found for a query, best first.
  *
@@ -13,6 +15,7 @@ package dev.mstream.index;
  * @param scanNanos time spent scoring codes in the first stage
  * @param rescoreNanos time spent rescoring the survivors on the whole prefix
  */
+@Internal
 public record Shortlist(
     int[] slots,
     float[] scores,

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.annotation.Internal;
 
 /**
  * What the index keeps per document in keyed RocksDB state: the source of truth that is
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param chunkRanges two entries per chunk: its {@code [start, end)} in Unicode code points of the
  *     document's text; null when unknown (state written before chunks were stored)
  */
+@Internal
 public record StoredDocument(
     String namespace,
     Map<String, String> attributes,

@@ -3,7 +3,7 @@ package dev.mstream.index;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -18,6 +18,7 @@ import org.apache.flink.types.StringValue;
  * this build writes version 2 and reads both, so state written before chunking restores as
  * documents of one chunk whose offsets are unknown.
  */
+@Internal
 public final class StoredDocumentSerializer extends VersionedRecordSerializer<StoredDocument> {
 
   public static final StoredDocumentSerializer INSTANCE = new StoredDocumentSerializer();
@@ -58,11 +59,7 @@ public final class StoredDocumentSerializer extends VersionedRecordSerializer<St
     out.writeLong(doc.contentHash());
     out.writeLong(doc.version());
     out.writeLong(doc.eventTime());
-    out.writeInt(doc.attributes().size());
-    for (Map.Entry<String, String> e : doc.attributes().entrySet()) {
-      StringValue.writeString(e.getKey(), out);
-      StringValue.writeString(e.getValue(), out);
-    }
+    AttributeMaps.write(doc.attributes(), out);
     float[] v = doc.vector();
     out.writeInt(v.length);
     writeFloats(v, out);
@@ -107,11 +104,7 @@ public final class StoredDocumentSerializer extends VersionedRecordSerializer<St
     long contentHash = in.readLong();
     long version = in.readLong();
     long eventTime = in.readLong();
-    int attrCount = in.readInt();
-    Map<String, String> attrs = new HashMap<>(Math.max(4, attrCount * 2));
-    for (int i = 0; i < attrCount; i++) {
-      attrs.put(StringValue.readString(in), StringValue.readString(in));
-    }
+    Map<String, String> attrs = AttributeMaps.read(in);
     float[] v = readFloats(in.readInt(), in);
     if (format == FORMAT_V1) {
       return new StoredDocument(namespace, attrs, v, modelId, contentHash, version, eventTime);
@@ -141,10 +134,10 @@ public final class StoredDocumentSerializer extends VersionedRecordSerializer<St
     return new Snapshot();
   }
 
-  /** Format evolution is handled inside the serializer by the version byte. */
-  public static final class Snapshot extends SimpleTypeSerializerSnapshot<StoredDocument> {
+  /** Records the newest format written; old formats are read by each record's version byte. */
+  public static final class Snapshot extends RecordFormatSnapshot<StoredDocument> {
     public Snapshot() {
-      super(() -> INSTANCE);
+      super(() -> INSTANCE, FORMAT_V2);
     }
   }
 }

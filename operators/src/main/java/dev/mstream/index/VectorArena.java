@@ -1,9 +1,12 @@
 package dev.mstream.index;
 
+import static org.apache.flink.util.Preconditions.checkArgument;
+
 import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.flink.annotation.Internal;
 
 /**
  * Full vectors on the heap, searched exactly: what a subtask uses for its first documents, before
@@ -13,8 +16,9 @@ import java.util.Map;
  *
  * <p>Not checkpointed: rebuilt from keyed state on restore. Invariant: a slot is live iff {@code
  * ids[slot] != null}; a live slot's id maps back to it in {@code slotById}; every dead slot below
- * {@code highWater} is on the free list exactly once.
+ * the {@link SlotAllocator}'s high water is on its free list exactly once.
  */
+@Internal
 public final class VectorArena {
 
   private final int dimension;
@@ -27,17 +31,11 @@ public final class VectorArena {
   private final Map<String, Integer> slotById = new HashMap<>();
   private final NamespaceTable namespaceTable = new NamespaceTable();
 
-  private int[] freeSlots = new int[16];
-  private int freeCount;
-
-  /** Slots at or above this index have never been used. */
-  private int highWater;
+  private final SlotAllocator allocator = new SlotAllocator();
 
   @SuppressWarnings("unchecked")
   public VectorArena(int dimension, int initialCapacity) {
-    if (dimension <= 0) {
-      throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
-    }
+    checkArgument(dimension > 0, "dimension must be > 0, was %s", dimension);
     int capacity = Math.max(1, initialCapacity);
     this.dimension = dimension;
     this.vectors = new float[capacity * dimension];
@@ -71,10 +69,12 @@ public final class VectorArena {
 
   /** Inserts or replaces a document; an update may move it to another namespace. */
   public void put(String id, String namespace, Map<String, String> attrs, float[] vector) {
-    if (vector.length != dimension) {
-      throw new IllegalArgumentException(
-          "document '" + id + "' has " + vector.length + " dimensions, index has " + dimension);
-    }
+    checkArgument(
+        vector.length == dimension,
+        "document '%s' has %s dimensions, index has %s",
+        id,
+        vector.length,
+        dimension);
     Integer existing = slotById.get(id);
     int slot;
     if (existing != null) {
@@ -100,10 +100,7 @@ public final class VectorArena {
     ids[slot] = null;
     attributes[slot] = null;
     namespaces[slot] = NamespaceTable.NONE;
-    if (freeCount == freeSlots.length) {
-      freeSlots = Arrays.copyOf(freeSlots, freeCount * 2);
-    }
-    freeSlots[freeCount++] = slot;
+    allocator.release(slot);
     return true;
   }
 
@@ -112,15 +109,17 @@ public final class VectorArena {
    * contain every entry of {@code filter}.
    */
   public SearchHits search(String namespace, Map<String, String> filter, float[] query, int k) {
-    if (query.length != dimension) {
-      throw new IllegalArgumentException(
-          "query has " + query.length + " dimensions, index has " + dimension);
-    }
+    checkArgument(
+        query.length == dimension,
+        "query has %s dimensions, index has %s",
+        query.length,
+        dimension);
     int ns = namespaceTable.idOf(namespace);
     NeighborQueue queue = new NeighborQueue(k);
     long scanned = 0;
     if (ns != NamespaceTable.NONE) {
-      for (int slot = 0; slot < highWater; slot++) {
+      int end = allocator.highWater();
+      for (int slot = 0; slot < end; slot++) {
         if (namespaces[slot] != ns || !matches(attributes[slot], filter)) {
           continue;
         }
@@ -143,7 +142,7 @@ public final class VectorArena {
   /** Ids of the live documents, in slot order. */
   public java.util.List<String> ids() {
     java.util.List<String> out = new java.util.ArrayList<>(size());
-    for (int slot = 0; slot < highWater; slot++) {
+    for (int slot = 0; slot < allocator.highWater(); slot++) {
       if (ids[slot] != null) {
         out.add(ids[slot]);
       }
@@ -172,13 +171,10 @@ public final class VectorArena {
   }
 
   private int allocateSlot() {
-    if (freeCount > 0) {
-      return freeSlots[--freeCount];
-    }
-    if (highWater == ids.length) {
+    if (allocator.nextIsNew() && allocator.highWater() == ids.length) {
       grow();
     }
-    return highWater++;
+    return allocator.allocate();
   }
 
   private void grow() {

@@ -2,6 +2,7 @@ package dev.mstream.index;
 
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkNotNull;
+import static org.apache.flink.util.Preconditions.checkState;
 
 import dev.mstream.chunk.CodePoints;
 import dev.mstream.embed.ModelIdentity;
@@ -134,7 +135,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   private final IndexSettings settings;
   private final IndexFitter fitter;
 
-  /** Tests only: run fits on the task thread, so that a fit is in as soon as it is due. */
+  /** Run fits on the task thread, so that a fit is in as soon as it is due (tests). */
   private final boolean inlineFits;
 
   /** Largest document text kept for passages, in UTF-8 bytes; 0: texts are not kept. */
@@ -209,7 +210,7 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     this(settings, 0, fitter, inlineFits, IndexFaultHook.NONE);
   }
 
-  /** All of the above; tests only. */
+  /** All of the above. */
   @VisibleForTesting
   VectorIndexOperator(
       IndexSettings settings,
@@ -383,14 +384,11 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
     StoredDocument previous = state.document();
     float[][] vectors =
         change.textUnchanged ? storedVectors(id, change, previous) : change.chunkVectors();
-    if (vectors == null || vectors[0].length != settings.dimension()) {
-      throw new IllegalStateException(
-          "document '"
-              + id
-              + "' reached the index without a "
-              + settings.dimension()
-              + "-dimensional vector: the embed operator must run first");
-    }
+    checkState(
+        vectors != null && vectors[0].length == settings.dimension(),
+        "document '%s' reached the index without a %s-dimensional vector: the embed operator must run first",
+        id,
+        settings.dimension());
     String body = change.body();
     int[] ranges = change.chunks;
     if (ranges == null) {
@@ -535,48 +533,47 @@ public class VectorIndexOperator extends AbstractStreamOperator<PartialResult>
   // ------------------------------------------------------------------------
 
   /** Whether this subtask has fitted its projection (searches through the funnel). */
+  @VisibleForTesting
   boolean hasProjection() {
     return index.hasProjection();
   }
 
   /** The prefix index past the warm-up, or null. */
+  @VisibleForTesting
   PrefixIndex arena() {
     return index.index();
   }
 
   /** Whether a fit or refit is under way. */
+  @VisibleForTesting
   boolean fitting() {
     return index.busy();
   }
 
-  /** What disagrees between the in-memory index and keyed state (see SubtaskIndex); tests. */
+  /** What disagrees between the in-memory index and keyed state (see SubtaskIndex). */
   @VisibleForTesting
   public List<String> inconsistencies() throws Exception {
     return index.inconsistencies();
   }
 
+  @VisibleForTesting
   RecallCalibrator calibrator() {
     return calibrator;
   }
 
+  @VisibleForTesting
   int arenaSize() {
     return (int) index.size();
   }
 
   /** What this subtask's keyed state holds for {@code id}, or null. */
+  @VisibleForTesting
   StoredDocument storedDocument(String id) throws Exception {
-    Object previous = getCurrentKey();
-    setCurrentKey(id);
-    try {
-      return state.document();
-    } finally {
-      if (previous != null) {
-        setCurrentKey(previous);
-      }
-    }
+    return state.document(id);
   }
 
   /** Documents in this subtask's keyed state. */
+  @VisibleForTesting
   long storedDocuments() {
     try (var keys =
         this.<String>getKeyedStateBackend().getKeys(STATE_DOCUMENTS, VoidNamespace.INSTANCE)) {

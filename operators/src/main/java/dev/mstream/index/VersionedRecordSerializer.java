@@ -10,9 +10,11 @@ import org.apache.flink.core.memory.DataOutputView;
  * never reused (copy and deserialize always build a new object), whose binary form has a variable
  * length and starts with a format version byte.
  *
- * <p>Format evolution is handled by that byte, not by the serializer snapshot: each subclass keeps
- * its own {@code Snapshot} class, whose name is written into savepoints and so must not move. No
- * instance fields here either: the singletons are Java-serialized with the job graph.
+ * <p>Records of every format up to the newest are read by that byte; each subclass's {@code
+ * Snapshot} (a {@link RecordFormatSnapshot}) records the newest format written, so that a restore
+ * of state from a newer build fails as incompatible before a record is read. The snapshot classes'
+ * names are written into savepoints and so must not move. No instance fields here either: the
+ * singletons are Java-serialized with the job graph.
  */
 abstract class VersionedRecordSerializer<T> extends TypeSerializerSingleton<T> {
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -70,14 +69,7 @@ class StoredDocumentSerializerTest {
   }
 
   static byte[] fixture(String version) throws IOException {
-    String name = "/state-fixtures/StoredDocument-" + version + ".hex";
-    try (var in = StoredDocumentSerializerTest.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IOException("missing test resource " + name);
-      }
-      return HexFormat.of()
-          .parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim());
-    }
+    return StateSerializerFixturesTest.read("StoredDocument-" + version + ".hex");
   }
 
   @Test

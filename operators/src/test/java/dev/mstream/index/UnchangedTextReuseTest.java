@@ -123,7 +123,8 @@ class UnchangedTextReuseTest {
                     model, TextRole.DOCUMENT, 1000, 10_000, identity, unchanged));
         var index =
             StateFixtures.indexHarness(
-                new VectorIndexOperator(IndexSettings.defaults(identity.id(), 384, false)))) {
+                new VectorIndexOperator(
+                    IndexSettings.builder(identity.id(), 384).rotate(true).build()))) {
       embed.open();
       index.open();
       int forwarded = 0;
