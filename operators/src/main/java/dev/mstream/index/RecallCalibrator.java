@@ -181,9 +181,14 @@ final class RecallCalibrator {
     boolean canP = !flat && probeStep < PROBES.length - 1;
     boolean canC = candidateStep < CANDIDATES.length - 1;
     if (here[0] < target) {
-      // Up along the axis whose last step bought more recall per unit of cost.
-      double gainP = lessP != null && lessP[1] >= MIN_SAMPLES ? here[0] - lessP[0] : 0.01;
-      double gainC = lessC != null && lessC[1] >= MIN_SAMPLES ? here[0] - lessC[0] : 0.01;
+      // Up along the axis whose last step bought more recall per unit of cost. An axis whose last
+      // step was not measured (at its bottom, or too few samples yet) is assumed able to close the
+      // gap to the target: with a fixed small guess, a walk that starts at many probes (the fit's
+      // measurement) kept buying probes that bought almost nothing, up to every list, while the
+      // shortlist was what lacked (MeasuredRecallTest).
+      double unknown = Math.max(0.01, target - here[0]);
+      double gainP = lessP != null && lessP[1] >= MIN_SAMPLES ? here[0] - lessP[0] : unknown;
+      double gainC = lessC != null && lessC[1] >= MIN_SAMPLES ? here[0] - lessC[0] : unknown;
       double costP = canP ? cost(probeStep + 1, candidateStep) - cost() : Double.MAX_VALUE;
       double costC = canC ? cost(probeStep, candidateStep + 1) - cost() : Double.MAX_VALUE;
       if (!canP && !canC) {

@@ -242,12 +242,25 @@ final class EvalCommand implements Callable<Integer> {
     return anyError ? 1 : 0;
   }
 
+  /**
+   * Prints one row per run; with an exact run in the sweep (every document reranked on full
+   * vectors: the largest dims used, asked for explicitly), each row also says its recall@10 against
+   * that run's answers, i.e. what the index's shortcuts lose against exact search on this corpus.
+   */
   private static void printTable(List<BeirEvaluation.Result> sweep) {
-    System.out.println("agg  dims  dims_used  nDCG@10  recall@10  recall@100  MRR@10  statuses");
+    BeirEvaluation.Result exact = null;
+    int widest = sweep.stream().mapToInt(BeirEvaluation.Result::maxDimsUsed).max().orElse(0);
+    for (BeirEvaluation.Result r : sweep) {
+      if (r.requestedDims() != null && r.requestedDims() >= widest && r.minDimsUsed() == widest) {
+        exact = r;
+      }
+    }
+    System.out.println(
+        "agg  dims  dims_used  nDCG@10  recall@10  recall@100  MRR@10  vs-exact@10  statuses");
     for (BeirEvaluation.Result r : sweep) {
       System.out.printf(
           Locale.ROOT,
-          "%-4s %-5s %-10s %.4f   %.4f     %.4f      %.4f  %s%n",
+          "%-4s %-5s %-10s %.4f   %.4f     %.4f      %.4f  %-11s  %s%n",
           r.aggregation() == null ? "-" : r.aggregation(),
           r.requestedDims() == null ? "-" : r.requestedDims(),
           dimsUsed(r),
@@ -255,7 +268,13 @@ final class EvalCommand implements Callable<Integer> {
           r.metrics().recall(10),
           r.metrics().recall(100),
           r.metrics().mrr(10),
+          exact == null ? "-" : String.format(Locale.ROOT, "%.4f", r.recallAgainst(exact, 10)),
           r.statuses());
+    }
+    if (exact != null) {
+      System.out.printf(
+          "vs-exact@10: recall@10 against the answers of the exact run (dims %s)%n",
+          exact.requestedDims());
     }
   }
 

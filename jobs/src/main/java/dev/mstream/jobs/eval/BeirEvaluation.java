@@ -185,7 +185,17 @@ public final class BeirEvaluation {
       long indexed,
       Map<String, Integer> deadLettered,
       int judgedDeadLettered,
-      ChunkAggregation aggregation) {
+      ChunkAggregation aggregation,
+      Map<String, List<String>> rankings) {
+
+    /**
+     * Recall@{@code k} of this run against {@code reference}'s top {@code k} (e.g. the exact run of
+     * the same sweep): the mean share of the reference's top-k ids this run also returns in its top
+     * k, over the queries the reference answered with at least one hit.
+     */
+    public double recallAgainst(Result reference, int k) {
+      return RetrievalMetrics.recallAgainst(rankings, reference.rankings(), k);
+    }
 
     /** Documents the job dead-lettered instead of indexing. */
     public long deadLetteredTotal() {
@@ -335,6 +345,7 @@ public final class BeirEvaluation {
       Indexing indexing,
       ChunkAggregation aggregation) {
     Map<String, List<RetrievalMetrics.Scored>> runs = new HashMap<>();
+    Map<String, List<String>> rankings = new HashMap<>();
     Map<ResultStatus, Integer> statuses = new EnumMap<>(ResultStatus.class);
     String firstError = null;
     int minDims = Integer.MAX_VALUE;
@@ -353,6 +364,7 @@ public final class BeirEvaluation {
         hits.add(new RetrievalMetrics.Scored(h.getDocId(), h.getScore()));
       }
       runs.put(r.getQueryId(), hits);
+      rankings.put(r.getQueryId(), hits.stream().map(RetrievalMetrics.Scored::docId).toList());
     }
     RetrievalMetrics.Summary metrics =
         RetrievalMetrics.evaluate(data.qrels(), runs, CUTOFFS, ignoreIdenticalIds);
@@ -373,7 +385,8 @@ public final class BeirEvaluation {
         indexing.indexed(),
         indexing.deadLettered(),
         indexing.judgedDeadLettered(),
-        aggregation);
+        aggregation,
+        rankings);
   }
 
   private static Map<String, QueryResult> runQueries(

@@ -2,9 +2,11 @@ package dev.mstream.jobs.eval;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Ranking metrics as BEIR reports them (through pytrec_eval / trec_eval, and BEIR's own MRR):
@@ -161,5 +163,31 @@ public final class RetrievalMetrics {
 
   private static double log2(double x) {
     return Math.log(x) / Math.log(2);
+  }
+
+  /**
+   * Recall@{@code k} of {@code run} against {@code reference}'s top {@code k} (ids in rank order,
+   * per query id): the mean share of the reference's top-k ids that the run's top k also holds,
+   * over the queries the reference answered with at least one id; NaN when there are none.
+   */
+  public static double recallAgainst(
+      Map<String, List<String>> run, Map<String, List<String>> reference, int k) {
+    double sum = 0;
+    int n = 0;
+    for (Map.Entry<String, List<String>> e : reference.entrySet()) {
+      List<String> truth = e.getValue().subList(0, Math.min(k, e.getValue().size()));
+      if (truth.isEmpty()) {
+        continue;
+      }
+      List<String> mine = run.getOrDefault(e.getKey(), List.of());
+      Set<String> found = new HashSet<>(mine.subList(0, Math.min(k, mine.size())));
+      int hit = 0;
+      for (String id : truth) {
+        hit += found.contains(id) ? 1 : 0;
+      }
+      sum += hit / (double) truth.size();
+      n++;
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 }

@@ -73,4 +73,19 @@ class RetrievalMetricsTest {
   private static double log2(double x) {
     return Math.log(x) / Math.log(2);
   }
+
+  @Test
+  void recallAgainstAReferenceRunCountsItsTopKOnly() {
+    Map<String, List<String>> exact =
+        Map.of("q1", List.of("a", "b", "c", "d"), "q2", List.of("x", "y"), "q3", List.of());
+    Map<String, List<String>> run =
+        Map.of("q1", List.of("a", "c", "z", "b"), "q2", List.of("y", "w"));
+    // q1: a, c of {a, b} at k=2 -> 1/2 (c is not in the reference's top 2); q2: y of {x, y} -> 1/2;
+    // q3 has no reference answer and does not count.
+    assertThat(RetrievalMetrics.recallAgainst(run, exact, 2)).isEqualTo(0.5);
+    // k=4: q1 finds a, b, c of 4 -> 3/4; q2 (2 ids) finds y -> 1/2.
+    assertThat(RetrievalMetrics.recallAgainst(run, exact, 4)).isEqualTo((0.75 + 0.5) / 2);
+    assertThat(RetrievalMetrics.recallAgainst(exact, exact, 10)).isEqualTo(1.0);
+    assertThat(RetrievalMetrics.recallAgainst(run, Map.of(), 10)).isNaN();
+  }
 }
