@@ -1,5 +1,7 @@
 package dev.mstream.bench;
 
+import dev.mstream.index.NeighborQueue;
+
 /**
  * Full-dimension exact scan: every query against every vector of a flat {@code float[]} with {@code
  * VectorUtil.dot}. The reference the funnel has to beat.
@@ -75,7 +77,8 @@ public final class ExactScanBaseline {
       BenchFiles.Vectors corpus, BenchFiles.Vectors queries, int[][] truth, int nq)
       throws Exception {
     int[][] found = new int[nq][];
-    ThreadLocal<TopK> tops = ThreadLocal.withInitial(() -> new TopK(GroundTruth.K));
+    ThreadLocal<NeighborQueue> tops =
+        ThreadLocal.withInitial(() -> new NeighborQueue(GroundTruth.K));
     ThreadLocal<float[]> scratch = ThreadLocal.withInitial(ExactSearch::newScratch);
     float[][] q = new float[nq][];
     for (int i = 0; i < nq; i++) {
@@ -83,10 +86,10 @@ public final class ExactScanBaseline {
     }
     Bench.QueryTask single =
         i -> {
-          TopK top = tops.get();
+          NeighborQueue top = tops.get();
           top.clear();
           ExactSearch.scan(corpus, q[i], 0, corpus.n(), top, scratch.get());
-          found[i] = top.sortedIds();
+          found[i] = top.sortedSlots();
         };
     int warm = Math.max(5, nq / 10);
     Bench.Rate qps1 = Bench.rate(nq, 1, warm, 3, single);

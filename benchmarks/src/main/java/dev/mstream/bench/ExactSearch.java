@@ -1,5 +1,6 @@
 package dev.mstream.bench;
 
+import dev.mstream.index.NeighborQueue;
 import dev.mstream.index.vector.VectorUtil;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,16 +17,16 @@ public final class ExactSearch {
 
   /** Exact top-k of one query over rows {@code [from, to)}; scratch must hold {@code BLOCK}. */
   public static void scan(
-      BenchFiles.Vectors corpus, float[] q, int from, int to, TopK top, float[] scratch) {
+      BenchFiles.Vectors corpus, float[] q, int from, int to, NeighborQueue top, float[] scratch) {
     int dims = corpus.dims();
     for (int start = from; start < to; start += BLOCK) {
       int count = Math.min(BLOCK, to - start);
       VectorUtil.dotRange(corpus.data(), dims, dims, q, start, count, scratch);
-      float threshold = top.threshold();
+      float threshold = top.minScore();
       for (int i = 0; i < count; i++) {
         if (scratch[i] >= threshold) {
           top.offer(start + i, scratch[i]);
-          threshold = top.threshold();
+          threshold = top.minScore();
         }
       }
     }
@@ -48,12 +49,12 @@ public final class ExactSearch {
         futures.add(
             pool.submit(
                 () -> {
-                  TopK top = new TopK(k);
+                  NeighborQueue top = new NeighborQueue(k);
                   float[] scratch = newScratch();
                   for (int qi = first; qi < queries.n(); qi += threads) {
                     top.clear();
                     scan(corpus, queries.row(qi), 0, corpus.n(), top, scratch);
-                    result[qi] = top.sortedIds();
+                    result[qi] = top.sortedSlots();
                     tick.run();
                   }
                   return null;

@@ -1,5 +1,6 @@
 package dev.mstream.bench;
 
+import dev.mstream.index.NeighborQueue;
 import dev.mstream.index.PrefixArena;
 import dev.mstream.index.PrefixEncoding;
 import dev.mstream.index.Projection;
@@ -327,10 +328,10 @@ public final class FunnelBenchmark {
       float[] query,
       int dims,
       int candidates,
-      TopK top) {
+      NeighborQueue top) {
     dev.mstream.index.Shortlist s = arena.shortlist(NAMESPACE, Map.of(), query, dims, candidates);
     rerankInto(arena, s, corpus, query, top);
-    return top.sortedIds();
+    return top.sortedSlots();
   }
 
   static void rerankInto(
@@ -338,7 +339,7 @@ public final class FunnelBenchmark {
       dev.mstream.index.Shortlist s,
       BenchFiles.Vectors corpus,
       float[] query,
-      TopK top) {
+      NeighborQueue top) {
     int d = corpus.dims();
     float[] data = corpus.data();
     int[] slots = s.slots();
@@ -359,10 +360,11 @@ public final class FunnelBenchmark {
       RocksDbVectors rocksDb)
       throws Exception {
     int[][] found = new int[nq][];
-    ThreadLocal<TopK> tops = ThreadLocal.withInitial(() -> new TopK(GroundTruth.K));
+    ThreadLocal<NeighborQueue> tops =
+        ThreadLocal.withInitial(() -> new NeighborQueue(GroundTruth.K));
     Bench.QueryTask task =
         i -> {
-          TopK top = tops.get();
+          NeighborQueue top = tops.get();
           top.clear();
           found[i] = search(arena, corpus, q[i], config.dims(), config.candidates(), top);
         };
@@ -374,7 +376,7 @@ public final class FunnelBenchmark {
     Bench.Rate qps2 = Bench.rate(nt, 2, 0, 3, task);
     Bench.Rate qpsRocks = null;
     if (rocksDb != null) {
-      TopK top = new TopK(GroundTruth.K);
+      NeighborQueue top = new NeighborQueue(GroundTruth.K);
       float[] full = new float[corpus.dims()];
       int[][] viaRocks = new int[nt][];
       Bench.QueryTask rocksTask =
@@ -388,7 +390,7 @@ public final class FunnelBenchmark {
                 top.offer(row(id), VectorUtil.dot(full, q[i]));
               }
             }
-            viaRocks[i] = top.sortedIds();
+            viaRocks[i] = top.sortedSlots();
           };
       qpsRocks = Bench.rate(nt, 1, nt, 3, rocksTask);
       for (int i = 0; i < nt; i++) {

@@ -4,6 +4,7 @@ import dev.mstream.index.IndexFit;
 import dev.mstream.index.IndexFitter;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.InvertedFileArena;
+import dev.mstream.index.NeighborQueue;
 import dev.mstream.index.PrefixArena;
 import dev.mstream.index.PrefixEncoding;
 import dev.mstream.index.PrefixIndex;
@@ -482,14 +483,14 @@ public final class IvfBenchmark {
     long[] stages = new long[4];
     long[] codes = {0};
     long[] lookups = {0};
-    TopK top = new TopK(GroundTruth.K);
+    NeighborQueue top = new NeighborQueue(GroundTruth.K);
     Bench.QueryTask task =
         i -> {
           Shortlist s = index.shortlist(NAMESPACE, Map.of(), q[i], plan);
           long r0 = System.nanoTime();
           top.clear();
           rerank(index, s, corpus, q[i], top);
-          found[i] = top.sortedIds();
+          found[i] = top.sortedSlots();
           stages[0] += s.probeNanos();
           stages[1] += s.scanNanos();
           stages[2] += s.rescoreNanos();
@@ -522,7 +523,7 @@ public final class IvfBenchmark {
   }
 
   static void rerank(
-      PrefixIndex index, Shortlist s, BenchFiles.Vectors corpus, float[] query, TopK top) {
+      PrefixIndex index, Shortlist s, BenchFiles.Vectors corpus, float[] query, NeighborQueue top) {
     int d = corpus.dims();
     float[] data = corpus.data();
     for (int slot : s.slots()) {
@@ -577,7 +578,7 @@ public final class IvfBenchmark {
         SearchPlan plan =
             new SearchPlan(
                 Integer.parseInt(s[0]), Integer.parseInt(s[1]), c * Integer.parseInt(s[3]), c);
-        TopK top = new TopK(GroundTruth.K);
+        NeighborQueue top = new NeighborQueue(GroundTruth.K);
         Bench.QueryTask task =
             i -> {
               top.clear();

@@ -5,6 +5,7 @@ import dev.mstream.index.IndexFit;
 import dev.mstream.index.IndexFitter;
 import dev.mstream.index.IndexSettings;
 import dev.mstream.index.InvertedFileArena;
+import dev.mstream.index.NeighborQueue;
 import dev.mstream.index.PrefixIndex;
 import dev.mstream.index.SearchPlan;
 import dev.mstream.index.Shortlist;
@@ -221,7 +222,7 @@ public final class IvfScaleBenchmark {
         SearchPlan plan = new SearchPlan(settings.defaultDims(), p, c * settings.survivors(), c);
         int[][] found = new int[nq][];
         long[] codesScanned = {0};
-        TopK top = new TopK(GroundTruth.K);
+        NeighborQueue top = new NeighborQueue(GroundTruth.K);
         float[] full = new float[d];
         Bench.QueryTask task =
             i -> {
@@ -232,7 +233,7 @@ public final class IvfScaleBenchmark {
                 vectors.read(row, full);
                 top.offer(row, dev.mstream.index.vector.VectorUtil.dot(full, q[i]));
               }
-              found[i] = top.sortedIds();
+              found[i] = top.sortedSlots();
               codesScanned[0] += s.scanned();
             };
         for (int i = 0; i < nq; i++) {
@@ -328,11 +329,11 @@ public final class IvfScaleBenchmark {
     int blocks = (max + SyntheticVectors.BLOCK_ROWS - 1) / SyntheticVectors.BLOCK_ROWS;
     int threads = 2;
     // Per thread and size boundary: its own heaps; merged at the end.
-    TopK[][][] tops = new TopK[threads][sizes.length][nq];
+    NeighborQueue[][][] tops = new NeighborQueue[threads][sizes.length][nq];
     for (int t = 0; t < threads; t++) {
       for (int s = 0; s < sizes.length; s++) {
         for (int i = 0; i < nq; i++) {
-          tops[t][s][i] = new TopK(GroundTruth.K);
+          tops[t][s][i] = new NeighborQueue(GroundTruth.K);
         }
       }
     }
@@ -394,11 +395,11 @@ public final class IvfScaleBenchmark {
     for (int s = 0; s < sizes.length; s++) {
       int[][] knn = new int[nq][];
       for (int i = 0; i < nq; i++) {
-        TopK merged = new TopK(GroundTruth.K);
+        NeighborQueue merged = new NeighborQueue(GroundTruth.K);
         for (int t = 0; t < threads; t++) {
           merged.addAll(tops[t][s][i]);
         }
-        knn[i] = merged.sortedIds();
+        knn[i] = merged.sortedSlots();
       }
       BenchFiles.writeNeighbours(
           dir.resolve("synthetic-stream-" + sizes[s] + "-q" + nq + "-gt10.knn"), knn);

@@ -1,5 +1,6 @@
 package dev.mstream.bench;
 
+import dev.mstream.index.NeighborQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -16,12 +17,14 @@ final class TwoShards implements AutoCloseable {
    * Searches half {@code shard} (0 or 1) of the corpus for query {@code query} into {@code out}.
    */
   interface Shard {
-    void search(int query, int shard, TopK out) throws Exception;
+    void search(int query, int shard, NeighborQueue out) throws Exception;
   }
 
   private final ExecutorService helper = Executors.newSingleThreadExecutor();
-  private final TopK[] parts = {new TopK(GroundTruth.K), new TopK(GroundTruth.K)};
-  private final TopK merged = new TopK(GroundTruth.K);
+  private final NeighborQueue[] parts = {
+    new NeighborQueue(GroundTruth.K), new NeighborQueue(GroundTruth.K)
+  };
+  private final NeighborQueue merged = new NeighborQueue(GroundTruth.K);
   private final AtomicLong helperCpu = new AtomicLong();
 
   /** The merged top ids of query {@code i}; one query at a time (the parts are reused). */
@@ -41,7 +44,7 @@ final class TwoShards implements AutoCloseable {
     merged.clear();
     merged.addAll(parts[0]);
     merged.addAll(parts[1]);
-    return merged.sortedIds();
+    return merged.sortedSlots();
   }
 
   AtomicLong helperCpu() {

@@ -3,6 +3,7 @@ package dev.mstream.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mstream.index.NeighborQueue;
 import dev.mstream.index.PrefixArena;
 import dev.mstream.index.PrefixEncoding;
 import dev.mstream.index.Projection;
@@ -67,13 +68,13 @@ class BenchToolsTest {
 
   @Test
   void topKKeepsTheBestBestFirst() {
-    TopK top = new TopK(3);
+    NeighborQueue top = new NeighborQueue(3);
     float[] scores = {0.1f, 0.9f, 0.5f, 0.7f, 0.9f, -1f};
     for (int i = 0; i < scores.length; i++) {
       top.offer(i, scores[i]);
     }
-    assertThat(top.sortedIds()).containsExactly(1, 4, 3); // ties: smaller id first
-    assertThat(top.threshold()).isEqualTo(0.7f);
+    assertThat(top.sortedSlots()).containsExactly(1, 4, 3); // ties: smaller id first
+    assertThat(top.minScore()).isEqualTo(0.7f);
   }
 
   @Test
@@ -155,7 +156,8 @@ class BenchToolsTest {
     PrefixArena arena = FunnelBenchmark.build(p, PrefixEncoding.INT8, corpus, 0, corpus.n(), "t");
     for (int q = 0; q < queries.n(); q++) {
       int[] got =
-          FunnelBenchmark.search(arena, corpus, queries.row(q), 16, corpus.n(), new TopK(10));
+          FunnelBenchmark.search(
+              arena, corpus, queries.row(q), 16, corpus.n(), new NeighborQueue(10));
       assertThat(got).containsExactly(truth[q]);
     }
   }

@@ -6,9 +6,10 @@ import java.util.Arrays;
 import org.apache.flink.annotation.Internal;
 
 /**
- * Keeps the best {@code k} (slot, score) pairs seen so far. A binary min-heap on score, so the
- * worst kept entry is at the root and a new candidate is rejected with one comparison — the common
- * case once the queue is full.
+ * Keeps the best {@code k} (slot, score) pairs seen so far, ties broken towards the smaller slot
+ * (so that results, and the benchmarks' ground truth, do not depend on the order of offers). A
+ * binary min-heap on (score, slot), so the worst kept entry is at the root and a new candidate is
+ * rejected with one comparison — the common case once the queue is full.
  */
 @Internal
 public final class NeighborQueue {
@@ -34,6 +35,11 @@ public final class NeighborQueue {
     return size < capacity ? Float.NEGATIVE_INFINITY : scores[0];
   }
 
+  /** Forgets every kept entry. */
+  public void clear() {
+    size = 0;
+  }
+
   /** Offers a candidate; returns whether it was kept. */
   public boolean offer(int slot, float score) {
     if (size < capacity) {
@@ -42,13 +48,29 @@ public final class NeighborQueue {
       siftUp(size++);
       return true;
     }
-    if (score <= scores[0]) {
+    if (score < scores[0] || (score == scores[0] && slot >= slots[0])) {
       return false;
     }
     slots[0] = slot;
     scores[0] = score;
     siftDown(0);
     return true;
+  }
+
+  /** Offers every entry {@code other} keeps (a merge of two partial results). */
+  public void addAll(NeighborQueue other) {
+    for (int i = 0; i < other.size; i++) {
+      offer(other.slots[i], other.scores[i]);
+    }
+  }
+
+  /** The kept slots, best first; the queue keeps them. */
+  public int[] sortedSlots() {
+    NeighborQueue copy = new NeighborQueue(capacity);
+    System.arraycopy(slots, 0, copy.slots, 0, size);
+    System.arraycopy(scores, 0, copy.scores, 0, size);
+    copy.size = size;
+    return copy.drainBestFirst(null);
   }
 
   /** The kept slots, best first. Leaves the queue empty. */
@@ -73,7 +95,7 @@ public final class NeighborQueue {
     float score = scores[i];
     while (i > 0) {
       int parent = (i - 1) >>> 1;
-      if (scores[parent] <= score) {
+      if (!worse(score, slot, scores[parent], slots[parent])) {
         break;
       }
       slots[i] = slots[parent];
@@ -90,10 +112,11 @@ public final class NeighborQueue {
     int half = size >>> 1;
     while (i < half) {
       int child = 2 * i + 1;
-      if (child + 1 < size && scores[child + 1] < scores[child]) {
+      if (child + 1 < size
+          && worse(scores[child + 1], slots[child + 1], scores[child], slots[child])) {
         child++;
       }
-      if (score <= scores[child]) {
+      if (!worse(scores[child], slots[child], score, slot)) {
         break;
       }
       slots[i] = slots[child];
@@ -102,6 +125,11 @@ public final class NeighborQueue {
     }
     slots[i] = slot;
     scores[i] = score;
+  }
+
+  /** Whether (s1, slot1) ranks below (s2, slot2): a lower score, or the same and a larger slot. */
+  private static boolean worse(float s1, int slot1, float s2, int slot2) {
+    return s1 < s2 || (s1 == s2 && slot1 > slot2);
   }
 
   @Override
