@@ -91,10 +91,7 @@ class StateSerializerFixturesTest {
   @Test
   void theCommittedRecordsReadAsTheirObjectsAndAreWrittenByteForByte() throws IOException {
     for (Fixture<?> f : RECORDS) {
-      byte[] bytes = read(f.name() + ".hex");
-      assertThat(f.serializer().deserialize(new DataInputDeserializer(bytes)))
-          .as(f.name())
-          .isEqualTo(f.expected());
+      byte[] bytes = assertReadsAsExpected(f);
       assertThat(HexFormat.of().formatHex(serialize(f)))
           .as("%s: a format out there must not change; add a new version instead", f.name())
           .isEqualTo(HexFormat.of().formatHex(bytes));
@@ -104,11 +101,17 @@ class StateSerializerFixturesTest {
   @Test
   void theCommittedRecordsOfOlderFormatsRead() throws IOException {
     for (Fixture<?> f : OLDER_RECORDS) {
-      byte[] bytes = read(f.name() + ".hex");
-      assertThat(f.serializer().deserialize(new DataInputDeserializer(bytes)))
-          .as(f.name())
-          .isEqualTo(f.expected());
+      assertReadsAsExpected(f);
     }
+  }
+
+  /** Reads the fixture's committed bytes, checks they decode to its object, returns them. */
+  private static byte[] assertReadsAsExpected(Fixture<?> f) throws IOException {
+    byte[] bytes = read(f.name() + ".hex");
+    assertThat(f.serializer().deserialize(new DataInputDeserializer(bytes)))
+        .as(f.name())
+        .isEqualTo(f.expected());
+    return bytes;
   }
 
   /**

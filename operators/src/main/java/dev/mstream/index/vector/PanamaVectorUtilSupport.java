@@ -260,7 +260,9 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
    * As {@link #dotInt4Columns}, four 2-bit planes per byte: the second segment of a PACKED code is
    * scored with the same column layout, so a block's whole code costs no horizontal sum per code
    * (the row kernel, called once per 32-byte segment, spent most of its time on the call and the
-   * reduction).
+   * reduction). A loop of its own rather than a width parameter of {@link #dotInt4Columns}: the
+   * inner loop is the scan's hot loop, kept free of branches the way {@code PrefixArena} keeps one
+   * loop per segment count.
    */
   @Override
   public void dotInt2Columns(
