@@ -273,8 +273,9 @@ final class EvalCommand implements Callable<Integer> {
     }
     if (exact != null) {
       System.out.printf(
-          "vs-exact@10: recall@10 against the answers of the exact run (dims %s)%n",
-          exact.requestedDims());
+          "vs-exact@10: recall@10 against the answers of the exact run (dims %s), over the %d"
+              + " queries it answered completely (OK)%n",
+          exact.requestedDims(), exact.rankings().size());
     }
   }
 

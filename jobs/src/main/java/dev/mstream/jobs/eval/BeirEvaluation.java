@@ -191,7 +191,7 @@ public final class BeirEvaluation {
     /**
      * Recall@{@code k} of this run against {@code reference}'s top {@code k} (e.g. the exact run of
      * the same sweep): the mean share of the reference's top-k ids this run also returns in its top
-     * k, over the queries the reference answered with at least one hit.
+     * k, over the queries the reference answered completely (status OK) with at least one hit.
      */
     public double recallAgainst(Result reference, int k) {
       return RetrievalMetrics.recallAgainst(rankings, reference.rankings(), k);
@@ -364,7 +364,11 @@ public final class BeirEvaluation {
         hits.add(new RetrievalMetrics.Scored(h.getDocId(), h.getScore()));
       }
       runs.put(r.getQueryId(), hits);
-      rankings.put(r.getQueryId(), hits.stream().map(RetrievalMetrics.Scored::docId).toList());
+      if (r.getStatus() == ResultStatus.OK) {
+        // Only complete answers rank: a PARTIAL exact run is no reference, and a PARTIAL answer
+        // of another run counts as finding nothing.
+        rankings.put(r.getQueryId(), hits.stream().map(RetrievalMetrics.Scored::docId).toList());
+      }
     }
     RetrievalMetrics.Summary metrics =
         RetrievalMetrics.evaluate(data.qrels(), runs, CUTOFFS, ignoreIdenticalIds);
