@@ -79,7 +79,7 @@ final class FunnelSearch {
       throws Exception {
     if (index.fit().version() != calibratedFit) {
       calibratedFit = index.fit().version();
-      calibrator.reset(index.fit().fittedProbes());
+      calibrator.reset(index.fit().fittedProbes(), index.fit().fittedCandidates());
     }
     calibrator.listLength(index.lists() == 0 ? 1 : index.size() / (double) index.lists());
     int inNamespace = index.size(request.namespace);

@@ -20,7 +20,9 @@ import org.apache.flink.annotation.Internal;
  * @param captured share of the sample's squared norm inside the prefix, at fit time
  * @param meanDistance mean squared distance of the sample to its nearest centroid, at fit time
  * @param fittedProbes probes that reached the recall target on held-out documents at fit time
- *     ({@link ProbeCalibration}); 0 when not measured
+ *     ({@link BudgetCalibration}); 0 when not measured
+ * @param fittedCandidates candidates the shortlist needed for the target at fit time; 0 when not
+ *     measured
  */
 @Internal
 public record IndexFit(
@@ -31,7 +33,8 @@ public record IndexFit(
     long fittedOn,
     float captured,
     float meanDistance,
-    int fittedProbes)
+    int fittedProbes,
+    int fittedCandidates)
     implements java.io.Serializable {
 
   public IndexFit {
@@ -46,13 +49,15 @@ public record IndexFit(
         "the grid does not match the projection's prefix");
     checkArgument(fittedProbes >= 0, "fitted probes must be >= 0, was %s", fittedProbes);
     checkArgument(
+        fittedCandidates >= 0, "fitted candidates must be >= 0, was %s", fittedCandidates);
+    checkArgument(
         centroids == null || centroids.dims() <= projection.prefixDims(),
         "centroid dims exceed the projection's prefix");
   }
 
   /** A fit for the flat arena: the projection and its encoding, nothing else. */
   public static IndexFit flat(Projection projection, PrefixEncoding encoding) {
-    return new IndexFit(projection, encoding, null, null, 0, 0f, 0f, 0);
+    return new IndexFit(projection, encoding, null, null, 0, 0f, 0f, 0, 0);
   }
 
   public boolean isInvertedFile() {

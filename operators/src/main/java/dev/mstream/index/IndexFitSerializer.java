@@ -26,7 +26,10 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
   /** Format 2: the grid's segment widths (2 or 4 bits) before its cells. */
   static final byte FORMAT_V2 = 2;
 
-  /** Format 3 adds the probes measured at fit time ({@link IndexFit#fittedProbes()}). */
+  /**
+   * Format 3 adds the budget measured at fit time ({@link IndexFit#fittedProbes()}, {@link
+   * IndexFit#fittedCandidates()}).
+   */
   static final byte FORMAT_V3 = 3;
 
   private static final long serialVersionUID = 1L;
@@ -66,6 +69,7 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
     out.writeFloat(fit.captured());
     out.writeFloat(fit.meanDistance());
     out.writeInt(fit.fittedProbes());
+    out.writeInt(fit.fittedCandidates());
   }
 
   @Override
@@ -110,9 +114,18 @@ public final class IndexFitSerializer extends VersionedRecordSerializer<IndexFit
     float captured = in.readFloat();
     float distance = in.readFloat();
     int fittedProbes = format >= FORMAT_V3 ? in.readInt() : 0;
+    int fittedCandidates = format >= FORMAT_V3 ? in.readInt() : 0;
     try {
       return new IndexFit(
-          projection, encoding, grid, centroids, fittedOn, captured, distance, fittedProbes);
+          projection,
+          encoding,
+          grid,
+          centroids,
+          fittedOn,
+          captured,
+          distance,
+          fittedProbes,
+          fittedCandidates);
     } catch (IllegalArgumentException e) {
       throw new IOException("corrupt stored fit: " + e.getMessage(), e);
     }

@@ -49,7 +49,14 @@ public interface IndexFitter extends Serializable {
           settings.rotate()
               ? Projection.fitPca(train, settings.prefixDims())
               : Projection.identity(settings.dimension(), settings.prefixDims(), train);
+      float[][] prefixes = new float[train.length][];
+      for (int i = 0; i < train.length; i++) {
+        prefixes[i] = projection.project(train[i]);
+      }
       if (settings.layout() == IndexLayout.FLAT) {
+        BudgetCalibration.Budget budget =
+            BudgetCalibration.measure(
+                train, prefixes, held, projection, null, null, documents, settings.targetRecall());
         return new IndexFit(
             projection,
             settings.encoding(),
@@ -58,11 +65,8 @@ public interface IndexFitter extends Serializable {
             documents,
             captured(projection, held),
             0f,
-            0);
-      }
-      float[][] prefixes = new float[train.length][];
-      for (int i = 0; i < train.length; i++) {
-        prefixes[i] = projection.project(train[i]);
+            0,
+            budget.candidates());
       }
       ScalarQuantizer grid =
           settings.encoding().packed()
@@ -80,6 +84,16 @@ public interface IndexFitter extends Serializable {
         float[] y = projection.project(v);
         distance += centroids.squaredDistance(y, centroids.nearest(y));
       }
+      BudgetCalibration.Budget budget =
+          BudgetCalibration.measure(
+              train,
+              prefixes,
+              held,
+              projection,
+              grid,
+              centroids,
+              documents,
+              settings.targetRecall());
       return new IndexFit(
           projection,
           settings.encoding(),
@@ -88,8 +102,8 @@ public interface IndexFitter extends Serializable {
           documents,
           captured(projection, held),
           (float) (distance / held.length),
-          ProbeCalibration.probesFor(
-              train, prefixes, held, projection, centroids, settings.targetRecall()));
+          budget.probes(),
+          budget.candidates());
     }
 
     private static float[][] holdOut(float[][] sample, boolean held) {

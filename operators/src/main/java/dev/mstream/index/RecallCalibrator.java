@@ -261,15 +261,18 @@ final class RecallCalibrator {
 
   /** Forgets the estimates (the index was refitted: recall per budget changed). */
   /**
-   * A new fit: the estimates were for the old one. When the fit measured the probes its held-out
-   * documents need ({@link IndexFit#fittedProbes()}), the walk starts there instead of at the
-   * configured default, so a collection that needs many probes does not wait for thousands of
-   * sampled queries to get them.
+   * A new fit: the estimates were for the old one. When the fit measured the budget its held-out
+   * documents need ({@link IndexFit#fittedProbes()}, {@link IndexFit#fittedCandidates()}), the walk
+   * starts there instead of at the configured defaults, so a collection that needs many probes or a
+   * long shortlist does not wait for thousands of sampled queries to get them.
    */
-  void reset(int fittedProbes) {
+  void reset(int fittedProbes, int fittedCandidates) {
     cells.clear();
     if (calibrating() && !flat && fittedProbes > 0) {
       probeStep = stepAtLeast(PROBES, fittedProbes);
+    }
+    if (calibrating() && fittedCandidates > 0) {
+      candidateStep = stepAtLeast(CANDIDATES, fittedCandidates);
     }
   }
 

@@ -146,10 +146,11 @@ class IndexFitSerializerTest {
             IndexFitSerializer.INSTANCE.deserialize(new DataInputDeserializer(v3)).fittedProbes())
         .isEqualTo(fit.fittedProbes());
 
-    byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 4);
+    byte[] v2 = java.util.Arrays.copyOf(v3, v3.length - 8);
     v2[0] = IndexFitSerializer.FORMAT_V2;
     IndexFit old = IndexFitSerializer.INSTANCE.deserialize(new DataInputDeserializer(v2));
     assertThat(old.fittedProbes()).isZero();
+    assertThat(old.fittedCandidates()).isZero();
     assertThat(old.version()).isEqualTo(fit.version());
   }
 

@@ -34,13 +34,13 @@ class StateSerializerFixturesTest {
 
   /**
    * 6 dims, a 4-dim prefix (its own rows and scales), 4-bit codes, two centroids on 2 dims, 2
-   * probes measured at fit time.
+   * probes and 40 candidates measured at fit time.
    */
   static IndexFit fit() {
-    return fit(2);
+    return fit(2, 40);
   }
 
-  static IndexFit fit(int fittedProbes) {
+  static IndexFit fit(int fittedProbes, int fittedCandidates) {
     float[] rows = new float[4 * 6];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = (i % 7 - 3) / 4f;
@@ -54,7 +54,15 @@ class StateSerializerFixturesTest {
             new float[] {0.125f, 0.0625f, 1f, 2f});
     Centroids centroids = new Centroids(2, new float[] {0.5f, -0.5f, -0.75f, 0.25f});
     return new IndexFit(
-        projection, PrefixEncoding.PACKED, grid, centroids, 4096L, 0.875f, 0.1f, fittedProbes);
+        projection,
+        PrefixEncoding.PACKED,
+        grid,
+        centroids,
+        4096L,
+        0.875f,
+        0.1f,
+        fittedProbes,
+        fittedCandidates);
   }
 
   static final List<Fixture<?>> RECORDS =
@@ -79,7 +87,7 @@ class StateSerializerFixturesTest {
   static final List<Fixture<?>> OLDER_RECORDS =
       List.of(
           // Format 2 had no fit-time probes: it reads with none.
-          new Fixture<>("IndexFit-v2", IndexFitSerializer.INSTANCE, fit(0)));
+          new Fixture<>("IndexFit-v2", IndexFitSerializer.INSTANCE, fit(0, 0)));
 
   static final List<TypeSerializer<?>> SERIALIZERS =
       List.of(
