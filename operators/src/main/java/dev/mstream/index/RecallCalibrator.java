@@ -27,7 +27,8 @@ import java.util.Map;
  *
  * <p>The measured recall (mean over the last {@link #WINDOW} measured queries, at whatever budget
  * they were answered with) is exported as a metric and reported with results on request. Not
- * checkpointed: after a restore the budget starts again at the configured defaults.
+ * checkpointed: after a restore the budget starts again at the restored fit's measured budget (or
+ * the configured defaults, for a fit that measured none).
  */
 final class RecallCalibrator {
 
@@ -259,12 +260,12 @@ final class RecallCalibrator {
     return measured;
   }
 
-  /** Forgets the estimates (the index was refitted: recall per budget changed). */
   /**
-   * A new fit: the estimates were for the old one. When the fit measured the budget its held-out
-   * documents need ({@link IndexFit#fittedProbes()}, {@link IndexFit#fittedCandidates()}), the walk
-   * starts there instead of at the configured defaults, so a collection that needs many probes or a
-   * long shortlist does not wait for thousands of sampled queries to get them.
+   * A new fit: forgets the estimates, which were for the old one (recall per budget changed). When
+   * the fit measured the budget its held-out documents need ({@link IndexFit#fittedProbes()},
+   * {@link IndexFit#fittedCandidates()}), the walk starts there instead of at the configured
+   * defaults, so a collection that needs many probes or a long shortlist does not wait for
+   * thousands of sampled queries to get them.
    */
   void reset(int fittedProbes, int fittedCandidates) {
     cells.clear();
