@@ -6,15 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import org.apache.flink.util.FileUtils;
-import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene912.Lucene912Codec;
-import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
@@ -41,8 +37,8 @@ import org.apache.lucene.store.FSDirectory;
  */
 public final class LuceneHnswBaseline {
 
-  static final int M = 16;
-  static final int BEAM_WIDTH = 100;
+  static final int M = LuceneHnswIndex.M;
+  static final int BEAM_WIDTH = LuceneHnswIndex.BEAM_WIDTH;
   static final String FIELD = "v";
 
   private LuceneHnswBaseline() {}
@@ -101,17 +97,7 @@ public final class LuceneHnswBaseline {
     } else {
       dir = new ByteBuffersDirectory();
     }
-    IndexWriterConfig config = new IndexWriterConfig();
-    config.setCodec(
-        new Lucene912Codec() {
-          @Override
-          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-            return new Lucene99HnswVectorsFormat(M, BEAM_WIDTH);
-          }
-        });
-    config.setRAMBufferSizeMB(1800); // one segment: no flush before commit, no merge
-    config.setMergePolicy(NoMergePolicy.INSTANCE);
-    config.setUseCompoundFile(false);
+    IndexWriterConfig config = LuceneHnswIndex.oneSegmentConfig();
     long t0 = System.nanoTime();
     if (!reuse) {
       try (IndexWriter writer = new IndexWriter(dir, config);

@@ -114,17 +114,7 @@ final class LuceneHnswIndex implements AutoCloseable {
     } else {
       dir = new ByteBuffersDirectory();
     }
-    IndexWriterConfig config = new IndexWriterConfig();
-    config.setCodec(
-        new Lucene912Codec() {
-          @Override
-          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-            return new Lucene99HnswVectorsFormat(M, BEAM_WIDTH);
-          }
-        });
-    config.setRAMBufferSizeMB(1800); // one segment: no flush before commit, no merge
-    config.setMergePolicy(NoMergePolicy.INSTANCE);
-    config.setUseCompoundFile(false);
+    IndexWriterConfig config = oneSegmentConfig();
     long heapBefore = Bench.usedHeapAfterGc();
     long t0 = System.nanoTime();
     long cpu0 = Bench.threadCpuNanos();
@@ -212,5 +202,24 @@ final class LuceneHnswIndex implements AutoCloseable {
         + M
         + ":B"
         + BEAM_WIDTH;
+  }
+
+  /**
+   * The writer configuration both Lucene harnesses build with: HNSW (M, beam width) in one segment,
+   * so there is no flush before the commit and no merge.
+   */
+  static IndexWriterConfig oneSegmentConfig() {
+    IndexWriterConfig config = new IndexWriterConfig();
+    config.setCodec(
+        new Lucene912Codec() {
+          @Override
+          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return new Lucene99HnswVectorsFormat(M, BEAM_WIDTH);
+          }
+        });
+    config.setRAMBufferSizeMB(1800);
+    config.setMergePolicy(NoMergePolicy.INSTANCE);
+    config.setUseCompoundFile(false);
+    return config;
   }
 }
