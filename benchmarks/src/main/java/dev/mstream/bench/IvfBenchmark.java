@@ -158,6 +158,10 @@ public final class IvfBenchmark {
         ivf.maxListSize(),
         ivf.heapBytes() / (double) n,
         (heapAfter - heapBefore) / (double) n);
+    ivf.heapParts()
+        .forEach(
+            (part, bytes) ->
+                System.out.printf("%s   heap: %-48s %6.1f B/doc%n", tag, part, bytes / (double) n));
 
     List<Point> points = new ArrayList<>();
     Bench.Table sweep =

@@ -2,17 +2,35 @@ package dev.mstream.index;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.flink.util.Preconditions;
 
 /**
  * Document id ↔ slot, compact enough for hundreds of thousands of ids per subtask: ids live as
  * length-prefixed UTF-8 in one byte pool (no String or map entry per document), and the id → slot
  * index is an open-addressing table of ints with linear probing.
  *
- * <p>Invariants: {@code table} holds slot+1 (0 = empty) and is at most half full; deletion shifts
- * later entries of the probe run back instead of leaving tombstones; pool bytes of removed ids are
- * garbage until {@link #compact} rewrites the pool.
+ * <p>Invariants: an entry of {@code table} holds slot+1 in its low {@link #SLOT_BITS} bits (0 =
+ * empty) and a fingerprint of the id's hash in the rest, so a probe compares pool bytes only when
+ * the fingerprints match; the table is at most {@link #MAX_LOAD} full; deletion shifts later
+ * entries of the probe run back instead of leaving tombstones; pool bytes of removed ids are
+ * garbage until {@link #compactIfWasteful} rewrites the pool.
+ *
+ * <p>Why a table of any size, filled to 3/4, and growth by a quarter: at a few dozen bytes per
+ * document, a power-of-two table at most half full cost 8–16 bytes per id and doubling arrays up to
+ * as much again (the inverted file measured 111.7 B per document, 64 of them code; see
+ * docs/benchmarks.md). The fingerprint keeps the longer probe runs of a fuller table from reading
+ * the pool.
  */
 final class IdTable {
+
+  /** Bits of an entry that hold slot+1; the rest hold the fingerprint. */
+  static final int SLOT_BITS = 27;
+
+  /** The most slots an id table (one index subtask) can address. */
+  static final int MAX_SLOTS = (1 << SLOT_BITS) - 1;
+
+  private static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
+  private static final double MAX_LOAD = 0.75;
 
   private byte[] pool = new byte[1024];
   private int poolSize;
@@ -32,14 +50,15 @@ final class IdTable {
   /** The slot of {@code id}, or -1. */
   int slotOf(String id) {
     byte[] key = id.getBytes(StandardCharsets.UTF_8);
-    int mask = table.length - 1;
-    for (int i = hash(key) & mask; ; i = (i + 1) & mask) {
+    int h = hash(key);
+    int print = fingerprint(h);
+    for (int i = home(h); ; i = next(i)) {
       int entry = table[i];
       if (entry == 0) {
         return -1;
       }
-      if (equalsAt(entry - 1, key)) {
-        return entry - 1;
+      if ((entry & ~SLOT_MASK) == print && equalsAt((entry & SLOT_MASK) - 1, key)) {
+        return (entry & SLOT_MASK) - 1;
       }
     }
   }
@@ -52,13 +71,19 @@ final class IdTable {
 
   /** Maps a new id (not present) to {@code slot}. */
   void put(String id, int slot) {
+    Preconditions.checkArgument(
+        slot >= 0 && slot < MAX_SLOTS,
+        "slot %s is past the %s documents one index subtask can hold; raise the job's parallelism",
+        slot,
+        MAX_SLOTS);
     byte[] key = id.getBytes(StandardCharsets.UTF_8);
     if (slot >= offsetBySlot.length) {
-      offsetBySlot = Arrays.copyOf(offsetBySlot, Math.max(slot + 1, offsetBySlot.length * 2));
+      offsetBySlot =
+          Arrays.copyOf(offsetBySlot, ArrayGrowth.capacity(offsetBySlot.length, slot + 1));
     }
     offsetBySlot[slot] = append(key);
-    if (2 * (size + 1) > table.length) {
-      rehash(table.length * 2);
+    if (size + 1 > MAX_LOAD * table.length) {
+      rehash(ArrayGrowth.capacity(table.length, (int) Math.ceil((size + 1) / MAX_LOAD) + 1));
     }
     insert(hash(key), slot);
     size++;
@@ -67,15 +92,14 @@ final class IdTable {
   /** Removes {@code id}, which must map to {@code slot}. */
   void remove(String id, int slot) {
     byte[] key = id.getBytes(StandardCharsets.UTF_8);
-    int mask = table.length - 1;
-    int i = hash(key) & mask;
-    while (table[i] != slot + 1) {
-      i = (i + 1) & mask;
+    int i = home(hash(key));
+    while ((table[i] & SLOT_MASK) != slot + 1) {
+      i = next(i);
     }
     // Backward-shift deletion keeps every probe run unbroken.
     int hole = i;
-    for (int j = (hole + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
-      int home = hash(keyAt(table[j] - 1)) & mask;
+    for (int j = next(hole); table[j] != 0; j = next(j)) {
+      int home = home(hash(keyAt((table[j] & SLOT_MASK) - 1)));
       boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
       if (movable) {
         table[hole] = table[j];
@@ -94,7 +118,8 @@ final class IdTable {
     if (garbage * 2 <= poolSize || poolSize < 4096) {
       return;
     }
-    byte[] fresh = new byte[Math.max(1024, (poolSize - garbage) * 2)];
+    int live = poolSize - garbage;
+    byte[] fresh = new byte[Math.max(1024, live + live / 4)];
     int pos = 0;
     for (int slot = 0; slot < highWater; slot++) {
       if (!isLive.test(slot)) {
@@ -112,12 +137,11 @@ final class IdTable {
   }
 
   private void insert(int hash, int slot) {
-    int mask = table.length - 1;
-    int i = hash & mask;
+    int i = home(hash);
     while (table[i] != 0) {
-      i = (i + 1) & mask;
+      i = next(i);
     }
-    table[i] = slot + 1;
+    table[i] = fingerprint(hash) | (slot + 1);
   }
 
   private void rehash(int capacity) {
@@ -125,15 +149,30 @@ final class IdTable {
     table = new int[capacity];
     for (int entry : old) {
       if (entry != 0) {
-        insert(hash(keyAt(entry - 1)), entry - 1);
+        int slot = (entry & SLOT_MASK) - 1;
+        insert(hash(keyAt(slot)), slot);
       }
     }
+  }
+
+  /** Where {@code hash}'s probe run starts: its high bits scaled to the table (any size). */
+  private int home(int hash) {
+    return (int) (((hash & 0xFFFF_FFFFL) * table.length) >>> 32);
+  }
+
+  private int next(int i) {
+    return i + 1 == table.length ? 0 : i + 1;
+  }
+
+  /** The hash's low bits, placed above the slot bits (independent of {@link #home}'s high bits). */
+  private static int fingerprint(int hash) {
+    return hash << SLOT_BITS;
   }
 
   private int append(byte[] key) {
     int need = lengthBytes(key.length) + key.length;
     if (poolSize + need > pool.length) {
-      pool = Arrays.copyOf(pool, Math.max(pool.length * 2, poolSize + need));
+      pool = Arrays.copyOf(pool, ArrayGrowth.capacity(pool.length, poolSize + need));
     }
     int off = poolSize;
     int pos = off;
@@ -189,6 +228,11 @@ final class IdTable {
     for (byte b : key) {
       h = (h ^ b) * 0x01000193;
     }
+    // murmur3's finalizer: home() takes the high bits and the fingerprint the low ones.
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
     return h ^ (h >>> 16);
   }
 }

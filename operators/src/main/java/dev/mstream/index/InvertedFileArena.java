@@ -2,6 +2,7 @@ package dev.mstream.index;
 
 import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -143,22 +144,37 @@ public final class InvertedFileArena implements PrefixIndex {
 
   @Override
   public long heapBytes() {
-    long bytes = ids.heapBytes() + postings.heapBytes() + 2L * centroidOf.length;
-    bytes += allocator.heapBytes() + 4L * listNamespace.length;
+    return heapParts().values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * {@link #heapBytes()} by part, for the benchmarks' account of where the bytes per document go:
+   * codes in blocks, the tables around them, the id table, per-slot tables, and filters.
+   */
+  public Map<String, Long> heapParts() {
+    Map<String, Long> parts = new LinkedHashMap<>();
+    parts.put("codes and slots in blocks", postings.blockBytes());
+    parts.put("block, list and slot-to-entry tables", postings.tableBytes());
+    parts.put("id table", ids.heapBytes());
+    parts.put(
+        "centroid per slot, free slots, list namespaces",
+        2L * centroidOf.length + allocator.heapBytes() + 4L * listNamespace.length);
+    long filters = 0;
     if (attributes != null) {
-      bytes += 8L * attributes.length;
+      filters += 8L * attributes.length;
       for (int i = 0; i < allocator.highWater(); i++) {
         if (attributes[i] != null && attributes[i].length > 0) {
-          bytes += 16 + 4L * attributes[i].length;
+          filters += 16 + 4L * attributes[i].length;
         }
       }
     }
     for (SlotSet s : holders) {
       if (s != null) {
-        bytes += s.heapBytes();
+        filters += s.heapBytes();
       }
     }
-    return bytes;
+    parts.put("attributes and filter sets", filters);
+    return parts;
   }
 
   @Override
@@ -538,7 +554,7 @@ public final class InvertedFileArena implements PrefixIndex {
 
   private int allocateSlot() {
     if (allocator.nextIsNew() && allocator.highWater() == centroidOf.length) {
-      int capacity = centroidOf.length * 2;
+      int capacity = ArrayGrowth.capacity(centroidOf.length, centroidOf.length + 1);
       centroidOf = Arrays.copyOf(centroidOf, capacity);
       if (attributes != null) {
         attributes = Arrays.copyOf(attributes, capacity);

@@ -252,12 +252,23 @@ final class PostingLists {
 
   /** Heap held by blocks, list tables and the slot index. */
   long heapBytes() {
-    long bytes = 16L * 3 + 8L * blockCodes.length * 2 + 4L * blockList.length;
+    return blockBytes() + tableBytes();
+  }
+
+  /** Heap of the blocks: codes and their slots, with the unused tail of each list's last block. */
+  long blockBytes() {
+    long bytes = 0;
     for (int b = 0; b < blockHighWater; b++) {
       if (blockCodes[b] != null) {
         bytes += 16 + blockCodes[b].length + 16 + 4L * blockSlots[b].length;
       }
     }
+    return bytes;
+  }
+
+  /** Heap of the tables around the blocks: block and list directories, and slot → entry. */
+  long tableBytes() {
+    long bytes = 16L * 3 + 8L * blockCodes.length * 2 + 4L * blockList.length;
     for (int l = 0; l < listCount; l++) {
       bytes += 16 + 4L * listBlocks[l].length;
     }
@@ -311,7 +322,7 @@ final class PostingLists {
   private void setRef(int slot, int ref) {
     if (slot >= refOf.length) {
       int old = refOf.length;
-      refOf = Arrays.copyOf(refOf, Math.max(slot + 1, old * 2));
+      refOf = Arrays.copyOf(refOf, ArrayGrowth.capacity(old, slot + 1));
       Arrays.fill(refOf, old, refOf.length, -1);
     }
     refOf[slot] = ref;
