@@ -366,7 +366,7 @@ public final class PrefixArena implements PrefixIndex {
 
   private int allocateSlot() {
     if (allocator.nextIsNew() && allocator.highWater() == namespaces.length) {
-      int capacity = namespaces.length * 2;
+      int capacity = ArrayGrowth.capacity(namespaces.length, namespaces.length + 1);
       codes.grow(capacity);
       namespaces = Arrays.copyOf(namespaces, capacity);
       if (attributes != null) {
