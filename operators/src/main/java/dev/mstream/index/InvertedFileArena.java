@@ -655,7 +655,7 @@ public final class InvertedFileArena implements PrefixIndex {
         int n = postings.segmentBytes(s);
         int at = off + position * n;
         if (postings.byColumns()) {
-          sum += columnDot(codes, off + position, capacity, s, n);
+          sum += columnDot(codes, off + VectorUtil.columnOf(position, capacity), capacity, s, n);
         } else if (grid == null) {
           sum += VectorUtil.dotInt8(codes, at, weights8, s * PrefixCodes.SEGMENT_DIMS, n);
         } else if (grid.segmentBits(s) == 4) {

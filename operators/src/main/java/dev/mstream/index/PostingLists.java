@@ -3,6 +3,7 @@ package dev.mstream.index;
 import static org.apache.flink.util.Preconditions.checkArgument;
 import static org.apache.flink.util.Preconditions.checkState;
 
+import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 
 /**
@@ -20,8 +21,9 @@ import java.util.Arrays;
  *
  * <p>With {@code byColumns}, every segment is stored by columns instead: byte {@code i} of every
  * entry of the block, then byte {@code i + 1} ({@code codes[segmentOffset + i * capacity +
- * position]}), so that one vector load takes the same byte of many codes and a scan scores a whole
- * block without a horizontal sum per code ({@link
+ * column]}, the column of a position in the order the kernels score them, {@link
+ * VectorUtil#columnOf}), so that one vector load takes the same byte of many codes and a scan
+ * scores a whole block without a horizontal sum per code ({@link
  * dev.mstream.index.vector.VectorUtil#dotInt4Columns}, {@link
  * dev.mstream.index.vector.VectorUtil#dotInt2Columns}).
  *
@@ -78,7 +80,7 @@ final class PostingLists {
 
   /**
    * Whether the segments are stored by columns: byte {@code i} of position {@code p} at {@code
-   * segmentOffset + i * capacity + p}.
+   * segmentOffset + i * capacity + VectorUtil.columnOf(p, capacity)}.
    */
   boolean byColumns() {
     return byColumns;
@@ -239,8 +241,9 @@ final class PostingLists {
       int n = segmentBytes[s];
       int off = segmentOffset(block, s);
       if (byColumns) {
+        int column = VectorUtil.columnOf(position, capacity);
         for (int i = 0; i < n; i++) {
-          out[from + i] = blockCodes[block][off + i * capacity + position];
+          out[from + i] = blockCodes[block][off + i * capacity + column];
         }
       } else {
         System.arraycopy(blockCodes[block], off + position * n, out, from, n);
@@ -282,8 +285,9 @@ final class PostingLists {
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
       if (byColumns) {
+        int column = VectorUtil.columnOf(position, capacity);
         for (int i = 0; i < n; i++) {
-          codes[off + i * capacity + position] = code[from + i];
+          codes[off + i * capacity + column] = code[from + i];
         }
       } else {
         System.arraycopy(code, from, codes, off + position * n, n);
@@ -303,8 +307,10 @@ final class PostingLists {
       if (byColumns) {
         byte[] from = blockCodes[fromBlock];
         byte[] to = blockCodes[toBlock];
+        int fromColumn = VectorUtil.columnOf(fromPosition, fromCapacity);
+        int toColumn = VectorUtil.columnOf(toPosition, toCapacity);
         for (int i = 0; i < n; i++) {
-          to[toOff + i * toCapacity + toPosition] = from[fromOff + i * fromCapacity + fromPosition];
+          to[toOff + i * toCapacity + toColumn] = from[fromOff + i * fromCapacity + fromColumn];
         }
       } else {
         System.arraycopy(
@@ -357,8 +363,13 @@ final class PostingLists {
     for (int s = 0; s < segmentBytes.length; s++) {
       int n = segmentBytes[s];
       if (byColumns) {
-        for (int i = 0; i < n; i++) {
-          System.arraycopy(old, oldOff + i * oldCapacity, codes, off + i * capacity, oldCapacity);
+        // Position by position: a larger capacity may order its columns differently (columnOf).
+        for (int p = 0; p < oldCapacity; p++) {
+          int from = oldOff + VectorUtil.columnOf(p, oldCapacity);
+          int to = off + VectorUtil.columnOf(p, capacity);
+          for (int i = 0; i < n; i++) {
+            codes[to + i * capacity] = old[from + i * oldCapacity];
+          }
         }
       } else {
         System.arraycopy(old, oldOff, codes, off, oldCapacity * n);

@@ -61,6 +61,12 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
     return "panama";
   }
 
+  /** One full-width load of bytes: the wide column loop's group (see {@link #wideInt4Columns}). */
+  @Override
+  public int columnGroup() {
+    return WIDE_BYTES.length();
+  }
+
   /** E.g. {@code "float x16 (512 bit), int8 x32 -> short -> int"}: what this JVM's SIMD uses. */
   public static String describe() {
     return "float x"
@@ -319,8 +325,9 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
    * accumulators (even codes, odd codes) with logical shifts and masks only, so a vector step
    * scores four times the codes of {@link #dotInt4Columns}' int loop for about twice its
    * instructions; no lane is widened. Measured on one cache-resident block of 64 codes (AVX-512,
-   * the old int loop in brackets): 3.1 (6.9) ns per code for the 4-bit segment, 6.9 (11.9) for the
-   * 2-bit one; with 256-bit vectors 4.7 (10.3) and 11.0 (17.5). Before a short could overflow
+   * the old int loop in brackets, both with the lanes put back in order by scalar stores): 3.1
+   * (6.9) ns per code for the 4-bit segment, 6.9 (11.9) for the 2-bit one; with 256-bit vectors 4.7
+   * (10.3) and 11.0 (17.5); without the scalar stores 2.1 and 5.0. Before a short could overflow
    * ({@link #INT4_FLUSH_STEPS} steps), each is split, read as ints, into its low and high halves by
    * shifts (a sign-extending {@code << 16 >> 16} and a {@code >> 16}), which the JIT compiles to
    * plain shifts where a short-to-int conversion fell back to Java (see above). The four int totals
@@ -332,13 +339,11 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
   private static int wideInt4Columns(
       byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
     int width = WIDE_BYTES.length();
-    int end = Math.min(count, Math.min(stride, out.length) - width + 1);
-    int p0 = 0;
-    if (end <= 0) {
-      return 0;
+    if (stride % width != 0) {
+      return 0; // not reordered (columnOf): the int loop's layout
     }
-    int[] lanes = new int[width];
-    for (; p0 < end; p0 += width) {
+    int p0 = 0;
+    for (; p0 < count; p0 += width) {
       IntVector t0 = IntVector.zero(INTS);
       IntVector t1 = t0;
       IntVector t2 = t0;
@@ -370,22 +375,25 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
         t2 = t2.add(e.lanewise(VectorOperators.ASHR, 16));
         t3 = t3.add(o.lanewise(VectorOperators.ASHR, 16));
       }
-      interleave(t0, t1, t2, t3, lanes, out, p0);
+      // Int lane m of t_r holds column 4m + r, where columnOf put position p0 + r * lanes + m.
+      int lanes = INTS.length();
+      t0.intoArray(out, p0);
+      t1.intoArray(out, p0 + lanes);
+      t2.intoArray(out, p0 + 2 * lanes);
+      t3.intoArray(out, p0 + 3 * lanes);
     }
-    return p0;
+    return count;
   }
 
   /** As {@link #wideInt4Columns}, four 2-bit planes per byte ({@link #INT2_FLUSH_STEPS}). */
   private static int wideInt2Columns(
       byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
     int width = WIDE_BYTES.length();
-    int end = Math.min(count, Math.min(stride, out.length) - width + 1);
-    int p0 = 0;
-    if (end <= 0) {
-      return 0;
+    if (stride % width != 0) {
+      return 0; // not reordered (columnOf): the int loop's layout
     }
-    int[] lanes = new int[width];
-    for (; p0 < end; p0 += width) {
+    int p0 = 0;
+    for (; p0 < count; p0 += width) {
       IntVector t0 = IntVector.zero(INTS);
       IntVector t1 = t0;
       IntVector t2 = t0;
@@ -430,31 +438,19 @@ public final class PanamaVectorUtilSupport implements VectorUtilSupport {
         t2 = t2.add(e.lanewise(VectorOperators.ASHR, 16));
         t3 = t3.add(o.lanewise(VectorOperators.ASHR, 16));
       }
-      interleave(t0, t1, t2, t3, lanes, out, p0);
+      // Int lane m of t_r holds column 4m + r, where columnOf put position p0 + r * lanes + m.
+      int lanes = INTS.length();
+      t0.intoArray(out, p0);
+      t1.intoArray(out, p0 + lanes);
+      t2.intoArray(out, p0 + 2 * lanes);
+      t3.intoArray(out, p0 + 3 * lanes);
     }
-    return p0;
+    return count;
   }
 
   /** The low 16 bits of every int lane, sign-extended. */
   private static IntVector lowHalves(IntVector v) {
     return v.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
-  }
-
-  /** {@code out[p0 + 4m + r] = t_r[m]}: the wide loop's totals back in code order. */
-  private static void interleave(
-      IntVector t0, IntVector t1, IntVector t2, IntVector t3, int[] lanes, int[] out, int p0) {
-    int n = INTS.length();
-    t0.intoArray(lanes, 0);
-    t1.intoArray(lanes, n);
-    t2.intoArray(lanes, 2 * n);
-    t3.intoArray(lanes, 3 * n);
-    for (int m = 0; m < n; m++) {
-      int p = p0 + 4 * m;
-      out[p] = lanes[m];
-      out[p + 1] = lanes[n + m];
-      out[p + 2] = lanes[2 * n + m];
-      out[p + 3] = lanes[3 * n + m];
-    }
   }
 
   private static IntVector flush(IntVector total, ShortVector acc) {

@@ -63,9 +63,10 @@ public final class VectorUtil {
   }
 
   /**
-   * {@link #dotInt4} of {@code count} codes stored by columns (byte {@code i} of code {@code p} at
-   * {@code codes[off + i * stride + p]}) into {@code out[0..count)}; see {@link
-   * VectorUtilSupport#dotInt4Columns} (entries past {@code count} may be overwritten).
+   * {@link #dotInt4} of {@code count} codes stored by columns (byte {@code i} of the code at
+   * position {@code p} at {@code codes[off + i * stride + columnOf(p, stride)]}) into {@code
+   * out[0..count)}; see {@link VectorUtilSupport#dotInt4Columns} ({@code out} holds at least {@code
+   * stride} scores; entries past {@code count} may be overwritten).
    */
   public static void dotInt4Columns(
       byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out) {
@@ -93,7 +94,21 @@ public final class VectorUtil {
     if (bytes > 0 && count > 0) {
       Objects.checkFromIndexSize(off, (bytes - 1) * stride + count, codes.length);
     }
-    Objects.checkFromIndexSize(0, count, out.length);
+    if (out.length < stride) {
+      throw new IllegalArgumentException(
+          "out has room for "
+              + out.length
+              + " scores, the column kernels need the stride "
+              + stride);
+    }
+  }
+
+  /**
+   * The column of {@code position} in a block of {@code stride} codes stored by columns, in the
+   * order this JVM's kernels read them ({@link VectorUtilSupport#columnOf}).
+   */
+  public static int columnOf(int position, int stride) {
+    return IMPL.columnOf(position, stride);
   }
 
   /**

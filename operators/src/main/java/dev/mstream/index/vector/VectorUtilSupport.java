@@ -35,18 +35,45 @@ public interface VectorUtilSupport {
   int dotInt2(byte[] codes, int off, short[] q, int qOff, int bytes);
 
   /**
-   * {@link #dotInt4} for {@code count} codes at once, stored by columns: byte {@code i} of code
-   * {@code p} is {@code codes[off + i * stride + p]}. {@code out[p]} receives code {@code p}'s
-   * score, for {@code p} in {@code [0, count)}; {@code count <= stride}. Entries of {@code out}
-   * past {@code count}, below {@code min(stride, out.length)}, may be overwritten.
+   * Positions per column group of a block stored by columns: in a block whose stride is a multiple
+   * of it, each group of this many positions is stored in the order {@link #columnOf} gives, the
+   * order in which the column kernels' vector lanes produce scores, so that no shuffle puts them
+   * back. 1 (the default): a position's column is the position.
+   */
+  default int columnGroup() {
+    return 1;
+  }
+
+  /**
+   * The column of {@code position} in a block of {@code stride} codes stored by columns: within a
+   * group of {@code w = columnGroup()} positions, {@code j = r · w/4 + m} sits at column {@code 4m
+   * + r} (the kernels' int lane {@code m} holds columns {@code 4m .. 4m + 3}); strides that are no
+   * multiple of {@code w} are not reordered.
+   */
+  default int columnOf(int position, int stride) {
+    int w = columnGroup();
+    if (w == 1 || stride % w != 0) {
+      return position;
+    }
+    int lanes = w / 4;
+    int j = position % w;
+    return position - j + 4 * (j % lanes) + j / lanes;
+  }
+
+  /**
+   * {@link #dotInt4} for {@code count} codes at once, stored by columns: byte {@code i} of the code
+   * at position {@code p} is {@code codes[off + i * stride + columnOf(p, stride)]}. {@code out[p]}
+   * receives its score, for {@code p} in {@code [0, count)}; {@code count <= stride <= out.length}.
+   * Entries of {@code out} past {@code count}, below {@code stride}, may be overwritten.
    */
   void dotInt4Columns(
       byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out);
 
   /**
    * {@link #dotInt2} for {@code count} codes stored by columns, as {@link #dotInt4Columns}: byte
-   * {@code i} of code {@code p} is {@code codes[off + i * stride + p]}, {@code out[p]} receives its
-   * score; entries past {@code count}, below {@code min(stride, out.length)}, may be overwritten.
+   * {@code i} of the code at position {@code p} is {@code codes[off + i * stride + columnOf(p,
+   * stride)]}, {@code out[p]} receives its score; entries past {@code count}, below {@code stride},
+   * may be overwritten.
    */
   void dotInt2Columns(
       byte[] codes, int off, int stride, int count, short[] q, int qOff, int bytes, int[] out);

@@ -167,6 +167,19 @@ abstract class BaseVectorUtilSupportTest {
     columnsEqualTheRowDotOfEveryCode(2);
   }
 
+  @Test
+  void columnOrderIsAPermutationOfEveryBlock() {
+    for (int stride = 1; stride <= 256; stride++) {
+      boolean[] taken = new boolean[stride];
+      for (int p = 0; p < stride; p++) {
+        int column = support().columnOf(p, stride);
+        assertThat(column).as("stride %d, position %d", stride, p).isBetween(0, stride - 1);
+        assertThat(taken[column]).as("stride %d, column %d taken twice", stride, column).isFalse();
+        taken[column] = true;
+      }
+    }
+  }
+
   /** The column kernel of {@code bits}-bit codes against the reference row dot of every code. */
   private void columnsEqualTheRowDotOfEveryCode(int bits) {
     int planes = 8 / bits;
@@ -178,8 +191,9 @@ abstract class BaseVectorUtilSupportTest {
           byte[] codes = randomBytes(rnd, off + bytes * stride + rnd.nextInt(3));
           int qOff = rnd.nextInt(9);
           short[] q = randomWeights(rnd, qOff + planes * bytes + rnd.nextInt(3));
-          int[] out = new int[count + 2];
-          out[count + 1] = 12345; // past the stride (count + 1 > stride) or not: see below
+          int[] out = new int[stride + 2];
+          out[stride] = 12345; // past the stride: untouched
+          out[stride + 1] = 12345;
           if (bits == 4) {
             support().dotInt4Columns(codes, off, stride, count, q, qOff, bytes, out);
           } else {
@@ -187,8 +201,9 @@ abstract class BaseVectorUtilSupportTest {
           }
           for (int p = 0; p < count; p++) {
             byte[] row = new byte[bytes];
+            int column = support().columnOf(p, stride);
             for (int i = 0; i < bytes; i++) {
-              row[i] = codes[off + i * stride + p];
+              row[i] = codes[off + i * stride + column];
             }
             long expected =
                 bits == 4 ? refDotInt4(row, 0, q, qOff, bytes) : refDotInt2(row, 0, q, qOff, bytes);
@@ -198,9 +213,8 @@ abstract class BaseVectorUtilSupportTest {
                     bits, bytes, stride, count, p)
                 .isEqualTo(expected);
           }
-          if (count + 1 >= stride) {
-            assertThat(out[count + 1]).as("past the stride: untouched").isEqualTo(12345);
-          }
+          assertThat(out[stride]).as("past the stride: untouched").isEqualTo(12345);
+          assertThat(out[stride + 1]).isEqualTo(12345);
         }
       }
     }
