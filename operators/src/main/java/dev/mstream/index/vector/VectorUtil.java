@@ -92,7 +92,8 @@ public final class VectorUtil {
       throw new IllegalArgumentException("count " + count + " must be in 0..stride " + stride);
     }
     if (bytes > 0 && count > 0) {
-      Objects.checkFromIndexSize(off, (bytes - 1) * stride + count, codes.length);
+      // Whole rows: the vector loops read a row's columns past count, up to the stride.
+      Objects.checkFromIndexSize(off, bytes * stride, codes.length);
     }
     if (out.length < stride) {
       throw new IllegalArgumentException(

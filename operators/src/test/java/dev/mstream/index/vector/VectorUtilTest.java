@@ -36,6 +36,23 @@ class VectorUtilTest {
   }
 
   @Test
+  void columnKernelsCheckWholeRowsAndRoomForTheStride() {
+    short[] q = new short[4 * 8];
+    int[] out = new int[64];
+    VectorUtil.dotInt4Columns(new byte[8 * 64], 0, 64, 10, q, 0, 8, out);
+    VectorUtil.dotInt2Columns(new byte[8 * 64], 0, 64, 64, q, 0, 8, out);
+    assertThatThrownBy(
+            () -> VectorUtil.dotInt4Columns(new byte[8 * 64], 0, 64, 10, q, 0, 8, new int[10]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("stride 64");
+    assertThatThrownBy(
+            () -> VectorUtil.dotInt2Columns(new byte[7 * 64 + 10], 0, 64, 10, q, 0, 8, out))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> VectorUtil.dotInt4Columns(new byte[8 * 64], 0, 64, 65, q, 0, 8, out))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void slicesAreBoundsChecked() {
     assertThatThrownBy(() -> VectorUtil.dot(new float[4], 2, new float[4], 0, 3))
         .isInstanceOf(IndexOutOfBoundsException.class);
