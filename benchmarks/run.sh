@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one benchmark program by hand:  benchmarks/run.sh <Program> [args...]
 #   Programs (package dev.mstream.bench): RealVectors, ExactScanBaseline, LuceneHnswBaseline,
-#   SyntheticVectors, FunnelBenchmark, IvfBenchmark, IvfScaleBenchmark, TextStateSize,
+#   SyntheticVectors, FunnelBenchmark, IvfBenchmark, IvfScaleBenchmark, FilteredRecall, TextStateSize,
 #   TokenizerShare, WordNetCorpus, MlPredictThroughput; JMH: org.openjdk.jmh.Main
 #   [VectorKernelsBenchmark|...]. Data is cached in ~/.cache/mstream-bench (or
 #   -Dmstream.bench.dir=... via BENCH_JAVA_OPTS).

@@ -108,18 +108,8 @@ public final class IvfBenchmark {
             .packedBits(Bench.intList(args, "--packed-bits", 4, 2))
             .prefixDims(Bench.intArg(args, "--prefix-dims", -1))
             .build();
-    int lists = settings.listsFor(n);
-    int sampleSize = Math.min(n, Math.max(settings.fitSample(), Math.min(65_536, 64 * lists)));
-    float[][] sample = new float[sampleSize][];
-    for (int i = 0; i < sampleSize; i++) {
-      sample[i] = corpus.row((int) ((long) i * n / sampleSize));
-    }
-    long t0 = System.nanoTime();
-    IndexFit fit = IndexFitter.of(settings).fit(sample, n);
-    double fitSecs = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(
-        "%s fit: %s on %,d sampled vectors in %.1f s (off the task thread in the operator)%n",
-        tag, fit, sampleSize, fitSecs);
+    IndexFit fit = fit(tag, settings, corpus);
+    long t0;
 
     // Codes and lists as the prefix entries would persist them, for the rebuild measurement;
     // allocated before the heap baseline so they do not count as the index's.
@@ -659,6 +649,27 @@ public final class IvfBenchmark {
         "%s IVF rebuild from stored codes and lists (%,d docs, median of 3): %,.0f docs/s from"
             + " codes in memory, %,.0f docs/s from serialized prefix entries (%d bytes each)%n",
         tag, n, plain[1], serialized[1], entries[0].length);
+  }
+
+  /**
+   * Fits the index on an even sample of the corpus (at least 64 vectors per list, up to 65,536), as
+   * a subtask's fit sees its first documents; prints what was fitted and how long it took.
+   */
+  static IndexFit fit(String tag, IndexSettings settings, BenchFiles.Vectors corpus) {
+    int n = corpus.n();
+    int lists = settings.listsFor(n);
+    int sampleSize = Math.min(n, Math.max(settings.fitSample(), Math.min(65_536, 64 * lists)));
+    float[][] sample = new float[sampleSize][];
+    for (int i = 0; i < sampleSize; i++) {
+      sample[i] = corpus.row((int) ((long) i * n / sampleSize));
+    }
+    long t0 = System.nanoTime();
+    IndexFit fit = IndexFitter.of(settings).fit(sample, n);
+    double fitSecs = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(
+        "%s fit: %s on %,d sampled vectors in %.1f s (off the task thread in the operator)%n",
+        tag, fit, sampleSize, fitSecs);
+    return fit;
   }
 
   static String id(int row) {
