@@ -649,13 +649,15 @@ public final class InvertedFileArena implements PrefixIndex {
       int position = PostingLists.positionOf(ref);
       byte[] codes = postings.codes(block);
       int capacity = postings.capacity(block);
+      // The position's column is the same in every segment of the block.
+      int column = postings.byColumns() ? VectorUtil.columnOf(position, capacity) : -1;
       int sum = 0;
       int off = 0;
       for (int s = 0; s < segments; s++) {
         int n = postings.segmentBytes(s);
         int at = off + position * n;
-        if (postings.byColumns()) {
-          sum += columnDot(codes, off + VectorUtil.columnOf(position, capacity), capacity, s, n);
+        if (column >= 0) {
+          sum += columnDot(codes, off + column, capacity, s, n);
         } else if (grid == null) {
           sum += VectorUtil.dotInt8(codes, at, weights8, s * PrefixCodes.SEGMENT_DIMS, n);
         } else if (grid.segmentBits(s) == 4) {
