@@ -166,7 +166,7 @@ class QueriesDuringBacklogITCase {
           .isLessThan(DOCUMENTS - 2_000);
       assertThat(queries.poll(Duration.ofSeconds(1))).as("no second answer to any query").isEmpty();
     } finally {
-      job.cancel().get();
+      Rig.cancelAndAwait(job);
     }
   }
 

@@ -171,6 +171,19 @@ final class Rig {
   //  the job, seen from the MiniCluster
   // ------------------------------------------------------------------------
 
+  /**
+   * Cancels the job and waits until it has ended: the cancel future completes when the request is
+   * acknowledged, and a checkpoint still being written then races a test's temporary directory
+   * cleanup (seen as "Failed to delete temp directory ... checkpoints").
+   */
+  static void cancelAndAwait(JobClient job) throws Exception {
+    job.cancel().get();
+    await(
+        () -> job.getJobStatus().join().isGloballyTerminalState(),
+        Duration.ofSeconds(60),
+        "job " + job.getJobID() + " to end after cancel");
+  }
+
   static AccessExecutionGraph graph(MiniCluster cluster, JobID job) throws Exception {
     return cluster.getExecutionGraph(job).get();
   }
