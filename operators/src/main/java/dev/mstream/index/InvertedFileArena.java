@@ -1,6 +1,5 @@
 package dev.mstream.index;
 
-import dev.mstream.index.vector.VectorUtil;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,7 +83,7 @@ public final class InvertedFileArena implements PrefixIndex {
     this.grid = fit.grid();
     this.prefixDims = projection.prefixDims();
     this.splitAt = Math.max(1, splitAt);
-    // PACKED codes are stored by columns: a scan scores a block at a time (see Scorer).
+    // PACKED codes are stored by columns: a scan scores a block at a time (see CodeScorer).
     this.postings = new PostingLists(segmentBytes(fit), grid != null);
     this.centroidOf = new char[16];
   }
@@ -272,8 +271,9 @@ public final class InvertedFileArena implements PrefixIndex {
     }
     // Projecting the query and choosing lists count as the probe stage.
     float[] y = projection.project(query);
-    Scorer stage1 = new Scorer(y, plan.dims());
-    Scorer full = plan.dims() < prefixDims ? new Scorer(y, prefixDims) : stage1;
+    CodeScorer stage1 = new CodeScorer(postings, fit, y, plan.dims());
+    CodeScorer full =
+        plan.dims() < prefixDims ? new CodeScorer(postings, fit, y, prefixDims) : stage1;
     int candidates = Math.max(1, plan.candidates());
     int kept = full == stage1 ? candidates : Math.max(candidates, plan.survivors());
     NeighborQueue queue = new NeighborQueue(kept);
@@ -498,7 +498,7 @@ public final class InvertedFileArena implements PrefixIndex {
     return min;
   }
 
-  private long scanHolders(int[] required, int ns, Scorer scorer, NeighborQueue queue) {
+  private long scanHolders(int[] required, int ns, CodeScorer scorer, NeighborQueue queue) {
     SlotSet rarest = null;
     for (int pair : required) {
       SlotSet s = holders[pair];
@@ -506,22 +506,39 @@ public final class InvertedFileArena implements PrefixIndex {
         rarest = s;
       }
     }
-    long[] scanned = {0};
+    // Gathered and sorted by entry, so that the holders are scored block by block: a code stored
+    // by columns touches a cache line per byte, shared with its block's other codes, and a block
+    // with enough holders is scored whole (CodeScorer.scoreBlock with a mask).
+    int[] refs = new int[rarest.size()];
+    int[] n = {0};
     rarest.forEach(
         slot -> {
           int ref = postings.refOf(slot);
-          if (listNamespace[postings.listOf(ref)] != ns || !matches(slot, required)) {
-            return;
+          if (listNamespace[postings.listOf(ref)] == ns && matches(slot, required)) {
+            refs[n[0]++] = ref;
           }
-          scanned[0]++;
-          queue.offer(ref, scorer.score(ref));
         });
-    return scanned[0];
+    Arrays.sort(refs, 0, n[0]);
+    boolean[] keep = new boolean[PostingLists.BLOCK];
+    for (int i = 0; i < n[0]; ) {
+      int block = PostingLists.blockOf(refs[i]);
+      int count = 0;
+      int matching = 0;
+      for (; i < n[0] && PostingLists.blockOf(refs[i]) == block; i++, matching++) {
+        int position = PostingLists.positionOf(refs[i]);
+        Arrays.fill(keep, count, position, false);
+        keep[position] = true;
+        count = position + 1;
+      }
+      scorer.scoreBlock(block, count, keep, matching, queue);
+    }
+    return n[0];
   }
 
-  private long scanList(int list, int ns, int[] required, Scorer scorer, NeighborQueue queue) {
+  private long scanList(int list, int ns, int[] required, CodeScorer scorer, NeighborQueue queue) {
     int n = postings.size(list);
     long scanned = 0;
+    boolean[] keep = required.length == 0 ? null : new boolean[PostingLists.BLOCK];
     for (int b = 0, done = 0; done < n; b++) {
       int block = postings.block(list, b);
       int count = Math.min(PostingLists.BLOCK, n - done);
@@ -529,13 +546,16 @@ public final class InvertedFileArena implements PrefixIndex {
         scorer.scoreBlock(block, count, queue);
         scanned += count;
       } else {
+        // Counted as scanned: the matching codes, however the scorer gets their scores.
         int[] slots = postings.slots(block);
+        int matching = 0;
         for (int p = 0; p < count; p++) {
-          if (matches(slots[p], required)) {
-            int ref = PostingLists.ref(block, p);
-            queue.offer(ref, scorer.score(ref));
-            scanned++;
-          }
+          keep[p] = matches(slots[p], required);
+          matching += keep[p] ? 1 : 0;
+        }
+        if (matching > 0) {
+          scorer.scoreBlock(block, count, keep, matching, queue);
+          scanned += matching;
         }
       }
       done += count;
@@ -594,153 +614,5 @@ public final class InvertedFileArena implements PrefixIndex {
     }
     listNamespace[list] = namespace;
     return list;
-  }
-
-  /**
-   * A query in the form the codes are scored with, on its first {@code dims} coordinates (the
-   * segments that cover them). One loop per code width and segment count, for the JIT (see {@link
-   * PrefixArena}'s note on separate loops).
-   */
-  private final class Scorer {
-    private final short[] weights;
-    private final byte[] weights8;
-    private final float unit;
-    private final float offset;
-    private final int segments;
-
-    /** Scores of one block's codes (the column scan's output), and of one segment of them. */
-    private final int[] blockScores = new int[PostingLists.BLOCK];
-
-    private final int[] segmentScores = new int[PostingLists.BLOCK];
-
-    Scorer(float[] y, int dims) {
-      if (grid != null) {
-        ScalarQuantizer.QueryWeights w = grid.weigh(y, dims);
-        segments = grid.segmentsCovering(dims);
-        weights = w.weights();
-        weights8 = null;
-        unit = w.unit();
-        offset = w.offset();
-      } else {
-        segments = (dims + PrefixCodes.SEGMENT_DIMS - 1) / PrefixCodes.SEGMENT_DIMS;
-        weights = null;
-        float[] scales = projection.scales();
-        float max = 0;
-        for (int j = 0; j < dims; j++) {
-          max = Math.max(max, Math.abs(y[j] * scales[j]));
-        }
-        // As PrefixArena's int8 query: the scales folded into the query, then quantized.
-        float inv = max == 0 ? 0 : Projection.INT8_MAX / max;
-        weights8 = new byte[prefixDims];
-        for (int j = 0; j < dims; j++) {
-          weights8[j] = (byte) Math.round(y[j] * scales[j] * inv);
-        }
-        unit = inv == 0 ? 0 : 1 / inv;
-        offset = 0f;
-      }
-    }
-
-    float approximate(float score) {
-      return score * unit + offset;
-    }
-
-    int score(int ref) {
-      int block = PostingLists.blockOf(ref);
-      int position = PostingLists.positionOf(ref);
-      byte[] codes = postings.codes(block);
-      int capacity = postings.capacity(block);
-      // The position's column is the same in every segment of the block.
-      int column = postings.byColumns() ? VectorUtil.columnOf(position, capacity) : -1;
-      int sum = 0;
-      int off = 0;
-      for (int s = 0; s < segments; s++) {
-        int n = postings.segmentBytes(s);
-        int at = off + position * n;
-        if (column >= 0) {
-          sum += columnDot(codes, off + column, capacity, s, n);
-        } else if (grid == null) {
-          sum += VectorUtil.dotInt8(codes, at, weights8, s * PrefixCodes.SEGMENT_DIMS, n);
-        } else if (grid.segmentBits(s) == 4) {
-          sum += VectorUtil.dotInt4(codes, at, weights, grid.weightOffset(s), n);
-        } else {
-          sum += VectorUtil.dotInt2(codes, at, weights, grid.weightOffset(s), n);
-        }
-        off += capacity * n;
-      }
-      return sum;
-    }
-
-    /** Segment {@code s} of one code stored by columns: a strided scalar dot product. */
-    private int columnDot(byte[] codes, int at, int stride, int s, int n) {
-      short[] w = weights;
-      int q = grid.weightOffset(s);
-      int sum = 0;
-      if (grid.segmentBits(s) == 4) {
-        for (int i = 0; i < n; i++, at += stride) {
-          int b = codes[at];
-          sum += (b & 0x0F) * w[q + i] + ((b >>> 4) & 0x0F) * w[q + n + i];
-        }
-      } else {
-        for (int i = 0; i < n; i++, at += stride) {
-          int b = codes[at];
-          sum +=
-              (b & 3) * w[q + i]
-                  + ((b >>> 2) & 3) * w[q + n + i]
-                  + ((b >>> 4) & 3) * w[q + 2 * n + i]
-                  + ((b >>> 6) & 3) * w[q + 3 * n + i];
-        }
-      }
-      return sum;
-    }
-
-    void scoreBlock(int block, int count, NeighborQueue queue) {
-      if (postings.byColumns()) {
-        scoreColumns(block, count, queue);
-        return;
-      }
-      for (int p = 0; p < count; p++) {
-        int ref = PostingLists.ref(block, p);
-        queue.offer(ref, score(ref));
-      }
-    }
-
-    /**
-     * A block of PACKED codes stored by columns: each covered segment scored for the whole block in
-     * one column kernel call, then only the codes that beat the queue's worst are offered. Measured
-     * on 330k real vectors (docs/benchmarks.md): the second (2-bit) segment scored code by code
-     * with the row kernel cost more than the whole column scan of the first.
-     */
-    private void scoreColumns(int block, int count, NeighborQueue queue) {
-      byte[] codes = postings.codes(block);
-      int capacity = postings.capacity(block);
-      int[] out = blockScores;
-      int[] part = segmentScores;
-      int off = 0;
-      for (int s = 0; s < segments; s++) {
-        int n = postings.segmentBytes(s);
-        int[] into = s == 0 ? out : part;
-        if (grid.segmentBits(s) == 4) {
-          VectorUtil.dotInt4Columns(
-              codes, off, capacity, count, weights, grid.weightOffset(s), n, into);
-        } else {
-          VectorUtil.dotInt2Columns(
-              codes, off, capacity, count, weights, grid.weightOffset(s), n, into);
-        }
-        if (s > 0) {
-          for (int p = 0; p < count; p++) {
-            out[p] += part[p];
-          }
-        }
-        off += capacity * n;
-      }
-      int base = PostingLists.ref(block, 0);
-      float min = queue.minScore();
-      for (int p = 0; p < count; p++) {
-        if (out[p] > min) {
-          queue.offer(base + p, out[p]);
-          min = queue.minScore();
-        }
-      }
-    }
   }
 }

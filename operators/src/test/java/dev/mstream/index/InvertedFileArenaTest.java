@@ -128,7 +128,9 @@ class InvertedFileArenaTest {
   /**
    * A prefix of two segments (4 bits on 64 dims by columns, 2 bits on the next 64): the first stage
    * on the whole prefix (block scans) gives the same scores as a first stage on the first segment
-   * with every document kept and rescored on the whole prefix one code at a time.
+   * with every document kept and rescored on the whole prefix one code at a time; so do filters
+   * that keep a half, a quarter and one in 40 of the documents (whole blocks scored with only the
+   * matching codes offered, or matching codes scored one at a time).
    */
   @org.junit.jupiter.api.Test
   void blockScansOfTwoSegmentsScoreAsCodeByCode() {
@@ -142,7 +144,13 @@ class InvertedFileArenaTest {
     InvertedFileArena ivf = new InvertedFileArena(fit, 100);
     for (int i = 0; i < pool.length; i++) {
       PrefixIndex.Encoded e = ivf.encode(pool[i]);
-      ivf.putEncoded("d" + i, "ns", Map.of(), e.code(), e.centroid());
+      Map<String, String> attrs = new HashMap<>();
+      for (int share : new int[] {2, 4, 40}) {
+        if (i % share == 0) {
+          attrs.put("one in " + share, "yes");
+        }
+      }
+      ivf.putEncoded("d" + i, "ns", attrs, e.code(), e.centroid());
     }
     for (int i = 0; i < 300; i++) {
       ivf.remove("d" + rnd.nextInt(pool.length)); // holes moved into, partial last blocks
@@ -153,6 +161,18 @@ class InvertedFileArenaTest {
       Shortlist blocks = ivf.shortlist("ns", Map.of(), query, new SearchPlan(128, 8, 50, 50));
       Shortlist codeByCode = ivf.shortlist("ns", Map.of(), query, new SearchPlan(64, 8, all, 50));
       assertThat(blocks.scores()).containsExactly(codeByCode.scores());
+      // Half: lists scanned, whole blocks masked. A quarter and one in 40: scored from the
+      // holders of the filter, block by block (whole blocks masked, or code by code).
+      for (int share : new int[] {2, 4, 40}) {
+        Map<String, String> filter = Map.of("one in " + share, "yes");
+        Shortlist maskedBlocks = ivf.shortlist("ns", filter, query, new SearchPlan(128, 8, 50, 50));
+        Shortlist maskedCodes = ivf.shortlist("ns", filter, query, new SearchPlan(64, 8, all, 50));
+        assertThat(maskedBlocks.scores()).containsExactly(maskedCodes.scores());
+        assertThat(maskedBlocks.exact()).isTrue();
+        for (int slot : maskedBlocks.slots()) {
+          assertThat(Integer.parseInt(ivf.idOf(slot).substring(1)) % share).isZero();
+        }
+      }
     }
   }
 
